@@ -1,0 +1,26 @@
+"""Credit lines naming the original publisher of a copied story ("Source: X", "Originally reported by X")."""
+
+from __future__ import annotations
+
+from ._text import normalize_space
+from .patterns import chrome_words
+
+
+def credited_outlet(line: str) -> str | None:
+    """The outlet a credit line names, or None when ``line`` is not a credit line."""
+    text = normalize_space(line)
+    if not text or len(text) > 160:
+        return None
+    for pattern in chrome_words().attribution_patterns:
+        m = pattern.search(text)
+        if m:
+            name = m.group("outlet").strip(" .,:;")
+            if 2 <= len(name) <= 60 and len(name.split()) <= 6:
+                return name
+    return None
+
+
+def is_boilerplate(text: str) -> bool:
+    """Whether ``text`` is consent, paywall or subscription furniture."""
+    lowered = text.lower()
+    return any(phrase in lowered for phrase in chrome_words().boilerplate_phrases)

@@ -1,0 +1,223 @@
+"""Clean an HTML page: metadata plus the article body.
+
+The body comes from one of three candidates, weighed by what they share:
+trafilatura's extraction (the best general-purpose extractor on the public
+benchmark), our density extractor (``blocks``; structure only, immune to
+misleading class names), and the JSON-LD ``articleBody`` (the full text of
+paywalled pages that show only a teaser).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter
+from datetime import date
+
+import trafilatura
+from lxml import etree, html
+
+from ..records import Article
+from ._text import EMAIL, ends_sentence, normalize_space
+from .attribution import credited_outlet, is_boilerplate
+from .blocks import Block, density_paragraphs, split_blocks
+from .bylines import is_person_name, parse_byline
+from .dates import find_dates
+from .language import detect_language
+from .metadata import Metadata, extract_metadata, split_title
+from .patterns import chrome_words
+
+logger = logging.getLogger(__name__)
+
+TOKEN = re.compile(r"\w+", re.UNICODE)
+CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+# trafilatura's body is kept when it holds at least this share of the density extractor's words.
+AGREEMENT = 0.8
+# JSON-LD articleBody replaces the visible body when it is this much longer and contains it.
+TEASER_RATIO = 1.5
+HASHTAGS = re.compile(r"^(?:#\S+\s*){1,}$")
+
+
+def parse_html(text: str) -> etree._Element:
+    """Parse a page leniently; never raises on content."""
+    parser = html.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True, recover=True)
+    try:
+        root = html.document_fromstring(text, parser=parser)
+    except (etree.ParserError, ValueError):
+        root = html.document_fromstring("<html><body></body></html>", parser=parser)
+    return root
+
+
+def _tokens(text: str) -> Counter[str]:
+    out: Counter[str] = Counter()
+    for word in TOKEN.findall(text.lower()):
+        if CJK_CHAR.search(word):
+            out.update(ch for ch in word)
+        else:
+            out[word] += 1
+    return out
+
+
+def _covered(part: Counter[str], whole: Counter[str]) -> float:
+    size = sum(part.values())
+    return sum((part & whole).values()) / size if size else 1.0
+
+
+def _trafilatura_body(root: etree._Element) -> list[str]:
+    text = trafilatura.extract(
+        root,
+        include_comments=False,
+        include_tables=False,
+        include_images=False,
+        favor_precision=True,
+        deduplicate=False,
+        with_metadata=False,
+    )
+    return [normalize_space(line) for line in (text or "").split("\n") if normalize_space(line)]
+
+
+def _visible_title(root: etree._Element) -> str | None:
+    for tag in ("h1", "h2"):
+        for element in root.iter(tag):
+            text = normalize_space(element.text_content())
+            if len(text) >= 8:
+                return text
+    return None
+
+
+def _title(root: etree._Element, meta: Metadata) -> str | None:
+    page_title = normalize_space(root.findtext(".//title") or "")
+    visible = _visible_title(root)
+    candidates = [meta.title, visible, split_title(page_title, meta.outlet)[0] if page_title else None]
+    for candidate in candidates:
+        if candidate and len(candidate) >= 4:
+            return candidate
+    return None
+
+
+def _is_chrome_line(text: str, title: str | None, byline: str | None) -> bool:
+    words = chrome_words()
+    lowered = text.lower()
+    if title and normalize_space(text).lower() == title.lower():
+        return True
+    if EMAIL.search(text) and len(text) < 120:
+        return True
+    if HASHTAGS.match(text) or is_boilerplate(text) or credited_outlet(text):
+        return True
+    if any(marker in lowered for marker in words.copyright_markers) and len(text) < 200:
+        return True
+    if not ends_sentence(text) and (find_dates(text) or parse_byline(text)) and len(text) < 120:
+        return True
+    return bool(byline and text.strip() == byline)
+
+
+def _filter(paragraphs: list[str], title: str | None, byline: str | None) -> list[str]:
+    kept = [p for p in paragraphs if not _is_chrome_line(p, title, byline)]
+    # A standfirst or kicker above the story does not end a sentence; the first paragraph does.
+    while kept and not ends_sentence(kept[0]) and len(kept) > 1:
+        kept.pop(0)
+    return kept
+
+
+def _json_ld_body(meta: Metadata) -> list[str]:
+    if not meta.article_body:
+        return []
+    text = html.fromstring(f"<div>{meta.article_body}</div>").text_content() if "<" in meta.article_body else meta.article_body
+    return [normalize_space(part) for part in re.split(r"\n\s*\n|\n", text) if normalize_space(part)]
+
+
+def choose_body(
+    root: etree._Element, meta: Metadata, language_hint: str | None, title: str | None
+) -> tuple[list[str], str]:
+    """The article paragraphs and which extractor gave them."""
+    ours = density_paragraphs(root, language_hint, title)
+    theirs = _trafilatura_body(root)
+    body, origin = theirs, "trafilatura"
+    if ours:
+        ours_words, theirs_words = _tokens(" ".join(ours)), _tokens(" ".join(theirs))
+        if _covered(ours_words, theirs_words) < AGREEMENT:
+            body, origin = ours, "density"
+    ld = _json_ld_body(meta)
+    if ld:
+        ld_words, body_words = _tokens(" ".join(ld)), _tokens(" ".join(body))
+        if sum(ld_words.values()) >= TEASER_RATIO * sum(body_words.values()) and _covered(body_words, ld_words) >= 0.5:
+            body, origin = ld, "json-ld"
+    return body, origin
+
+
+def clean_html(text: str) -> tuple[Article, str | None]:
+    """Recover the article from an HTML page; return it and the body's language."""
+    root = parse_html(text)
+    meta = extract_metadata(root)
+    title = _title(root, meta)
+    # A first language guess from all paragraph-like text steers the density extractor.
+    sample = " ".join(normalize_space(p.text_content()) for p in root.iter("p"))[:4000]
+    hint = detect_language(sample) if sample else None
+    body, origin = choose_body(root, meta, hint, title)
+    body = _filter(body, title, meta.byline)
+    language = detect_language(" ".join(body)) if body else hint
+    if language != hint and language is not None and origin == "density":
+        body = _filter(density_paragraphs(root, language, title), title, meta.byline) or body
+    logger.debug("body from %s", origin)
+    blocks = split_blocks(root)
+    header = _header_blocks(blocks, title, body)
+    byline = meta.byline or _visible_byline(header)
+    published = meta.published or _visible_date(header)
+    outlet = _credited(blocks, body) or meta.outlet
+    if outlet is None:
+        page_title = normalize_space(root.findtext(".//title") or "")
+        outlet = split_title(page_title, None)[1] if page_title else None
+    article = Article(title=title, byline=byline, published=published, outlet=outlet, body=tuple(body))
+    return article, language
+
+
+def _header_blocks(blocks: list[Block], title: str | None, body: list[str]) -> list[Block]:
+    """The blocks between the headline and the first body paragraph, where bylines and dates sit."""
+    key = title.lower() if title else None
+    start = next((i for i, b in enumerate(blocks) if key and b.text.lower() == key), None)
+    if start is None:
+        return []
+    first = body[0] if body else None
+    out = []
+    for block in blocks[start + 1 : start + 16]:
+        if first and block.text == first:
+            break
+        out.append(block)
+    return out
+
+
+def _visible_byline(header: list[Block]) -> str | None:
+    for block in header:
+        names = parse_byline(block.text)
+        if names:
+            return ", ".join(names)
+    # Between headline and story, a line that is only a name is the author's.
+    for block in header:
+        if not block.link_chars and is_person_name(block.text):
+            return block.text
+    return None
+
+
+def _visible_date(header: list[Block]) -> date | None:
+    for block in header:
+        found = find_dates(block.text)
+        if found:
+            return found[0][1]
+    return None
+
+
+def _credited(blocks: list[Block], body: list[str]) -> str | None:
+    """The original publisher a credit line names, above or below the story (not a data source inside it)."""
+    texts = set(body)
+    positions = [i for i, block in enumerate(blocks) if block.text in texts]
+    first, last = (positions[0], positions[-1]) if positions else (len(blocks), -1)
+    for index, block in enumerate(blocks):
+        if first < index < last:
+            continue
+        name = credited_outlet(block.text)
+        if name:
+            return name
+    return None
+
+
+__all__ = ["clean_html", "parse_html"]

@@ -1,0 +1,269 @@
+"""Clean a text dump of a web page: find the article among menus, bylines, lists and footers.
+
+A dump is the visible text of a page copied as lines. The article body is the
+longest run of prose lines (in the article's script, ending a sentence); page
+chrome is recognised by shape (menus, breadcrumbs, lists, labels, contact and
+copyright lines) and by script (a Chinese portal's chrome around a Korean
+article). The title is the longest heading-like line before the body, or the
+first one after it when the page put the headline below the story.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from ..records import Article
+from ._text import EMAIL, URL, ends_sentence, in_language, normalize_space, visible_length
+from .bylines import is_person_name, parse_byline
+from .dates import find_dates
+from .language import detect_language
+from .patterns import chrome_words
+
+# Menu and breadcrumb separators; two or more in a line with short items make it navigation.
+NAV_SEPARATOR = re.compile(r"\s[|｜>›»•·/]\s|｜|›|»|\s{2,}|\]\s*\[")
+BULLET = re.compile(r"^(?:[-*•·▸▶►>→◆■□○●]\s*|\d{1,2}[.)]\s)")
+BRACKETED = re.compile(r"^[\[【<(（].*[\]】>)）]$")
+DIGITS = re.compile(r"\d")
+MENU_PUNCTUATION = re.compile(r"[,.!?;:\"'“”‘’…·、，。！？：；「」()（）]")
+# Strong prose: a paragraph of real length (visible units; CJK characters count double).
+STRONG_PROSE = 60
+WEAK_PROSE = 16
+# How many non-prose, non-blank lines may sit between two body paragraphs (subheadings, a photo credit).
+MAX_GAP = 2
+HEADER_WINDOW = 12
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    index: int
+    text: str
+    raw: str
+
+
+def _lines(text: str) -> list[Line]:
+    out = []
+    for index, raw in enumerate(text.splitlines()):
+        cleaned = normalize_space(raw)
+        if cleaned:
+            out.append(Line(index, cleaned, raw.strip()))
+    return out
+
+
+def _body_language(lines: list[Line]) -> str | None:
+    long_lines = [line.text for line in lines if ends_sentence(line.text) and len(line.text) >= 20]
+    sample = "\n".join(sorted(long_lines, key=len, reverse=True)[:12]) or "\n".join(line.text for line in lines)
+    return detect_language(sample, ("en", "ko", "zh", "ja", "ru", "de", "fr", "es", "pt", "it", "vi"))
+
+
+def is_chrome(line: Line, language: str | None) -> bool:
+    """Whether a line is page furniture rather than article text."""
+    words = chrome_words()
+    text = line.text
+    lowered = text.lower()
+    if EMAIL.search(text) or URL.search(text):
+        return True
+    if any(marker in lowered for marker in words.copyright_markers):
+        return True
+    if any(lowered.startswith(prefix) for prefix in words.label_prefixes):
+        return True
+    if BRACKETED.match(text) and len(text) < 40:
+        return True
+    if len(NAV_SEPARATOR.findall(line.raw)) >= 2 and not ends_sentence(text):
+        return True
+    if BULLET.match(text) and not ends_sentence(text):
+        return True
+    return not ends_sentence(text) and len(DIGITS.findall(text)) > 0.25 * len(text)
+
+
+def is_menu(text: str) -> bool:
+    """A run of short words with no punctuation: "정치 경제 사회 문화 스포츠", "导航：首页 新闻 朝鲜"."""
+    text = re.sub(r"^\w{1,4}\s*[:：]\s*", "", text)  # a leading label ("导航：")
+    tokens = text.split()
+    if len(tokens) < 5 or MENU_PUNCTUATION.search(text):
+        return False
+    return sum(len(token) for token in tokens) / len(tokens) <= 3.2 and all(len(t) <= 5 for t in tokens)
+
+
+def is_prose(line: Line, language: str | None) -> int:
+    """0 for not prose, 1 for a short sentence, 2 for a full paragraph."""
+    text = line.text
+    if not ends_sentence(text) or not in_language(text, language) or is_chrome(line, language):
+        return 0
+    size = visible_length(text, language)
+    if size >= STRONG_PROSE:
+        return 2
+    return 1 if size >= WEAK_PROSE else 0
+
+
+def _body_range(lines: list[Line], kinds: list[int]) -> tuple[int, int] | None:
+    """Positions (first, last) in ``lines`` of the largest run of prose."""
+    best: tuple[int, int, int] | None = None  # (weight, first, last)
+    start = last = -1
+    weight = gap = 0
+    for pos, kind in enumerate(kinds):
+        if kind == 2 or (kind == 1 and start >= 0):
+            if start < 0:
+                start, weight = pos, 0
+            if kind == 2:
+                last = pos
+            weight += len(lines[pos].text)
+            gap = 0
+        elif start >= 0:
+            gap += 1
+            if gap > MAX_GAP:
+                if best is None or weight > best[0]:
+                    best = (weight, start, last)
+                start, weight, gap = -1, 0, 0
+    if start >= 0 and (best is None or weight > best[0]):
+        best = (weight, start, last)
+    if best is None:
+        return None
+    return best[1], best[2]
+
+
+def _is_heading(line: Line, language: str | None) -> bool:
+    text = line.text
+    if is_chrome(line, language) or not in_language(text, language):
+        return False
+    if find_dates(text) or parse_byline(text) is not None:
+        return False
+    if ends_sentence(text) and not text.endswith(("?", "!", "？", "！", '"', "”", "'", "’")):
+        return False
+    size = visible_length(text, language)
+    return 8 <= size <= 240
+
+
+def _title(lines: list[Line], first: int, last: int, language: str | None, outlet: str | None) -> str | None:
+    def ok(line: Line) -> bool:
+        if not _is_heading(line, language) or (outlet and line.text.lower() == outlet.lower()):
+            return False
+        if language not in ("ko", "zh", "ja") and len(line.text.split()) < 3:
+            return False
+        return not (line.text.isupper() and len(line.text.split()) <= 5)
+
+    before = [line for line in lines[max(0, first - HEADER_WINDOW) : first] if ok(line)]
+    if before:
+        # Longest wins; a punctuation-free run of short words (a menu) only when nothing else is there.
+        return max(before, key=lambda line: (not is_menu(line.text), visible_length(line.text, language))).text
+    after = [line for line in lines[last + 1 : last + 1 + HEADER_WINDOW] if ok(line)]
+    return after[0].text if after else None
+
+
+def _byline(lines: list[Line], first: int) -> str | None:
+    header = lines[max(0, first - HEADER_WINDOW) : first]
+    for pos, line in enumerate(header):
+        names = parse_byline(line.text)
+        if names:
+            return ", ".join(names)
+        # A name alone on its line, directly followed by the date line.
+        if is_person_name(line.text) and pos + 1 < len(header) and find_dates(header[pos + 1].text):
+            return line.text
+    return None
+
+
+def _published(lines: list[Line], first: int) -> date | None:
+    words = chrome_words()
+    fallback: date | None = None
+    for line in lines[max(0, first - HEADER_WINDOW) : first]:
+        found = find_dates(line.text)
+        if not found:
+            continue
+        lowered = line.text.lower()
+        for offset, value in found:
+            label = lowered[max(0, offset - 16) : offset]
+            if any(word in label for word in words.updated_labels):
+                fallback = fallback or value
+                continue
+            return value
+    return fallback
+
+
+OUTLET_CLEAN = re.compile(r"^(?:copyright|\(c\)|©|ⓒ|<저작권자)\s*|\b(?:19|20)\d\d(?:\s*-\s*(?:19|20)\d\d)?\b|[<>]")
+
+
+def _outlet_candidates(lines: list[Line], language: str | None) -> tuple[list[str], list[str]]:
+    words = chrome_words()
+    header: list[str] = []
+    if lines:
+        head = re.split(r"\s*(?:[|｜>›»]|\s{2,})\s*", lines[0].raw)[0]
+        head = normalize_space(head)
+        for home in words.home_words:
+            if head.lower().endswith(" " + home):
+                head = head[: -len(home) - 1]
+        head = " ".join(part for part in head.split() if in_language(part, language) or part.isdigit())
+        if head and head.lower() not in words.home_words:
+            header.append(head)
+    footer: list[str] = []
+    for line in lines:
+        lowered = line.text.lower()
+        for label in ("来源：", "來源：", "source:"):
+            if label in lowered:
+                rest = line.text[lowered.index(label) + len(label) :].strip()
+                footer.append(re.split(r"\s", rest)[0])
+        if any(marker in lowered for marker in words.copyright_markers):
+            for part in re.split(r"[|｜.。]\s|\s{2,}|[|｜]", line.text):
+                part = normalize_space(OUTLET_CLEAN.sub(" ", part))
+                for marker in sorted(words.copyright_markers, key=len, reverse=True):
+                    part = re.sub(re.escape(marker), " ", part, flags=re.I)
+                part = normalize_space(part).strip(" .,:;-")
+                if part:
+                    footer.append(part)
+    return header, footer
+
+
+def _strip_suffix(name: str) -> str:
+    lowered = name.lower()
+    for suffix in chrome_words().outlet_suffixes:
+        if lowered.endswith(" " + suffix):
+            return name[: -len(suffix) - 1].strip(" ,")
+    return name
+
+
+def _outlet(lines: list[Line], language: str | None, title_line: str | None) -> str | None:
+    header, footer = _outlet_candidates(lines, language)
+    footer = [_strip_suffix(name) for name in footer if in_language(name, language) and len(name) >= 3]
+    for name in header:
+        if title_line and name == title_line:
+            continue
+        key = _strip_suffix(name).lower()
+        for other in footer:
+            if other.lower() == key and not other.isupper():
+                return other
+        if visible_length(name, language) <= 40 and len(name.split()) <= 6:
+            return _strip_suffix(name.title() if name.isupper() else name)
+    labelled = [name for name in footer if len(name.split()) <= 5]
+    return labelled[0] if labelled and _labelled_source(lines) else None
+
+
+def _labelled_source(lines: list[Line]) -> bool:
+    return any(label in line.text.lower() for line in lines for label in ("来源：", "來源：", "source:"))
+
+
+def clean_dump(text: str) -> tuple[Article, str | None]:
+    """Recover the article from a text dump; return it and the body's language."""
+    lines = _lines(text)
+    language = _body_language(lines)
+    kinds = [is_prose(line, language) for line in lines]
+    span = _body_range(lines, kinds)
+    if span is None:
+        return Article(), language
+    first, last = span
+    body: list[str] = []
+    for pos in range(first, last + 1):
+        line = lines[pos]
+        if kinds[pos] or (_is_heading(line, language) and pos < last and kinds[pos + 1]):
+            body.append(line.text)
+    outlet = _outlet(lines, language, lines[0].text if lines and kinds[0] else None)
+    title = _title(lines, first, last, language, outlet)
+    if outlet and title and outlet == title:
+        outlet = None
+    article = Article(
+        title=title,
+        byline=_byline(lines, first),
+        published=_published(lines, first),
+        outlet=outlet,
+        body=tuple(body),
+    )
+    return article, language

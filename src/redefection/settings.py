@@ -1,0 +1,72 @@
+"""One ``Settings`` dataclass: defaults in code, then a TOML file, then ``REDEFECTION_*`` variables."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+
+DEFAULT_DB_PATH = "redefection.db"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    # SQLAlchemy URL of the store; a bare path is taken as a SQLite file.
+    db_url: str = f"sqlite:///{DEFAULT_DB_PATH}"
+    # Pipeline stages in order, by registered name (see redefection.pipeline).
+    stages: tuple[str, ...] = ("clean",)
+    # Inputs larger than this are refused before reading (bytes); 64 MiB holds any real news page.
+    max_input_bytes: int = 64 * 1024 * 1024
+    # HTML larger than this is cut before parsing: article text sits well inside the first 8 MiB.
+    max_html_bytes: int = 8 * 1024 * 1024
+    # Languages the detector chooses among (ISO 639-1); a smaller set is faster and more accurate.
+    languages: tuple[str, ...] = field(
+        default=("en", "ko", "zh", "ja", "ru", "de", "fr", "es", "pt", "it", "vi", "th", "ar")
+    )
+
+
+def _coerce(name: str, raw: Any, default: Any) -> Any:
+    if isinstance(default, tuple):
+        if isinstance(raw, str):
+            return tuple(part.strip() for part in raw.split(",") if part.strip())
+        if isinstance(raw, list):
+            return tuple(str(part) for part in raw)
+    elif isinstance(default, bool):
+        if isinstance(raw, str):
+            return raw.strip().lower() in {"1", "true", "yes", "on"}
+        return bool(raw)
+    elif isinstance(default, int):
+        try:
+            return int(raw)
+        except (TypeError, ValueError):
+            raise ConfigError(name, f"expected an integer, got {raw!r}") from None
+    elif isinstance(default, str):
+        return str(raw)
+    raise ConfigError(name, f"unsupported value {raw!r}")
+
+
+def load_settings(path: Path | None = None, environ: dict[str, str] | None = None) -> Settings:
+    """Build settings from defaults, then ``path`` (TOML), then ``REDEFECTION_*`` variables."""
+    base = Settings()
+    values: dict[str, Any] = {}
+    fields = {f.name: getattr(base, f.name) for f in dataclasses.fields(Settings)}
+    if path is not None:
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(str(path), f"cannot read settings: {exc}") from exc
+        for key, raw in data.items():
+            if key not in fields:
+                raise ConfigError(str(path), f"unknown setting {key!r}")
+            values[key] = _coerce(key, raw, fields[key])
+    env = os.environ if environ is None else environ
+    for key, default in fields.items():
+        raw_env = env.get(f"REDEFECTION_{key.upper()}")
+        if raw_env is not None:
+            values[key] = _coerce(f"REDEFECTION_{key.upper()}", raw_env, default)
+    return dataclasses.replace(base, **values)
