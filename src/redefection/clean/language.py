@@ -16,6 +16,7 @@ HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
 KANA = re.compile(r"[\u3040-\u30ff]")
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
+DEFAULT_LANGUAGES = ("en", "ko", "zh", "ja", "ru", "de", "fr", "es", "pt", "it", "vi", "th", "ar")
 # Enough letters to judge; more only costs time.
 SAMPLE_CHARS = 4000
 
@@ -38,7 +39,7 @@ def script_counts(text: str) -> tuple[int, int, int, int]:
     )
 
 
-def detect_language(text: str, languages: tuple[str, ...] = ("en", "ko", "zh")) -> str | None:
+def detect_language(text: str, languages: tuple[str, ...] = DEFAULT_LANGUAGES) -> str | None:
     """ISO 639-1 code of the main language of ``text``, or None when there is too little text."""
     sample = text[:SAMPLE_CHARS]
     hangul, kana, han, letters = script_counts(sample)

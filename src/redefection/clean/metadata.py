@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from html import unescape
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -62,7 +63,7 @@ def _types(item: dict[str, Any]) -> set[str]:
 
 def _name(value: Any) -> str | None:
     if isinstance(value, str):
-        return normalize_space(value) or None
+        return normalize_space(unescape(value)) or None
     if isinstance(value, dict):
         return _name(value.get("name"))
     if isinstance(value, list):
@@ -90,7 +91,7 @@ def _meta(root: etree._Element) -> dict[str, str]:
         key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").strip().lower()
         content = meta.get("content")
         if key and content and key not in out:
-            out[key] = normalize_space(content)
+            out[key] = normalize_space(unescape(content))
     return out
 
 

@@ -1,0 +1,5 @@
+"""``python -m redefection`` runs the command line."""
+
+from .cli import main
+
+main()
