@@ -19,6 +19,7 @@ benchmarks/floors.json.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gzip
 import json
 import os
@@ -34,10 +35,8 @@ FLOORS = HERE / "floors.json"
 
 
 def _one_core() -> None:
-    try:
+    with contextlib.suppress(AttributeError, OSError):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
-    except (AttributeError, OSError):
-        pass
 
 
 def run_ours(paths: list[Path], out_dir: Path) -> float:
@@ -150,11 +149,15 @@ def main() -> int:
             theirs_s = min(run_trafilatura(pages, theirs_out) for _ in range(2))
             ours, theirs = score_aeb(shared, ours_out), score_aeb(shared, theirs_out)
             figures["aeb"] = {"ours": ours, "trafilatura": theirs}
-            figures["aeb_pages_per_s"] = {"ours": round(len(pages) / ours_s, 1), "trafilatura": round(len(pages) / theirs_s, 1)}
+            figures["aeb_pages_per_s"] = {
+                "ours": round(len(pages) / ours_s, 1),
+                "trafilatura": round(len(pages) / theirs_s, 1),
+            }
             print(f"article-extraction-benchmark ({len(pages)} pages), one core:")
             print(f"  {'':12} {'F1':>6} {'prec':>6} {'recall':>6} {'pages/s':>8}")
             for name, res, speed in (("redefection", ours, ours_s), ("trafilatura", theirs, theirs_s)):
-                print(f"  {name:12} {res['f1']:6.3f} {res['precision']:6.3f} {res['recall']:6.3f} {len(pages) / speed:8.1f}")
+                rate = len(pages) / speed
+                print(f"  {name:12} {res['f1']:6.3f} {res['precision']:6.3f} {res['recall']:6.3f} {rate:8.1f}")
             print(f"  difference in F1: {ours['f1'] - theirs['f1']:+.3f}")
     if args.check:
         return check(figures)

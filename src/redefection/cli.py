@@ -40,7 +40,13 @@ def _progress(total: int, label: str, enabled: bool) -> Iterator[Any]:
     if not enabled:
         yield None
         return
-    columns = (TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TextColumn("{task.fields[note]}"))
+    columns = (
+        TextColumn(label),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.fields[note]}"),
+    )
     with Progress(*columns, console=err, transient=False) as progress:
         yield (progress, progress.add_task(label, total=total, note=""))
 
@@ -78,7 +84,9 @@ def cli(ctx: click.Context, config: Path | None, verbose: int) -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="Write DIR/<name>.json per input.")
+@click.option(
+    "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="Write DIR/<name>.json per input."
+)
 @click.option("--strict", is_flag=True, help="Stop at the first failing input and show the traceback.")
 @click.pass_context
 def extract(ctx: click.Context, paths: tuple[str, ...], out_dir: Path | None, strict: bool) -> None:

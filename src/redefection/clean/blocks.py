@@ -146,12 +146,15 @@ def _title_position(blocks: list[Block], title: str | None) -> int:
     return 0
 
 
-def density_paragraphs(root: etree._Element, language: str | None, title: str | None = None) -> list[str]:
+def density_paragraphs(
+    root: etree._Element, language: str | None, title: str | None = None, blocks: list[Block] | None = None
+) -> list[str]:
     """The article's paragraphs in order, found by where sentence text concentrates.
 
     Paragraphs before the block that repeats ``title`` weigh less: the article follows its headline.
     """
-    blocks = split_blocks(root)
+    if blocks is None:
+        blocks = split_blocks(root)
     kinds = [prose_kind(block, language) for block in blocks]
     container = _container(blocks, kinds, _title_position(blocks, title))
     if container is None:
@@ -164,9 +167,7 @@ def density_paragraphs(root: etree._Element, language: str | None, title: str | 
         if i < first or i > last:
             continue
         block = blocks[i]
-        if kinds[i]:
-            out.append(block.text)
-        elif _is_subheading(block, language) and pos + 1 < len(inside) and kinds[inside[pos + 1]]:
+        if kinds[i] or (_is_subheading(block, language) and pos + 1 < len(inside) and kinds[inside[pos + 1]]):
             out.append(block.text)
     return out
 

@@ -8,7 +8,9 @@ from ._text import EMAIL, normalize_space
 from .dates import find_dates
 from .patterns import chrome_words
 
-LATIN_NAME = re.compile(r"^(?:[A-Z][a-z]+(?:[-'][A-Za-z][a-z]+)?|[A-Z]\.|[A-Z][a-z]?\.?)(?:\s+(?:[A-Z][a-z]+(?:[-'][A-Za-z][a-z]+)?|[A-Z]\.|van|de|von|der|la|bin))*$")
+LATIN_NAME = re.compile(
+    r"^(?:[A-Z][a-z]+(?:[-'][A-Za-z][a-z]+)?|[A-Z]\.|[A-Z][a-z]?\.?)(?:\s+(?:[A-Z][a-z]+(?:[-'][A-Za-z][a-z]+)?|[A-Z]\.|van|de|von|der|la|bin))*$"
+)
 HANGUL_NAME = re.compile(r"^[\uac00-\ud7af]{2,4}$")
 HAN_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
 SEPARATORS = re.compile(r"\s*(?:\||｜|·|•|/|,|，|、| - | — )\s*")

@@ -20,9 +20,7 @@ BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 HEADER_CHARSET = re.compile(rb"""charset\s*=\s*["']?\s*([A-Za-z0-9._:\-]+)""", re.I)
-META_CHARSET = re.compile(
-    rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9._:\-]+)""", re.I
-)
+META_CHARSET = re.compile(rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9._:\-]+)""", re.I)
 # Labels that browsers map to a wider encoding (WHATWG Encoding Standard).
 WIDER = {
     "iso-8859-1": "cp1252",
@@ -37,6 +35,26 @@ WIDER = {
     "shift_jis": "cp932",
     "x-sjis": "cp932",
 }
+
+
+# Tried after the detector's guess; on short CJK texts the detector can mistake GB18030 for Shift-JIS.
+FALLBACKS = ("gb18030", "cp949", "big5hkscs", "cp932", "cp1252")
+ODD = re.compile(r"[\uff61-\uff9f\ufffd\x00-\x08\x0e-\x1f\x7f-\x9f\ue000-\uf8ff\u3400-\u4dbf\u3130-\u318f]")
+
+
+def _least_odd(data: bytes, encodings: list[str]) -> str | None:
+    """The encoding whose decoding has the fewest unlikely characters (half-width kana, controls, rare CJK)."""
+    sample = data[:100_000]
+    best: tuple[float, int, str] | None = None
+    for rank, name in enumerate(dict.fromkeys(encodings)):
+        try:
+            text = sample.decode(name, errors="replace")
+        except LookupError:
+            continue
+        score = len(ODD.findall(text)) / max(1, len(text))
+        if best is None or (score, rank) < best[:2]:
+            best = (score, rank, name)
+    return best[2] if best else None
 
 
 def _known(label: str) -> str | None:
@@ -80,9 +98,10 @@ def decode(data: bytes, content_type: str | None = None) -> tuple[str, str]:
     if (declared in (None, "utf-8")) and damaged <= max(2, len(lenient) // 1000):
         return lenient, "utf-8"
     best = from_bytes(data[:200_000]).best()
-    if best is not None and best.encoding:
-        name = _known(best.encoding) or best.encoding
-        return data.decode(name, errors="replace"), name
+    guesses = [_known(best.encoding) or best.encoding] if best is not None and best.encoding else []
+    chosen = _least_odd(data, [*guesses, *FALLBACKS])
+    if chosen is not None:
+        return data.decode(chosen, errors="replace"), chosen
     if declared:
         return data.decode(declared, errors="replace"), declared
     return data.decode("utf-8", errors="replace"), "utf-8"

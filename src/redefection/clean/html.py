@@ -164,20 +164,22 @@ def _title_index(blocks: list[Block], title: str | None) -> int | None:
 def _json_ld_body(meta: Metadata) -> list[str]:
     if not meta.article_body:
         return []
-    text = html.fromstring(f"<div>{meta.article_body}</div>").text_content() if "<" in meta.article_body else meta.article_body
+    text = (
+        html.fromstring(f"<div>{meta.article_body}</div>").text_content()
+        if "<" in meta.article_body
+        else meta.article_body
+    )
     return [normalize_space(part) for part in re.split(r"\n\s*\n|\n", text) if normalize_space(part)]
 
 
 def choose_body(
-    root: etree._Element, meta: Metadata, language_hint: str | None, title: str | None, languages: tuple[str, ...]
+    root: etree._Element, meta: Metadata, hint: str | None, title: str | None, blocks: list[Block]
 ) -> tuple[list[str], str]:
     """The article paragraphs and which extractor gave them."""
-    ours = density_paragraphs(root, language_hint, title)
-    theirs = _trafilatura_body(root, title)
-    body, origin = theirs, "trafilatura"
-    if ours:
-        ours_words, theirs_words = _tokens(" ".join(ours)), _tokens(" ".join(theirs))
-        if sum(theirs_words.values()) < MIN_WORDS:
+    body, origin = _trafilatura_body(root, title), "trafilatura"
+    if sum(_tokens(" ".join(body)).values()) < MIN_WORDS:
+        ours = density_paragraphs(root, hint, title, blocks)
+        if ours:
             body, origin = ours, "density"
     ld = _json_ld_body(meta)
     if ld:
@@ -195,13 +197,13 @@ def clean_html(text: str, languages: tuple[str, ...] = DEFAULT_LANGUAGES) -> tup
     # A first language guess from all paragraph-like text steers the density extractor.
     sample = " ".join(normalize_space(p.text_content()) for p in root.iter("p"))[:4000]
     hint = detect_language(sample, languages) if sample else None
-    body, origin = choose_body(root, meta, hint, title, languages)
     blocks = split_blocks(root)
+    body, origin = choose_body(root, meta, hint, title, blocks)
     deks = _deks(blocks, title)
     body = _filter(body, title, meta.byline, deks)
     language = detect_language(" ".join(body), languages) if body else hint
     if language != hint and language is not None and origin == "density":
-        body = _filter(density_paragraphs(root, language, title), title, meta.byline, deks) or body
+        body = _filter(density_paragraphs(root, language, title, blocks), title, meta.byline, deks) or body
     logger.debug("body from %s", origin)
     header = _header_blocks(blocks, title, body)
     byline = meta.byline or _visible_byline(header)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 import logging
 import re
-from html import unescape
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from html import unescape
 from typing import Any
 
 from lxml import etree
@@ -122,8 +122,12 @@ def extract_metadata(root: etree._Element) -> Metadata:
     title = title or meta.get("og:title") or meta.get("twitter:title")
     byline = byline or _byline(meta.get("author") or meta.get("article:author") or meta.get("byl"))
     published = published or _iso_date(
-        meta.get("article:published_time") or meta.get("og:published_time") or meta.get("datepublished")
-        or meta.get("pubdate") or meta.get("publishdate") or meta.get("date")
+        meta.get("article:published_time")
+        or meta.get("og:published_time")
+        or meta.get("datepublished")
+        or meta.get("pubdate")
+        or meta.get("publishdate")
+        or meta.get("date")
     )
     outlet = outlet or meta.get("og:site_name") or meta.get("application-name") or meta.get("twitter:site")
     if outlet and outlet.startswith("@"):

@@ -120,7 +120,15 @@ def _body_range(lines: list[Line], kinds: list[int]) -> tuple[int, int] | None:
         best = (weight, start, last)
     if best is None:
         return None
-    return best[1], best[2]
+    first, last = best[1], best[2]
+    # Short closing sentences belong to the story unless they open a footer block (no blank line
+    # between them and the chrome that follows: "Market data delayed." above "More: ...").
+    while last + 1 < len(lines) and kinds[last + 1] == 1:
+        after = last + 2
+        if after < len(lines) and lines[after].index == lines[last + 1].index + 1 and not kinds[after]:
+            break
+        last += 1
+    return first, last
 
 
 def _is_heading(line: Line, language: str | None) -> bool:

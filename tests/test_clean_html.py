@@ -1,0 +1,117 @@
+"""HTML pages: metadata and body, including pages whose class names lie."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from redefection.clean import clean_capture, sniff_format
+from redefection.clean.html import clean_html
+from redefection.clean.metadata import split_title
+from redefection.records import Capture
+
+DATA = Path(__file__).parent / "data"
+
+
+def clean_file(name: str):  # type: ignore[no-untyped-def]
+    path = DATA / name
+    return clean_capture(Capture(source=str(path), data=path.read_bytes()))
+
+
+def test_semantic_page_metadata_and_body() -> None:
+    document = clean_file("page-en.html")
+    article = document.article
+    assert document.format == "html"
+    assert article.title == "Defector returns north by boat"
+    assert article.byline == "Lena Cho"
+    assert article.published == date(2021, 8, 2)
+    assert article.outlet == "The Coastal Review"
+    assert article.body[0].startswith("A man who had lived in the South")
+    assert "Missed on radar" in article.body  # the article's own subheading
+    assert not any("Heat wave" in p or "All rights reserved" in p for p in article.body)
+
+
+def test_misleading_class_names_do_not_hide_the_article() -> None:
+    document = clean_file("page-lying-classes.html")
+    article = document.article
+    assert len(article.body) == 3
+    assert article.body[0].startswith("Officials on Monday confirmed")
+    assert article.title == "Officials confirm second return this year"
+    assert article.byline == "Joon Baek"
+    assert article.published == date(2019, 3, 4)
+    assert article.outlet == "Valley Times"
+
+
+def test_json_ld_article_body_replaces_a_teaser() -> None:
+    document = clean_file("page-teaser.html")
+    assert len(document.article.body) == 4
+    assert document.article.body[-1] == "He had lived in the South for about ten years, police said."
+    assert not any("Subscribe" in p for p in document.article.body)
+    assert document.article.outlet == "North Desk"
+
+
+def test_meta_charset_euc_kr_page() -> None:
+    document = clean_file("page-euc-kr.html")
+    assert document.encoding == "cp949"
+    assert document.language == "ko"
+    assert document.article.title == "탈북민 재입북 확인"
+    assert len(document.article.body) == 2
+
+
+def test_credit_line_names_the_original_outlet() -> None:
+    page = """<html><head><meta property="og:site_name" content="Copy Hub"></head><body>
+    <h1>Officials confirm a second return this year</h1>
+    <div>Source: The Original Times</div>
+    <p>Officials on Monday confirmed that a woman who had settled in the South had gone back to the North.</p>
+    <p>The woman, in her 50s, had told acquaintances that she missed her grandchildren, officials said.</p>
+    <p>Her departure came to light when she stopped attending a weekly support group in the city.</p>
+    </body></html>"""
+    article, _ = clean_html(page)
+    assert article.outlet == "The Original Times"
+    assert not any("Source:" in p for p in article.body)
+
+
+def test_standfirst_between_headline_and_byline_is_not_body() -> None:
+    page = """<html><body><article><h1>Arrivals rise again</h1>
+    <p>A look at who came south last year</p>
+    <div>By Ann Lee | Jan 5, 2024</div>
+    <p>The number of people arriving from the North rose last year, the ministry said on Thursday.</p>
+    <p>Most of them had spent years in third countries before reaching the South, officials said.</p>
+    <p>The ministry expects the figure to rise again this year as border controls ease further.</p>
+    </article></body></html>"""
+    article, _ = clean_html(page)
+    assert article.byline == "Ann Lee"
+    assert article.body[0].startswith("The number of people")
+    assert "A look at who came south last year" not in article.body
+
+
+def test_data_table_inside_a_story_is_dropped() -> None:
+    rows = "".join(f"<tr><td>{2015 + i}</td><td>{100 + i}</td></tr>" for i in range(5))
+    paragraphs = "".join(
+        f"<p>Paragraph {i} of the story explains the figures in plain words for the reader today.</p>" for i in range(6)
+    )
+    page = (
+        f"<html><body><article><h1>Figures for the year</h1>{paragraphs}<table>{rows}</table></article></body></html>"
+    )
+    article, _ = clean_html(page)
+    assert len(article.body) == 6
+    assert not any(p.startswith("2015") for p in article.body)
+
+
+def test_split_title_drops_outlet_suffix() -> None:
+    assert split_title("Defector returns | The Coastal Review", "The Coastal Review")[0] == "Defector returns"
+    assert split_title("A plain headline", None) == ("A plain headline", None)
+
+
+def test_sniff_format() -> None:
+    assert sniff_format(Capture(source="a.txt", data=b"<!doctype html><html></html>")) == "html"
+    assert sniff_format(Capture(source="a.html", data=b"Just text, no markup at all.")) == "text"
+    assert sniff_format(Capture(source="x", data=b"plain", content_type="text/html; charset=utf-8")) == "html"
+
+
+def test_deeply_nested_page_does_not_crash() -> None:
+    page = (
+        "<div>" * 5000 + "<p>Deep text that ends a sentence and is long enough to be prose here.</p>" + "</div>" * 5000
+    )
+    article, _ = clean_html(f"<html><body>{page}</body></html>")
+    assert isinstance(article.body, tuple)

@@ -1,0 +1,100 @@
+"""Text dumps: the article among menus, bylines, lists and footers."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from redefection.clean import clean_capture
+from redefection.clean.text import clean_dump, is_menu
+from redefection.records import Capture
+
+DATA = Path(__file__).parent / "data"
+
+
+def clean_file(name: str):  # type: ignore[no-untyped-def]
+    path = DATA / name
+    return clean_capture(Capture(source=str(path), data=path.read_bytes()))
+
+
+def test_english_dump_separates_article_from_chrome() -> None:
+    document = clean_file("dump-en.txt")
+    article = document.article
+    assert document.format == "text"
+    assert document.language == "en"
+    assert article.title == "Defector who crossed back north had struggled to find work, officials say"
+    assert article.byline == "Mara Quinn"
+    assert article.published == date(2023, 5, 14)
+    assert article.outlet == "Harbor Ledger"
+    assert len(article.body) == 3
+    assert article.body[0].startswith("A man who had fled North Korea")
+    joined = " ".join(article.body)
+    for chrome in ("Related stories", "Border guards", "All rights reserved", "Share", "Home"):
+        assert chrome not in joined
+
+
+def test_korean_article_on_chinese_portal_drops_foreign_chrome_and_outlet() -> None:
+    document = clean_file("dump-ko-on-zh-portal.txt")
+    assert document.language == "ko"
+    assert document.article.title == "탈북민 남성, 서해 섬에서 배 타고 북으로 건너가"
+    assert len(document.article.body) == 3
+    assert document.article.body[-1] == "당국은 정확한 경위를 조사하고 있다."
+    # The portal's Chinese name is not the Korean article's publisher.
+    assert document.article.outlet is None
+    assert not any("版權" in p or "體育" in p for p in document.article.body)
+
+
+def test_headline_after_the_story_is_found() -> None:
+    document = clean_file("dump-title-after.txt")
+    assert document.article.title == "Pair of defectors appear on North Korean television"
+    assert document.article.byline == "Ana Reyes"
+    assert document.article.published is None
+    assert len(document.article.body) == 2
+
+
+def test_undeclared_gb18030_dump_is_decoded() -> None:
+    document = clean_file("dump-gb18030.txt")
+    assert document.encoding == "gb18030"
+    assert document.language == "zh"
+    assert document.article.title == "脱北者返回朝鲜"
+    assert document.article.body[-1] == "该男子据称在韩国生活困难，很少与人来往。"
+
+
+def test_short_closing_sentence_before_footer_block_is_chrome() -> None:
+    text = (
+        "Daily Example\n\nRates held steady\n\n"
+        "The central bank kept its main rate unchanged on Thursday, as most economists had expected.\n\n"
+        "Officials said inflation was slowing but remained above the target for a fourth month.\n\n"
+        "Data delayed. Not advice.\nMore: markets close higher\n© 2024 Daily Example\n"
+    )
+    article, language = clean_dump(text)
+    assert language == "en"
+    assert len(article.body) == 2
+
+
+def test_subheading_inside_the_story_is_kept() -> None:
+    text = (
+        "Some Outlet\n\nA headline about the border\n\n"
+        "The first paragraph of the story is long enough to count as a paragraph of prose.\n\n"
+        "What happened next\n\n"
+        "The second paragraph also reads as a full sentence of the article's own text.\n"
+    )
+    article, _ = clean_dump(text)
+    assert article.body == (
+        "The first paragraph of the story is long enough to count as a paragraph of prose.",
+        "What happened next",
+        "The second paragraph also reads as a full sentence of the article's own text.",
+    )
+
+
+def test_menu_detection() -> None:
+    assert is_menu("정치 경제 사회 지역 문화 스포츠 오피니언 포토")
+    assert is_menu("导航：首页 新闻 朝鲜 韩国 日本 评论")
+    assert not is_menu("새해 첫날 철책 넘어 월북한 탈북민, 체조선수 출신 김우정씨")
+    assert not is_menu("Defector returns north")
+
+
+def test_dump_without_prose_gives_empty_article() -> None:
+    article, _ = clean_dump("Home | News | Sport\nLog in\n© 2020 Nobody\n")
+    assert article.body == ()
+    assert article.title is None
