@@ -15,10 +15,11 @@ from lingua import IsoCode639_1, LanguageDetector, LanguageDetectorBuilder
 HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
 KANA = re.compile(r"[\u3040-\u30ff]")
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 DEFAULT_LANGUAGES = ("en", "ko", "zh", "ja", "ru", "de", "fr", "es", "pt", "it", "vi", "th", "ar")
 # Enough letters to judge; more only costs time.
-SAMPLE_CHARS = 4000
+SAMPLE_CHARS = 1500
 
 
 @lru_cache(maxsize=8)
@@ -37,6 +38,18 @@ def script_counts(text: str) -> tuple[int, int, int, int]:
         len(HAN.findall(text)),
         len(LETTER.findall(text)),
     )
+
+
+def guess_by_script(text: str) -> str | None:
+    """A cheap guess from scripts alone: 'ko', 'zh', 'ja', 'ru', or 'en' for any Latin-script text."""
+    hangul, kana, han, letters = script_counts(text[:SAMPLE_CHARS])
+    if letters < 3:
+        return None
+    cjk = hangul + kana + han
+    if cjk >= 0.3 * letters:
+        return "ko" if hangul >= 0.2 * cjk else ("ja" if kana >= 0.1 * cjk else "zh")
+    cyrillic = len(CYRILLIC.findall(text[:SAMPLE_CHARS]))
+    return "ru" if cyrillic >= 0.5 * letters else "en"
 
 
 def detect_language(text: str, languages: tuple[str, ...] = DEFAULT_LANGUAGES) -> str | None:
