@@ -76,6 +76,8 @@ def cli(ctx: click.Context, config: Path | None, verbose: int) -> None:
     """
     level = logging.WARNING - 10 * min(verbose, 2)
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    if verbose < 2:  # trafilatura warns about every page it finds empty; our summary already says so
+        logging.getLogger("trafilatura").setLevel(logging.ERROR)
     try:
         ctx.obj = {"settings": load_settings(config)}
     except RedefectionError as exc:
@@ -101,11 +103,16 @@ def extract(ctx: click.Context, paths: tuple[str, ...], out_dir: Path | None, st
         out_dir.mkdir(parents=True, exist_ok=True)
     written: set[str] = set()
     failures: list[tuple[str, str]] = []
+    skipped: list[tuple[str, str]] = []
     done = 0
     show_bar = out_dir is not None and err.is_terminal
     with _progress(_count_inputs(paths) if show_bar else 0, "extract", show_bar) as bar:
         for outcome in extract_paths(paths, settings, strict=strict):
             done += 1
+            if outcome.dropped is not None:
+                skipped.append((outcome.source, str(outcome.dropped.detail or outcome.dropped.reason)))
+                _advance(bar, "skipped")
+                continue
             if outcome.document is None:
                 failures.append((outcome.source, _message(outcome)))
                 _advance(bar, "failed")
@@ -117,9 +124,12 @@ def extract(ctx: click.Context, paths: tuple[str, ...], out_dir: Path | None, st
                 name = _unique_name(outcome.document.id, written)
                 (out_dir / f"{name}.json").write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
             _advance(bar, "")
+    for source, reason in skipped:
+        err.print(f"skipped {source}: {reason}", soft_wrap=True)
     _report_failures(failures)
-    if out_dir is not None or failures:
-        err.print(f"{done - len(failures)} extracted, {len(failures)} failed")
+    if out_dir is not None or failures or skipped:
+        extracted = done - len(failures) - len(skipped)
+        err.print(f"{extracted} extracted, {len(skipped)} skipped, {len(failures)} failed")
     ctx.exit(1 if failures else 0)
 
 
@@ -133,11 +143,7 @@ def _unique_name(stem: str, written: set[str]) -> str:
 
 
 def _message(outcome: Outcome) -> str:
-    if outcome.error is not None:
-        return str(outcome.error)
-    if outcome.dropped is not None:
-        return f"dropped ({outcome.dropped})"
-    return "no document"
+    return str(outcome.error) if outcome.error is not None else "no document"
 
 
 @cli.command()

@@ -40,10 +40,10 @@ class Capture:
         """The source's last path component without extension: the document id."""
         tail = self.source.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
         tail = tail.split("#", 1)[0] or tail
-        for ext in (".gz", ".html", ".htm", ".xhtml", ".txt", ".text"):
-            if tail.lower().endswith(ext) and len(tail) > len(ext):
-                tail = tail[: -len(ext)]
-        return tail
+        if tail.lower().endswith(".gz") and len(tail) > 3:
+            tail = tail[:-3]
+        stem, dot, _ = tail.rpartition(".")
+        return stem if dot and stem else tail
 
 
 @dataclass(frozen=True, slots=True)

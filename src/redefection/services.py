@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import ParseError, StoreError
+from .errors import StoreError
 from .ingest import iter_captures
 from .pipeline import Outcome, Pipeline
 from .records import Capture, Document
@@ -18,8 +18,6 @@ from .store import SaveResult, Store
 logger = logging.getLogger(__name__)
 
 OnOutcome = Callable[[Outcome, SaveResult | None], None]
-# A NUL byte this early means an image, PDF or archive, not a page: say so in the failure message.
-BINARY_SNIFF_BYTES = 8192
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,16 +85,8 @@ def ingest_paths(
     )
 
 
-def _save(
-    store: Store, capture: Capture, outcome: Outcome, document: Document
-) -> tuple[Outcome, SaveResult | None]:
-    if not document.article.body:
-        # Empty bodies would all share one fingerprint and be stored as duplicates of each other.
-        problem = "no article text found"
-        if b"\x00" in capture.data[:BINARY_SNIFF_BYTES]:
-            problem += "; the file holds binary data, not a web page or text dump"
-        error = ParseError(capture.source, problem)
-        return dataclasses.replace(outcome, document=None, error=error, stage="clean"), None
+def _save(store: Store, capture: Capture, outcome: Outcome, document: Document) -> tuple[Outcome, SaveResult | None]:
+    # The clean stage drops pages without article text, so every document here has a body.
     try:
         return outcome, store.save_document(capture, document)
     except StoreError as exc:

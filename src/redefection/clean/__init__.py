@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from ..errors import Dropped, ParseError
 from ..fingerprint import fingerprint_text
 from ..records import Capture, Document, Format
 from .decode import decode
@@ -30,8 +31,39 @@ def sniff_format(capture: Capture) -> Format:
     return "text"
 
 
+MAGIC = {
+    b"%PDF": "a PDF document",
+    b"\x89PNG": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"GIF8": "a GIF image",
+    b"PK\x03\x04": "a ZIP archive (or office document)",
+    b"\x7fELF": "an executable",
+    b"RIFF": "a media file",
+    b"WARC/": "a WARC archive (use the scan command)",
+}
+UNICODE_BOMS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
+
+
+def check_not_binary(capture: Capture) -> None:
+    """Raise ParseError when the bytes are an image, archive or other binary file, not a page."""
+    head = capture.data[:8192]
+    for magic, kind in MAGIC.items():
+        if head.startswith(magic):
+            raise ParseError(capture.source, f"not a web page or text dump: the file is {kind}")
+    if not head.startswith(UNICODE_BOMS):
+        controls = sum(1 for byte in head if byte < 9 or 13 < byte < 32)
+        if (b"\x00" in head and controls > 0.01 * len(head)) or controls > 0.1 * len(head):
+            raise ParseError(capture.source, "not a web page or text dump: the file holds binary data")
+
+
 def clean_capture(capture: Capture, max_html_bytes: int = 8 * 1024 * 1024) -> Document:
-    """Decode, detect the format and recover the article of one capture."""
+    """Decode, detect the format and recover the article of one capture.
+
+    Raises:
+        ParseError: the capture is binary (an image, an archive), not a page.
+        Dropped: the page holds no article text.
+    """
+    check_not_binary(capture)
     text, encoding = decode(capture.data, capture.content_type)
     text = text.replace("\x00", "")
     kind = sniff_format(capture)
@@ -39,6 +71,8 @@ def clean_capture(capture: Capture, max_html_bytes: int = 8 * 1024 * 1024) -> Do
         article, language = clean_html(text[:max_html_bytes])
     else:
         article, language = clean_dump(text)
+    if not article.body:
+        raise Dropped("no_article", "no article text found on the page")
     return Document(
         id=capture.name,
         source=capture.source,
@@ -52,4 +86,4 @@ def clean_capture(capture: Capture, max_html_bytes: int = 8 * 1024 * 1024) -> Do
     )
 
 
-__all__ = ["clean_capture", "sniff_format"]
+__all__ = ["check_not_binary", "clean_capture", "sniff_format"]

@@ -98,16 +98,20 @@ def _table_rows(lines: list[str], title: str | None) -> list[str]:
         if not row:
             out.append(line)
         elif keep_tables:
-            cells = normalize_space(" ".join(cell.strip() for cell in line.strip("|").split("|")))
-            if TOKEN.search(cells):
-                out.append(cells)
+            row_text = normalize_space(" ".join(cell.strip() for cell in line.strip("|").split("|")))
+            if TOKEN.search(row_text):
+                out.append(row_text)
     return out
+
+
+def _text_of(element: etree._Element) -> str:
+    return "".join(str(part) for part in element.itertext())
 
 
 def _visible_title(root: etree._Element) -> str | None:
     for tag in ("h1", "h2"):
         for element in root.iter(tag):
-            text = normalize_space(element.text_content())
+            text = normalize_space(_text_of(element))
             if len(text) >= 8:
                 return text
     return None
@@ -166,9 +170,7 @@ def _json_ld_body(meta: Metadata) -> list[str]:
     if not meta.article_body:
         return []
     text = (
-        html.fromstring(f"<div>{meta.article_body}</div>").text_content()
-        if "<" in meta.article_body
-        else meta.article_body
+        _text_of(html.fromstring(f"<div>{meta.article_body}</div>")) if "<" in meta.article_body else meta.article_body
     )
     return [normalize_space(part) for part in re.split(r"\n\s*\n|\n", text) if normalize_space(part)]
 
@@ -187,8 +189,11 @@ def choose_body(
     body, origin = _trafilatura_body(root, title, fast=True), "trafilatura"
     if sum(_tokens(" ".join(body)).values()) < MIN_WORDS or _covered(ours_words, _tokens(" ".join(body))) < 0.5:
         body = _trafilatura_body(root, title, fast=False)
-    if sum(_tokens(" ".join(body)).values()) < MIN_WORDS and ours:
-        body, origin = ours, "density"
+    if sum(_tokens(" ".join(body)).values()) < MIN_WORDS:
+        if ours:
+            body, origin = ours, "density"
+        elif not any(ends_sentence(paragraph) for paragraph in body):
+            body = []  # a few words of navigation are not an article
     ld = _json_ld_body(meta)
     if ld:
         ld_words, body_words = _tokens(" ".join(ld)), _tokens(" ".join(body))
@@ -203,7 +208,7 @@ def clean_html(text: str, languages: tuple[str, ...] = DEFAULT_LANGUAGES) -> tup
     meta = extract_metadata(root)
     title = _title(root, meta)
     # A first language guess from all paragraph-like text steers the density extractor.
-    sample = " ".join(normalize_space(p.text_content()) for p in root.iter("p"))[:4000]
+    sample = " ".join(normalize_space(_text_of(p)) for p in root.iter("p"))[:4000]
     hint = guess_by_script(sample) if sample else None
     blocks = split_blocks(root)
     body, origin = choose_body(root, meta, hint, title, blocks)

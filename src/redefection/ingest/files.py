@@ -7,7 +7,6 @@ exceptions, so one bad input never stops a batch.
 
 from __future__ import annotations
 
-
 import logging
 import os
 import zlib

@@ -155,8 +155,7 @@ class SqlStore:
         try:
             with self._sessions() as session:
                 return {
-                    name: session.scalar(select(func.count()).select_from(table)) or 0
-                    for name, table in tables.items()
+                    name: session.scalar(select(func.count()).select_from(table)) or 0 for name, table in tables.items()
                 }
         except SQLAlchemyError as exc:
             raise StoreError(self.url, f"cannot count rows: {exc}") from exc
@@ -173,7 +172,7 @@ class SqlStore:
         )
         try:
             with self._sessions() as session:
-                return [_stored(row, sha256) for row, sha256 in session.execute(query).tuples()]
+                return [_stored(row, sha256) for row, sha256 in session.execute(query)]
         except SQLAlchemyError as exc:
             raise StoreError(self.url, f"cannot list documents: {exc}") from exc
 
@@ -185,7 +184,7 @@ class SqlStore:
         )
         try:
             with self._sessions() as session:
-                found = session.execute(query).tuples().one_or_none()
+                found = session.execute(query).one_or_none()
         except SQLAlchemyError as exc:
             raise StoreError(self.url, f"cannot load document {doc_id}: {exc}") from exc
         if found is None:

@@ -1,0 +1,118 @@
+"""Turn a database URL or path into a migrated SQLAlchemy engine.
+
+SQLite connections get WAL (readers never block the writer), foreign keys and
+a generous busy timeout; in-memory databases share one connection so the
+schema survives between sessions. Migrations run from the package's own
+``migrations`` folder, so no ``alembic.ini`` is needed in the working folder.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.pool import StaticPool
+
+from ..errors import StoreError
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+MEMORY_URLS = {":memory:", "sqlite://", "sqlite:///:memory:"}
+# Plain "postgresql://" would pick psycopg2; the [postgres] extra installs psycopg 3.
+POSTGRES_ALIASES = {"postgres": "postgresql+psycopg", "postgresql": "postgresql+psycopg"}
+SQLITE_BUSY_TIMEOUT_MS = 30_000  # batch writers wait for each other instead of failing
+PASSWORD_IN_URL = re.compile(r"(://[^:/@]*:)[^@/]*@")
+
+SQLITE_HINT = "check that the folder exists and is writable, or choose another database path"
+POSTGRES_HINT = "check the server, database name and credentials"
+DRIVER_HINT = "install it with: pip install 'redefection[postgres]'"
+URL_HINT = "use a file path, sqlite:///path/to/file.db, or postgresql+psycopg://user@host/dbname"
+
+
+def hide_password(url: str) -> str:
+    """The URL with any password replaced by ``***``."""
+    return PASSWORD_IN_URL.sub(r"\1***@", url)
+
+
+def parse_url(raw: str) -> URL:
+    """A SQLAlchemy URL from a URL, a bare file path, or ``:memory:``."""
+    text = raw.strip()
+    if text in MEMORY_URLS:
+        return URL.create("sqlite")
+    if "://" not in text:
+        return URL.create("sqlite", database=str(Path(text).expanduser()))
+    try:
+        url = make_url(text)
+    except ArgumentError as exc:
+        raise StoreError(hide_password(raw), f"not a database URL; {URL_HINT}") from exc
+    if url.drivername in POSTGRES_ALIASES:
+        url = url.set(drivername=POSTGRES_ALIASES[url.drivername])
+    return url
+
+
+def is_memory(url: URL) -> bool:
+    return url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:")
+
+
+def hint_for(url: URL) -> str:
+    backend = url.get_backend_name()
+    if backend == "sqlite":
+        return SQLITE_HINT
+    if backend == "postgresql":
+        return POSTGRES_HINT
+    return URL_HINT
+
+
+def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA journal_mode = WAL")  # in-memory databases answer "memory"; harmless
+    finally:
+        cursor.close()
+
+
+def make_engine(url: URL) -> Engine:
+    """An engine for ``url``; raises ``StoreError`` if its driver is missing."""
+    shown = url.render_as_string(hide_password=True)
+    options: dict[str, Any] = {}
+    if is_memory(url):
+        # One shared connection: each new connection to ":memory:" would be a new, empty database.
+        options = {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}}
+    try:
+        engine = create_engine(url, **options)
+    except ImportError as exc:
+        hint = DRIVER_HINT if url.get_backend_name() == "postgresql" else URL_HINT
+        raise StoreError(shown, f"database driver not installed ({exc}); {hint}") from exc
+    except ArgumentError as exc:
+        raise StoreError(shown, f"invalid database URL ({exc}); {URL_HINT}") from exc
+    if url.get_backend_name() == "sqlite":
+        event.listen(engine, "connect", _configure_sqlite)
+    return engine
+
+
+def alembic_config() -> Config:
+    """An Alembic configuration pointing at the packaged migrations, built without any ini file."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return config
+
+
+def has_schema(engine: Engine) -> bool:
+    """Whether the database already holds a migrated redefection schema."""
+    with engine.connect() as connection:
+        return inspect(connection).has_table("alembic_version")
+
+
+def upgrade(engine: Engine) -> None:
+    """Migrate the database to the latest schema, in one transaction where the backend allows."""
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")

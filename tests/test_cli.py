@@ -1,0 +1,169 @@
+"""The command line: extract and ingest, exit codes, and bad input that never stops a batch."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from redefection.cli import cli
+
+DATA = Path(__file__).parent / "data"
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_extract_prints_json_lines_in_corpus_shape() -> None:
+    code, out, _ = run("extract", str(DATA / "page-en.html"), str(DATA / "dump-en.txt"))
+    assert code == 0
+    records = [json.loads(line) for line in out.splitlines()]
+    assert [r["id"] for r in records] == ["page-en", "dump-en"]
+    for record in records:
+        assert set(record) == {"id", "format", "language", "relevant", "article", "incidents", "claims", "quotes"}
+        assert set(record["article"]) == {"title", "byline", "published", "outlet", "body"}
+    assert records[0]["article"]["published"] == "2021-08-02"
+
+
+def test_extract_walks_folders_and_writes_one_file_per_input(tmp_path: Path) -> None:
+    code, _, err = run("extract", str(DATA), "--out", str(tmp_path / "out"))
+    assert code == 0
+    written = sorted(p.stem for p in (tmp_path / "out").iterdir())
+    assert written == sorted(p.name.split(".")[0] for p in DATA.iterdir())
+    assert "extracted, 0 skipped, 0 failed" in err
+
+
+def test_same_name_in_two_folders_is_not_overwritten(tmp_path: Path) -> None:
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "story.txt").write_bytes((DATA / "dump-en.txt").read_bytes())
+    code, _, _ = run("extract", str(tmp_path / "a"), str(tmp_path / "b"), "--out", str(tmp_path / "out"))
+    assert code == 0
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["story-2.json", "story.json"]
+
+
+@pytest.fixture
+def bad_inputs(tmp_path: Path) -> Path:
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    (folder / "good.txt").write_bytes((DATA / "dump-en.txt").read_bytes())
+    (folder / "empty.html").write_bytes(b"")
+    (folder / "photo.jpg").write_bytes(b"\xff\xd8\xff\xe0" + os.urandom(2048))
+    (folder / "noise.bin").write_bytes(bytes(range(256)) * 64)
+    (folder / "broken.html").write_bytes(
+        b"<html><body><div><p>Officials said the man who crossed back north had lived alone and struggled"
+        b" to find steady work in the city.<p>He had arrived six years ago, the ministry said on Monday.<div"
+    )
+    (folder / "latin1.txt").write_bytes(
+        "Café owners in the border town said the man, who had defected in 2015, left without a word to anyone."
+        "\n\nPolice said they were still trying to establish the route he took to the river that night.\n".encode(
+            "latin-1"
+        )
+        + b"\xff\xfe\x80 stray bytes"
+    )
+    (folder / "notes.weird-extension").write_bytes((DATA / "dump-title-after.txt").read_bytes())
+    (folder / "dangling.html").symlink_to(folder / "does-not-exist.html")
+    return folder
+
+
+def test_bad_inputs_fail_one_by_one_and_the_batch_goes_on(bad_inputs: Path, tmp_path: Path) -> None:
+    missing = str(tmp_path / "missing.html")
+    code, _, err = run("extract", str(bad_inputs), missing, "--out", str(tmp_path / "out"))
+    assert code == 1
+    written = {p.stem for p in (tmp_path / "out").iterdir()}
+    assert written == {"good", "broken", "latin1", "notes"}
+    lines = [line for line in err.splitlines() if line.startswith("error")]
+    assert len(lines) == 5
+    expected = {
+        "empty.html": "empty",
+        "photo.jpg": "JPEG image",
+        "noise.bin": "binary data",
+        "dangling.html": "broken symbolic link",
+        "missing.html": "no such file",
+    }
+    for name, problem in expected.items():
+        assert any(name in line and problem in line for line in lines), (name, lines)
+
+
+def test_unreadable_file_is_reported(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    target = tmp_path / "locked.html"
+    target.write_text("<p>text</p>")
+    real_open = Path.open
+
+    def refuse(self: Path, *args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+        if self.name == "locked.html":
+            raise PermissionError(13, "Permission denied")
+        return real_open(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "open", refuse)
+    code, _, err = run("extract", str(target), str(DATA / "dump-en.txt"))
+    assert code == 1
+    assert "locked.html: cannot read: Permission denied" in err
+
+
+def test_oversized_input_is_refused_by_the_configured_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    big = tmp_path / "big.html"
+    big.write_bytes(b"<p>" + b"x" * 4096 + b"</p>")
+    monkeypatch.setenv("REDEFECTION_MAX_INPUT_BYTES", "1024")
+    code, _, err = run("extract", str(big))
+    assert code == 1
+    assert "big.html" in err and "over the 1,024-byte limit" in err
+
+
+def test_fifty_megabyte_page_is_cleaned_within_the_parse_limit(tmp_path: Path) -> None:
+    paragraph = "<p>Paragraph {} says the man crossed the river at night and walked for hours before dawn.</p>\n"
+    body = "".join(paragraph.format(i) for i in range(520_000))
+    page = tmp_path / "huge.html"
+    page.write_text(f"<html><body><article><h1>A very long page</h1>{body}</article></body></html>")
+    assert page.stat().st_size > 50_000_000
+    code, out, _ = run("extract", str(page))
+    assert code == 0
+    assert json.loads(out)["article"]["body"]
+
+
+def test_usage_errors_exit_2() -> None:
+    assert run("extract")[0] == 2
+    assert run("no-such-command")[0] == 2
+    assert run("--config", "/no/such/settings.toml", "extract", str(DATA))[0] == 2
+
+
+def test_ingest_summary_and_idempotence(tmp_path: Path, bad_inputs: Path) -> None:
+    db = tmp_path / "store.db"
+    code, out, err = run("ingest", str(bad_inputs), "--db", str(db))
+    assert code == 1
+    assert "4 stored, 0 duplicate, 0 dropped, 4 failed" in err
+    assert "empty.html" in err and "photo.jpg" in err
+    code, _, err = run("ingest", str(bad_inputs), "--db", str(db))
+    assert "0 stored, 4 duplicate" in err
+    code, out, _ = run("documents", "--db", str(db), "--format", "json")
+    assert code == 0
+    assert len(out.splitlines()) == 4
+
+
+def test_ingest_with_unusable_database_url_exits_2(tmp_path: Path) -> None:
+    code, _, err = run("ingest", str(DATA / "dump-en.txt"), "--db", "nosuchdialect://x")
+    assert code == 2
+    assert "nosuchdialect" in err
+
+
+def test_python_dash_m_entry_point() -> None:
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "redefection", "--version"], capture_output=True, text=True)
+    assert result.returncode == 0
+    assert "redefection" in result.stdout
+
+
+def test_page_without_article_is_skipped_not_failed(tmp_path: Path) -> None:
+    page = tmp_path / "menu.html"
+    page.write_text("<html><body><nav><a href='/'>Home</a> <a href='/news'>News</a></nav></body></html>")
+    code, out, err = run("extract", str(page))
+    assert code == 0
+    assert out == ""
+    assert "skipped" in err and "menu.html" in err and "no article text" in err
