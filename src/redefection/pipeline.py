@@ -59,7 +59,7 @@ class Pipeline:
     def __call__(self, capture: Capture) -> Outcome:
         stage = "clean"
         try:
-            document = clean_capture(capture, self.settings.max_html_bytes)
+            document = clean_capture(capture, self.settings.max_html_bytes, self.settings.languages)
             for stage in self.stage_names:
                 result: Any = STAGES[stage](document, self.settings)
                 if not isinstance(result, Document):

@@ -5,13 +5,15 @@ from __future__ import annotations
 import dataclasses
 import os
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError
 
 DEFAULT_DB_PATH = "redefection.db"
+# Languages the detector chooses among by default: the three we extract from, and those common in crawls.
+DEFAULT_LANGUAGES = ("en", "ko", "zh", "ja", "ru", "de", "fr", "es", "pt", "it", "vi", "th", "ar")
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,9 +27,7 @@ class Settings:
     # HTML larger than this is cut before parsing: article text sits well inside the first 8 MiB.
     max_html_bytes: int = 8 * 1024 * 1024
     # Languages the detector chooses among (ISO 639-1); a smaller set is faster and more accurate.
-    languages: tuple[str, ...] = field(
-        default=("en", "ko", "zh", "ja", "ru", "de", "fr", "es", "pt", "it", "vi", "th", "ar")
-    )
+    languages: tuple[str, ...] = DEFAULT_LANGUAGES
 
 
 def _coerce(name: str, raw: Any, default: Any) -> Any:

@@ -7,6 +7,7 @@ import re
 from ..errors import Dropped, ParseError
 from ..fingerprint import fingerprint_text
 from ..records import Capture, Document, Format
+from ..settings import DEFAULT_LANGUAGES
 from .decode import decode
 from .html import clean_html
 from .text import clean_dump
@@ -56,7 +57,9 @@ def check_not_binary(capture: Capture) -> None:
             raise ParseError(capture.source, "not a web page or text dump: the file holds binary data")
 
 
-def clean_capture(capture: Capture, max_html_bytes: int = 8 * 1024 * 1024) -> Document:
+def clean_capture(
+    capture: Capture, max_html_bytes: int = 8 * 1024 * 1024, languages: tuple[str, ...] = DEFAULT_LANGUAGES
+) -> Document:
     """Decode, detect the format and recover the article of one capture.
 
     Raises:
@@ -68,9 +71,9 @@ def clean_capture(capture: Capture, max_html_bytes: int = 8 * 1024 * 1024) -> Do
     text = text.replace("\x00", "")
     kind = sniff_format(capture)
     if kind == "html":
-        article, language = clean_html(text[:max_html_bytes])
+        article, language = clean_html(text[:max_html_bytes], languages)
     else:
-        article, language = clean_dump(text)
+        article, language = clean_dump(text, languages)
     if not article.body:
         raise Dropped("no_article", "no article text found on the page")
     return Document(

@@ -18,12 +18,13 @@ import trafilatura
 from lxml import etree, html
 
 from ..records import Article
+from ..settings import DEFAULT_LANGUAGES
 from ._text import EMAIL, ends_sentence, normalize_space
 from .attribution import credited_outlet, is_boilerplate
 from .blocks import Block, density_paragraphs, split_blocks
 from .bylines import is_person_name, parse_byline
 from .dates import find_dates
-from .language import DEFAULT_LANGUAGES, detect_language, guess_by_script
+from .language import detect_language, guess_by_script
 from .metadata import Metadata, extract_metadata, split_title
 from .patterns import chrome_words
 

@@ -12,12 +12,13 @@ from functools import lru_cache
 
 from lingua import IsoCode639_1, LanguageDetector, LanguageDetectorBuilder
 
+from ..settings import DEFAULT_LANGUAGES
+
 HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
 KANA = re.compile(r"[\u3040-\u30ff]")
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
-DEFAULT_LANGUAGES = ("en", "ko", "zh", "ja", "ru", "de", "fr", "es", "pt", "it", "vi", "th", "ar")
 # Enough letters to judge; more only costs time.
 SAMPLE_CHARS = 1500
 

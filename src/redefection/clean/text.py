@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ..records import Article
+from ..settings import DEFAULT_LANGUAGES
 from ._text import EMAIL, URL, ends_sentence, in_language, normalize_space, visible_length
 from .bylines import is_person_name, parse_byline
 from .dates import find_dates
@@ -51,10 +52,10 @@ def _lines(text: str) -> list[Line]:
     return out
 
 
-def _body_language(lines: list[Line]) -> str | None:
+def _body_language(lines: list[Line], languages: tuple[str, ...]) -> str | None:
     long_lines = [line.text for line in lines if ends_sentence(line.text) and len(line.text) >= 20]
     sample = "\n".join(sorted(long_lines, key=len, reverse=True)[:12]) or "\n".join(line.text for line in lines)
-    return detect_language(sample, ("en", "ko", "zh", "ja", "ru", "de", "fr", "es", "pt", "it", "vi"))
+    return detect_language(sample, languages)
 
 
 def is_chrome(line: Line, language: str | None) -> bool:
@@ -249,10 +250,10 @@ def _labelled_source(lines: list[Line]) -> bool:
     return any(label in line.text.lower() for line in lines for label in ("来源：", "來源：", "source:"))
 
 
-def clean_dump(text: str) -> tuple[Article, str | None]:
+def clean_dump(text: str, languages: tuple[str, ...] = DEFAULT_LANGUAGES) -> tuple[Article, str | None]:
     """Recover the article from a text dump; return it and the body's language."""
     lines = _lines(text)
-    language = _body_language(lines)
+    language = _body_language(lines, languages)
     kinds = [is_prose(line, language) for line in lines]
     span = _body_range(lines, kinds)
     if span is None:
