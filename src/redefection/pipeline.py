@@ -34,6 +34,11 @@ def register_stage(name: str) -> Callable[[Stage], Stage]:
     return decorate
 
 
+def _load_builtin_stages() -> None:
+    """Import the modules whose stages ship with the package, which registers them."""
+    from . import extract, relevance  # noqa: F401
+
+
 @dataclass(frozen=True, slots=True)
 class Outcome:
     """What happened to one input: a document, a drop, or a failure naming the stage."""
@@ -49,6 +54,7 @@ class Pipeline:
     """Clean a capture, then run the configured document stages in order."""
 
     def __init__(self, settings: Settings, strict: bool = False) -> None:
+        _load_builtin_stages()
         unknown = [name for name in settings.stages if name != "clean" and name not in STAGES]
         if unknown:
             raise RedefectionError("settings.stages", f"unknown stage(s): {', '.join(unknown)}")

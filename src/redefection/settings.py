@@ -21,7 +21,7 @@ class Settings:
     # SQLAlchemy URL of the store; a bare path is taken as a SQLite file.
     db_url: str = f"sqlite:///{DEFAULT_DB_PATH}"
     # Pipeline stages in order, by registered name (see redefection.pipeline).
-    stages: tuple[str, ...] = ("clean",)
+    stages: tuple[str, ...] = ("clean", "relevance", "extract")
     # Inputs larger than this are refused before reading (bytes); 64 MiB holds any real news page.
     max_input_bytes: int = 64 * 1024 * 1024
     # HTML larger than this is cut before parsing: article text sits well inside the first 8 MiB.

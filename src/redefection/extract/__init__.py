@@ -1,0 +1,43 @@
+"""Extract stage: incidents, claims and quotes of a relevant document, each with its evidence span.
+
+Facts are recorded for relevant documents only (a document about arrivals
+statistics states figures, but they are not facts of this record).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from ..pipeline import register_stage
+from ..records import Document
+from ..settings import Settings
+from .claims import extract_claims
+from .incidents import extract_incidents
+from .quotes import extract_quotes
+from .sentences import split_sentences
+
+
+def extract_facts(document: Document) -> Document:
+    """Fill ``incidents``, ``claims`` and ``quotes``; a document not judged relevant is returned as is."""
+    if not document.relevant:
+        return document
+    from ..relevance import find_cues
+
+    sentences = split_sentences(document)
+    cue_sentences = {cue.sentence for cue in find_cues(document, sentences)}
+    cues = {index for index, sentence in enumerate(sentences) if sentence in cue_sentences}
+    return dataclasses.replace(
+        document,
+        incidents=extract_incidents(document, sentences, cues),
+        claims=extract_claims(document, sentences),
+        quotes=extract_quotes(document, sentences),
+    )
+
+
+@register_stage("extract")
+def extract_stage(document: Document, settings: Settings) -> Document:
+    """The pipeline stage: see ``extract_facts``."""
+    return extract_facts(document)
+
+
+__all__ = ["extract_facts", "extract_stage"]

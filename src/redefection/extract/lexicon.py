@@ -1,0 +1,70 @@
+"""Language knowledge as data: lexicons and patterns in ``redefection/data/lexicon/*.toml``.
+
+Each file holds one concern (``relevance.toml``, ``claims.toml``, ...) with a
+table per language (``[en]``, ``[ko]``, ``[zh]``) and, where useful, a shared
+``[all]`` table. Code asks for a concern and a language and gets plain data;
+patterns are compiled once.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+
+@lru_cache(maxsize=32)
+def load_lexicon(concern: str) -> dict[str, Any]:
+    """The whole ``data/lexicon/<concern>.toml`` table."""
+    text = resources.files("redefection.data").joinpath("lexicon", f"{concern}.toml").read_text("utf-8")
+    return tomllib.loads(text)
+
+
+def section(concern: str, language: str | None) -> dict[str, Any]:
+    """The table of ``concern`` for ``language`` merged over its ``[all]`` table (language wins)."""
+    data = load_lexicon(concern)
+    merged: dict[str, Any] = dict(data.get("all", {}))
+    lang_key = language if language in data else "en"
+    merged.update(data.get(lang_key, {}))
+    return merged
+
+
+class AnyOf:
+    """Matches any of several regular expressions; each may use the same group names."""
+
+    __slots__ = ("_each", "_joined")
+
+    def __init__(self, sources: tuple[str, ...], flags: int) -> None:
+        self._each = tuple(re.compile(p, flags) for p in sources)
+        joined = "|".join(f"(?:{p})" for p in sources) if sources else r"(?!x)x"
+        try:
+            self._joined: re.Pattern[str] | None = re.compile(joined, flags)
+        except re.error:  # repeated group names: fall back to one pattern at a time
+            self._joined = None
+
+    def search(self, text: str) -> re.Match[str] | None:
+        """The earliest match of any pattern."""
+        if self._joined is not None:
+            return self._joined.search(text)
+        found = [m for m in (p.search(text) for p in self._each) if m]
+        return min(found, key=lambda m: m.start()) if found else None
+
+    def finditer(self, text: str) -> list[re.Match[str]]:
+        """Every match of every pattern, by position (overlaps between patterns kept)."""
+        if self._joined is not None:
+            return list(self._joined.finditer(text))
+        return sorted((m for p in self._each for m in p.finditer(text)), key=lambda m: m.start())
+
+
+@lru_cache(maxsize=512)
+def compile_any(sources: tuple[str, ...], flags: int = re.IGNORECASE) -> AnyOf:
+    """A matcher for any of ``sources``."""
+    return AnyOf(sources, flags)
+
+
+def patterns(concern: str, language: str | None, key: str) -> AnyOf:
+    """The matcher of ``section(concern, language)[key]``."""
+    values = section(concern, language).get(key, [])
+    return compile_any(tuple(values))

@@ -1,0 +1,214 @@
+"""Find and parse the numbers of a text: digits, spelled words, Korean and Chinese numerals.
+
+Every number is returned with its qualifier ("at least", "about", ...) and a kind that says whether it
+can count people: a year, an age, a date, money or a share cannot. The words (number words, counters,
+qualifiers, units) live in ``data/lexicon/claims.toml``; this module holds only the digit grammar.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Literal
+
+from ..records import Qualifier
+from .lexicon import section
+
+Kind = Literal["count", "year", "other"]
+QUALIFIERS: tuple[Qualifier, ...] = ("at least", "about", "more than", "fewer than")
+DIGITS = r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?![\d])|(?<![\d.,])\d+"
+DECIMAL = re.compile(r"[.,]\d")
+YEARS = range(1900, 2100)
+
+
+@dataclass(frozen=True, slots=True)
+class Number:
+    """A number in a text. Offsets index that text; ``start``/``end`` include qualifier and counter."""
+
+    start: int
+    end: int
+    value: int
+    qualifier: Qualifier
+    kind: Kind
+    counted: bool  # a counter of people follows (명, 人, 名)
+    value_start: int
+    value_end: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Grammar:
+    language: str
+    token: re.Pattern[str]
+    counter: re.Pattern[str] | None
+    before: tuple[tuple[Qualifier, re.Pattern[str]], ...]
+    after: tuple[tuple[Qualifier, re.Pattern[str]], ...]
+    not_before: re.Pattern[str]
+    not_after: re.Pattern[str]
+    words: dict[str, int]
+    scales: dict[str, int]
+    cjk_digits: dict[str, int]
+    cjk_units: dict[str, int]
+    needs_counter: bool
+
+
+def alternation(values: list[str] | tuple[str, ...], flags: int = re.IGNORECASE) -> re.Pattern[str]:
+    """One regular expression matching any of ``values`` (never matches when there are none)."""
+    return re.compile("|".join(f"(?:{value})" for value in values) or r"(?!x)x", flags)
+
+
+def _qualifier_patterns(table: dict[str, list[str]], template: str) -> tuple[tuple[Qualifier, re.Pattern[str]], ...]:
+    out = []
+    for name in QUALIFIERS:
+        values = table.get(name, [])
+        if values:
+            joined = "|".join(f"(?:{value})" for value in values)
+            out.append((name, re.compile(template.format(joined), re.IGNORECASE)))
+    return tuple(out)
+
+
+@lru_cache(maxsize=8)
+def _grammar(language: str) -> _Grammar:
+    data: dict[str, Any] = section("claims", language)
+    words: dict[str, int] = data.get("number_words", {})
+    scales: dict[str, int] = data.get("scale_words", {})
+    cjk_digits: dict[str, int] = data.get("cjk_digits", {})
+    cjk_units: dict[str, int] = data.get("cjk_units", {})
+    counter = data.get("counter", "")
+    attached = "|".join(f"(?:{v})" for values in data.get("qualifier_after", {}).values() for v in values)
+    parts = []
+    if cjk_units:  # "3만3천670", "2700", "3万": digits with multipliers
+        units = "".join(cjk_units)
+        parts.append(rf"(?<![\d.,])\d[\d,]*(?:\.\d+)?(?:\s?[{units}](?:\s?\d+(?![\d.]))?)+(?![{units}])")
+    if cjk_digits:  # "三十", "十一", "两千": only before a counter, as in "三十多名"; 统一部 holds no number
+        chars = "".join(cjk_digits) + "".join(cjk_units)
+        parts.append(rf"[{chars}]+(?=(?:{attached})?{counter})" if counter else rf"[{chars}]+")
+    parts.append(DIGITS)
+    if words:
+        tens = [w for w, v in words.items() if v >= 20 and v % 10 == 0]
+        units_words = [w for w, v in words.items() if v < 10]
+        word = "|".join(sorted(words, key=len, reverse=True))
+        compound = rf"(?:{'|'.join(tens)})[- ](?:{'|'.join(units_words)})" if tens and units_words else "(?!x)x"
+        scale = rf"(?:\s+(?:{'|'.join(scales)}))?" if scales else ""
+        tail = rf"(?=\s?{counter})" if counter else ""
+        parts.append(rf"(?<![\w-])(?:{compound}|{word}){scale}(?![\w-]){tail}")
+    return _Grammar(
+        language=language,
+        token=re.compile("|".join(f"(?:{p})" for p in parts), re.IGNORECASE),
+        counter=re.compile(counter) if counter else None,
+        before=_qualifier_patterns(data.get("qualifier_before", {}), r"(?:{})\s*$"),
+        after=_qualifier_patterns(data.get("qualifier_after", {}), r"(?:{})"),
+        not_before=alternation(data.get("not_count_before", [])),
+        not_after=alternation(data.get("not_count_after", [])),
+        words={k.lower(): v for k, v in words.items()},
+        scales={k.lower(): v for k, v in scales.items()},
+        cjk_digits=cjk_digits,
+        cjk_units=cjk_units,
+        needs_counter=bool(counter),
+    )
+
+
+def _parse_cjk(text: str, digits: dict[str, int], units: dict[str, int]) -> int | None:
+    total = section_total = 0.0
+    current: float | None = None
+    for piece in re.findall(r"\d+(?:\.\d+)?|\S", text.replace(",", "")):
+        if piece[0].isdigit():
+            current = float(piece)
+        elif piece in digits:
+            current = digits[piece] if current is None else current * 10 + digits[piece]
+        elif piece in units:
+            unit = units[piece]
+            if unit >= 10000:
+                total += (section_total + (current or 0)) * unit
+                section_total = 0
+            else:
+                section_total += (1 if current is None else current) * unit
+            current = None
+        else:
+            return None
+    return round(total + section_total + (current or 0))
+
+
+def _parse_words(text: str, words: dict[str, int], scales: dict[str, int]) -> int | None:
+    value = 0
+    for piece in re.split(r"[\s-]+", text.lower().strip()):
+        if piece in words:
+            value += words[piece]
+        elif piece in scales and value:
+            value *= scales[piece]
+        else:
+            return None
+    return value or None
+
+
+def parse_number(text: str, language: str | None = None) -> int | None:
+    """The integer written in ``text`` ("1,277", "Twenty", "3만3천670", "三十"), or None."""
+    stripped = text.strip()
+    if re.fullmatch(r"\d{1,3}(?:,\d{3})+|\d+", stripped):
+        return int(stripped.replace(",", ""))
+    grammar = _grammar(language or "en")
+    value = _parse_words(stripped, grammar.words, grammar.scales)
+    if value is None and (grammar.cjk_units or grammar.cjk_digits):
+        value = _parse_cjk(stripped, grammar.cjk_digits, grammar.cjk_units)
+    if value is None and language not in (None, "en"):
+        value = _parse_words(stripped, _grammar("en").words, _grammar("en").scales)
+    return value
+
+
+def _match_after(
+    patterns: tuple[tuple[Qualifier, re.Pattern[str]], ...], text: str, pos: int
+) -> tuple[Qualifier, int] | None:
+    for name, pattern in patterns:
+        found = pattern.match(text, pos)
+        if found and found.end() > pos:
+            return name, found.end()
+    return None
+
+
+def _number_at(text: str, found: re.Match[str], grammar: _Grammar) -> Number | None:
+    value = parse_number(found.group(), grammar.language)
+    if value is None:
+        return None
+    a, b = found.span()
+    qualifier: Qualifier = "exact"
+    end = b
+    late = _match_after(grammar.after, text, b)
+    if late:
+        qualifier, end = late
+    counted = False
+    if grammar.counter:
+        counter = grammar.counter.match(text, end)
+        counted = counter is not None
+        if counter:
+            end = counter.end()
+            late = _match_after(grammar.after, text, end)
+            if late:
+                qualifier, end = late
+        elif grammar.needs_counter and late:  # "여" or "多" only qualify a counted figure
+            qualifier, end = "exact", b
+    start = a
+    for name, pattern in grammar.before:
+        early = pattern.search(text, 0, a)
+        if early:
+            qualifier, start = name, early.start()
+            break
+    kind: Kind = "count"
+    digits_only = found.group().isdigit()
+    if DECIMAL.match(text, b) or grammar.not_before.search(text[:a]) or grammar.not_after.match(text, b):
+        kind = "other"
+    elif digits_only and value in YEARS and not counted:
+        kind = "year"
+    elif grammar.needs_counter and not counted:
+        kind = "other"
+    return Number(start, end, value, qualifier, kind, counted, a, b)
+
+
+def find_numbers(text: str, language: str | None) -> list[Number]:
+    """Every number in ``text`` in order, with qualifier, counter and kind."""
+    grammar = _grammar(language or "en")
+    out: list[Number] = []
+    for found in grammar.token.finditer(text):
+        number = _number_at(text, found, grammar)
+        if number is not None:
+            out.append(number)
+    return out

@@ -1,0 +1,342 @@
+"""Claims: numbers, qualifiers, subjects, periods, reference dates and sources, on sentences we wrote."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from redefection.extract.claims import extract_claims
+from redefection.extract.numbers import find_numbers, parse_number
+from redefection.extract.sentences import split_sentences
+from redefection.extract.sources import canonical_source, find_mentions
+from redefection.records import Article, Document
+
+Row = tuple[str, int, str, str | None, str | None, str | None]
+
+
+def make(language: str, *paragraphs: str) -> Document:
+    return Document(
+        id="t",
+        source="t",
+        sha256="",
+        format="text",
+        language=language,
+        article=Article(body=paragraphs),
+        relevant=True,
+    )
+
+
+def claims(language: str, *paragraphs: str) -> list[Row]:
+    document = make(language, *paragraphs)
+    found = extract_claims(document, split_sentences(document))
+    for claim in found:  # evidence always points at the document text
+        assert claim.evidence is not None
+        assert document.text[claim.evidence.start : claim.evidence.end] == claim.evidence.text
+    return [(c.subject, c.value, c.qualifier, c.period, c.as_of, c.source) for c in found]
+
+
+# --- numbers ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "value"),
+    [
+        ("2,481", "en", 2481),
+        ("48,112", "en", 48112),
+        ("seven", "en", 7),
+        ("Thirteen", "en", 13),
+        ("forty-two", "en", 42),
+        ("two hundred", "en", 200),
+        ("4만1천250", "ko", 41250),
+        ("2천8", "ko", 2008),
+        ("3.5만", "ko", 35000),
+        ("四十", "zh", 40),
+        ("十二", "zh", 12),
+        ("两千", "zh", 2000),
+        ("三万五千", "zh", 35000),
+        ("4500", "zh", 4500),
+    ],
+)
+def test_parse_number(text: str, language: str, value: int) -> None:
+    assert parse_number(text, language) == value
+
+
+def test_parse_number_rejects_words_that_are_not_numbers() -> None:
+    assert parse_number("several", "en") is None
+    assert parse_number("통일", "ko") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "value", "qualifier"),
+    [
+        ("at least 16 defectors", "en", 16, "at least"),
+        ("roughly 45 defectors", "en", 45, "about"),
+        ("nearly 70 people", "en", 70, "about"),
+        ("some 55 people", "en", 55, "about"),
+        ("more than 3,100 people", "en", 3100, "more than"),
+        ("over 90 defectors", "en", 90, "more than"),
+        ("the 27,000-plus defectors", "en", 27000, "more than"),
+        ("fewer than 20 people", "en", 20, "fewer than"),
+        ("약 4만 명", "ko", 40000, "about"),
+        ("50여 명", "ko", 50, "about"),
+        ("600명 가까이", "ko", 600, "about"),
+        ("41명가량", "ko", 41, "about"),
+        ("70명 이상", "ko", 70, "at least"),
+        ("四十多名", "zh", 40, "more than"),
+        ("3100多人", "zh", 3100, "more than"),
+        ("约75人", "zh", 75, "about"),
+        ("至少12名", "zh", 12, "at least"),
+    ],
+)
+def test_qualifiers(text: str, language: str, value: int, qualifier: str) -> None:
+    counts = [n for n in find_numbers(text, language) if n.kind == "count"]
+    assert [(n.value, n.qualifier) for n in counts] == [(value, qualifier)]
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("a 33-year-old man", "en"),
+        ("Lee (44) said", "en"),
+        ("in 2016", "en"),
+        ("rose 5.6 percent", "en"),
+        ("a 12-ton boat", "en"),
+        ("paid $4,000", "en"),
+        ("three years later", "en"),
+        ("on March 3", "en"),
+        ("in his 40s", "en"),
+        ("박모(37)씨", "ko"),
+        ("37세", "ko"),
+        ("2016년", "ko"),
+        ("40대 남성", "ko"),
+        ("37岁", "zh"),
+        ("2016年", "zh"),
+        ("统一部", "zh"),
+    ],
+)
+def test_numbers_that_do_not_count_people(text: str, language: str) -> None:
+    assert [n for n in find_numbers(text, language) if n.kind == "count"] == []
+
+
+@given(st.text(max_size=80), st.sampled_from(["en", "ko", "zh"]))
+def test_find_numbers_never_raises(text: str, language: str) -> None:
+    for number in find_numbers(text, language):
+        assert 0 <= number.start <= number.value_start < number.value_end <= number.end <= len(text)
+
+
+@given(st.lists(st.text(max_size=120), min_size=1, max_size=3), st.sampled_from(["en", "ko", "zh"]))
+def test_extract_claims_never_raises(paragraphs: list[str], language: str) -> None:
+    claims(language, *paragraphs)
+
+
+# --- English -------------------------------------------------------------------------------------------
+
+
+def test_english_claim_with_qualifier_period_and_source() -> None:
+    text = (
+        "At least 16 North Korean defectors have gone back to the North since 2014, "
+        "according to the Unification Ministry."
+    )
+    assert claims("en", text) == [
+        ("returned_north", 16, "at least", "since 2014", None, "Ministry of Unification"),
+    ]
+
+
+def test_english_number_word_and_trailing_attribution() -> None:
+    text = "Nineteen defectors re-defected between 2013 and 2018, the Ministry of Unification said on Tuesday."
+    assert claims("en", text) == [
+        ("returned_north", 19, "exact", "between 2013 and 2018", None, "Ministry of Unification"),
+    ]
+
+
+def test_the_ministry_resolves_to_the_ministry_named_earlier() -> None:
+    rows = claims(
+        "en",
+        "The Unification Ministry briefed reporters on Friday.",
+        "Nineteen defectors re-defected between 2013 and 2018, the ministry said.",
+    )
+    assert rows[0][-1] == "Ministry of Unification"
+    assert claims("en", "Nineteen defectors re-defected last year, the ministry said.")[0][-1] is None
+
+
+def test_from_to_gives_two_claims() -> None:
+    text = (
+        "The number of defectors arriving in the South fell from more than 2,400 in 2012 to 190 in 2022, "
+        "according to data from the Unification Ministry."
+    )
+    assert claims("en", text) == [
+        ("arrivals", 2400, "more than", "2012", None, "Ministry of Unification"),
+        ("arrivals", 190, "exact", "2022", None, "Ministry of Unification"),
+    ]
+
+
+def test_breakdown_of_them_inherits_subject_and_source() -> None:
+    rows = claims(
+        "en",
+        "Some 27 defectors have returned to the North over the past decade, the Unification Ministry said.",
+        "The ministry recorded 28 cases since 2013, eight of them in 2014 alone.",
+    )
+    assert rows == [
+        ("returned_north", 27, "about", "past decade", None, "Ministry of Unification"),
+        ("returned_north", 28, "exact", "since 2013", None, "Ministry of Unification"),
+        ("returned_north", 8, "exact", "2014", None, "Ministry of Unification"),
+    ]
+
+
+def test_whereabouts_other_and_as_of() -> None:
+    rows = claims(
+        "en",
+        "Government figures showed the whereabouts of 720 defectors were unknown as of May last year.",
+        "About 650 defectors have emigrated to third countries, "
+        "a study by the Korea Institute for National Unification found.",
+    )
+    assert rows == [
+        ("whereabouts_unknown", 720, "exact", None, "as of May last year", "South Korean government"),
+        ("other", 650, "about", None, None, "Korea Institute for National Unification"),
+    ]
+
+
+def test_protected_defectors_take_their_date_as_reference() -> None:
+    assert claims("en", "Last year, police officers gave personal protection to 32,400 defectors.") == [
+        ("other", 32400, "exact", None, "Last year", None),
+    ]
+
+
+def test_attribution_after_the_figure_does_not_cover_an_earlier_figure() -> None:
+    text = (
+        "Of the roughly 35,000 defectors who have settled in the South, the Unification Ministry "
+        "has confirmed 29 who went back."
+    )
+    assert claims("en", text) == [
+        ("arrivals", 35000, "about", None, None, None),
+        ("returned_north", 29, "exact", None, None, "Ministry of Unification"),
+    ]
+
+
+def test_person_as_source() -> None:
+    text = "Rep. Park Sang-min of the Justice Party said 23 defectors returned to the North between 2016 and 2021."
+    assert claims("en", text)[0][-1] == "Park Sang-min"
+
+
+def test_media_tally() -> None:
+    text = "She is one of 18 defectors reported to have returned since 2012, according to tallies by local media."
+    assert claims("en", text) == [("returned_north", 18, "exact", "since 2012", None, "South Korean media")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A 26-year-old man who arrived in 2016 swam back across the river, officials said.",
+        "The defector, 41, returned to the North in 2019.",
+        "He was fined 3 million won before he went back to the North.",
+        "Unemployment among defectors rose to 7.2 percent.",
+        "Two soldiers who saw him said he had gone back to the North.",
+        "One defector returned to the North last year.",
+        "A family of four went back to the North by boat.",
+        "He spent three years in China before arriving in the South.",
+        "A 2019 survey of 400 defectors found that 20 percent had considered returning to the North.",
+        "The 12 defectors were returned by China last month.",
+        "After Kim went back to the North, police questioned 12 people who knew him.",
+    ],
+)
+def test_english_negatives(text: str) -> None:
+    assert claims("en", text) == []
+
+
+# --- Korean --------------------------------------------------------------------------------------------
+
+
+def test_korean_claim_with_range_period() -> None:
+    text = "통일부에 따르면 2014년부터 2021년까지 재입북한 탈북민은 모두 26명이다."
+    assert claims("ko", text) == [
+        ("returned_north", 26, "exact", "2014년부터 2021년까지", None, "Ministry of Unification"),
+    ]
+
+
+def test_korean_yearly_breakdown_inherits_from_the_total() -> None:
+    text = "국정원은 최근 4년간 북한으로 돌아간 탈북민이 12명이라고 밝혔다. 연도별로는 2019년 5명, 2020년 7명이다."
+    assert claims("ko", text) == [
+        ("returned_north", 12, "exact", "최근 4년간", None, "National Intelligence Service"),
+        ("returned_north", 5, "exact", "2019년", None, "National Intelligence Service"),
+        ("returned_north", 7, "exact", "2020년", None, "National Intelligence Service"),
+    ]
+
+
+def test_korean_lawmaker_and_surname_reference() -> None:
+    rows = claims(
+        "ko",
+        "국민의힘 한수민 의원은 소재가 확인되지 않는 탈북민이 800명 가까이 된다고 밝혔다.",
+        "한 의원은 2022년 12월 말 기준 국내 입국 탈북민은 약 3만4천명이라고 설명했다.",
+    )
+    assert rows == [
+        ("whereabouts_unknown", 800, "about", None, None, "한수민"),
+        ("arrivals", 34000, "about", None, "2022년 12월 말 기준", "한수민"),
+    ]
+
+
+def test_korean_negatives() -> None:
+    assert claims("ko", "이모(31)씨는 2019년 입국했다. 40대 남성 탈북민이 1인 시위를 벌였다. 그는 27세였다.") == []
+
+
+# --- Chinese -------------------------------------------------------------------------------------------
+
+
+def test_chinese_claim_with_source_before() -> None:
+    text = "据韩国统一部统计，2013年至2020年间共有27名脱北者重返朝鲜。"
+    assert claims("zh", text) == [
+        ("returned_north", 27, "exact", "2013年至2020年间", None, "Ministry of Unification"),
+    ]
+
+
+def test_chinese_media_more_than_and_whereabouts() -> None:
+    rows = claims("zh", "韩国媒体报道称，自2014年以来三十多名脱北者返回朝鲜。另有约700人下落不明。")
+    assert rows == [
+        ("returned_north", 30, "more than", "自2014年以来", None, "South Korean media"),
+        ("whereabouts_unknown", 700, "about", None, None, None),
+    ]
+
+
+def test_chinese_two_claims_in_one_sentence() -> None:
+    text = "韩国统一部数据显示，进入韩国的脱北者人数从2010年的2300多人降至2021年的63人。"
+    assert claims("zh", text) == [
+        ("arrivals", 2300, "more than", "2010年", None, "Ministry of Unification"),
+        ("arrivals", 63, "exact", "2021年", None, "Ministry of Unification"),
+    ]
+
+
+def test_chinese_negatives() -> None:
+    assert claims("zh", "金某今年31岁，2018年来到韩国。一名男子返回朝鲜。") == []
+
+
+# --- sources -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "name"),
+    [
+        ("통일부", "ko", "Ministry of Unification"),
+        ("统一部", "zh", "Ministry of Unification"),
+        ("統一部", "zh", "Ministry of Unification"),
+        ("the Unification Ministry", "en", "Ministry of Unification"),
+        ("국정원", "ko", "National Intelligence Service"),
+        ("합참", "ko", "Joint Chiefs of Staff"),
+        ("朝中社", "zh", "Korean Central News Agency"),
+        ("South Korean media", "en", "South Korean media"),
+        ("Ministry of Unification", "ko", "Ministry of Unification"),
+    ],
+)
+def test_canonical_source(text: str, language: str, name: str) -> None:
+    assert canonical_source(text, language) == name
+
+
+def test_canonical_source_unknown() -> None:
+    assert canonical_source("a local church", "en") is None
+
+
+def test_mentions_know_attribution_from_mere_mention() -> None:
+    mentions = find_mentions("He protested in front of the Unification Ministry, the NIS said.", "en")
+    assert [(m.name, m.is_attribution) for m in mentions] == [
+        ("Ministry of Unification", False),
+        ("National Intelligence Service", True),
+    ]
