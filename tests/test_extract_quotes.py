@@ -203,3 +203,34 @@ def test_never_raises_and_spans_hold_their_words(paragraphs: list[str], language
     for quote in extract_quotes(document, split_sentences(document)):
         assert quote.evidence is not None
         assert document.text[quote.evidence.start : quote.evidence.end] == quote.evidence.text
+
+
+def test_attribution_closing_the_paragraph_before(quotes: Callable[..., tuple[Quote, ...]]) -> None:
+    found = quotes(
+        "en", "Yoo Han-byul, who runs a night school for arrivals, put it this way:", '"Nobody moves twice lightly."'
+    )
+    assert [q.speaker for q in found] == ["Yoo Han-byul"]
+
+
+def test_quoted_as_saying_names_the_person_not_the_medium(quotes: Callable[..., tuple[Quote, ...]]) -> None:
+    found = quotes(
+        "en",
+        "Kang Eun-bi reappeared in Pyongyang in March.",
+        'A propaganda site quoted her as saying, "I was misled about life in the South."',
+    )
+    assert [q.speaker for q in found] == ["Kang Eun-bi"]
+
+
+def test_korean_pronoun_takes_role_from_the_sentence_before(quotes: Callable[..., tuple[Quote, ...]]) -> None:
+    (quote,) = quotes("ko", '한 북한 전문가는 이번 일을 예견된 결과로 봤다. 그는 "3년 차 관리가 비어 있다"고 말했다.')
+    assert (quote.speaker, quote.role) == (None, "North Korea expert")
+
+
+def test_korean_explanation_after_the_quote(quotes: Callable[..., tuple[Quote, ...]]) -> None:
+    (quote,) = quotes("ko", '"첫 겨울을 넘기면 대개 자리를 잡는다"는 게 한 탈북민 상담사의 설명이다.')
+    assert (quote.speaker, quote.role) == (None, "counselor")
+
+
+def test_chinese_attribution_as_the_next_sentence(quotes: Callable[..., tuple[Quote, ...]]) -> None:
+    (quote,) = quotes("zh", "“第一年没有工作的人最容易想回去。”一位脱北者援助团体的负责人说。")
+    assert (quote.role, quote.organization) == ("official", "defector support group")

@@ -20,6 +20,7 @@ class QuoteRules:
     """Everything language-specific the quote extractor needs, compiled once per language."""
 
     marks: dict[str, str]  # opening mark -> the closing marks accepted for it
+    single_marks: frozenset[str]  # opening marks that double as apostrophes (' ‘)
     count_chars: bool  # length of quoted words in characters (Chinese) rather than words
     min_length: int
     head_last: bool  # the role noun heads its phrase from the end (Korean, Chinese)
@@ -83,6 +84,7 @@ def quote_rules(language: str) -> QuoteRules:
     persons = "|".join(data.get("persons", [])) or NEVER
     return QuoteRules(
         marks={mark: closers for pairs in (data["double_marks"], data["single_marks"]) for mark, closers in pairs},
+        single_marks=frozenset(mark for mark, _ in data["single_marks"]),
         count_chars=data.get("count") == "chars",
         min_length=int(data.get("min_length", 4)),
         head_last=data.get("role_head") == "last",

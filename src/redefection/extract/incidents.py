@@ -174,9 +174,15 @@ def build_drafts(document: Document, sentences: list[Sentence], cues: set[int]) 
     pending: list[tuple[Sentence, Profile]] = []  # person sentences before any incident was opened
     movement = patterns("relevance", language, "return")
     veto = patterns("relevance", language, "veto")
+    hypothetical = patterns("incidents", language, "hypothetical")
     for index, sentence in enumerate(sentences):
         found = profile_of(sentence.text, language, today)
-        if index in cues and not (found.aggregate and not found.singular):
+        # In a relevant document, a move north told of one person is an incident even when the sentence
+        # itself does not say "defector" ("a 40-year-old man crossed back in March").
+        possible = hypothetical.search(sentence.text) is not None  # "he might go back" is no event
+        moves = not possible and movement.search(sentence.text) is not None and veto.search(sentence.text) is None
+        is_cue = not possible and (index in cues or (moves and found.singular))
+        if is_cue and not (found.aggregate and not found.singular):
             target = next((d for d in drafts if _same_person(d, found, sentence.text, language)), None)
             fresh = found.introduces and current is not None and bool(current.anchors)
             if fresh and current is not None and _same_return(found.returned, current.profile.returned):
@@ -196,8 +202,6 @@ def build_drafts(document: Document, sentences: list[Sentence], cues: set[int]) 
         else:
             target = _assign(drafts, current, found, sentence.text, language)
             if target is not None:
-                # "She flew back in late May": a move north told of a known person dates the incident.
-                moves = movement.search(sentence.text) is not None and veto.search(sentence.text) is None
                 target.absorb(found, sentence, anchor=moves)
                 current = target
             elif not drafts and found.singular and not found.aggregate:

@@ -74,6 +74,8 @@ def _english_name(text: str) -> tuple[str, str] | None:
     before_ok = patterns("incidents", "en", "name_before")
     after_ok = patterns("incidents", "en", "name_after")
     excluded = patterns("incidents", "en", "name_excluded_before")
+    speaker_before = patterns("incidents", "en", "speaker_before")
+    speaker_after = patterns("incidents", "en", "speaker_after")
     for m in ROMANIZED.finditer(text):
         name, given = m.group(0), m.group("given")
         ambiguous, not_given = _name_words()
@@ -83,6 +85,8 @@ def _english_name(text: str) -> tuple[str, str] | None:
             continue
         before, after = text[max(0, m.start() - 30) : m.start()], text[m.end() : m.end() + 40]
         if excluded.search(before):
+            continue
+        if speaker_before.search(before) and speaker_after.search(after):
             continue
         if before_ok.search(before) or after_ok.search(after):
             return name, m.group("sur")

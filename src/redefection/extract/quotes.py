@@ -45,9 +45,11 @@ class _Fragment:
     paragraph: int
 
 
-def _is_opening(text: str, i: int) -> bool:
+def _is_opening(text: str, i: int, single: bool) -> bool:
     after = text[i + 1 : i + 2]
     before = text[i - 1 : i]
+    if single and not after.isalpha():  # "'90s" is no quotation
+        return False
     return bool(after) and not after.isspace() and not (before.isascii() and before.isalnum())
 
 
@@ -62,10 +64,14 @@ def _fragments(paragraph: str, offset: int, index: int, rules: QuoteRules) -> li
     i = 0
     while i < len(paragraph):
         closers = rules.marks.get(paragraph[i])
-        if closers is None or not _is_opening(paragraph, i):
+        single = paragraph[i] in rules.single_marks
+        if closers is None or not _is_opening(paragraph, i, single):
             i += 1
             continue
         j = next((j for j in range(i + 2, len(paragraph)) if paragraph[j] in closers and _is_closing(paragraph, j)), -1)
+        if j < 0 and single:  # an apostrophe after all
+            i += 1
+            continue
         if j < 0:  # a quotation running on to the next paragraph
             out.append(_Fragment(offset + i, offset + len(paragraph), index))
             break

@@ -64,6 +64,7 @@ EN: list[Resolver] = [
     (re.compile(MONTH + r",?\s+(?:of\s+)?" + YEAR, re.I), "ym"),
     (re.compile(r"(?:late|early|mid-?)\s*" + YEAR, re.I), "y"),
     (re.compile(r"\b(?:in )?(?:late|early|mid-?)\s*" + MONTH + r"(?!\s*\d)"), "m"),
+    (re.compile(r"\b(?:in|since|until|by) " + MONTH + r"(?![\s,]*\d)"), "m"),
     (re.compile(MONTH + r"\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\b", re.I), "md"),
     (re.compile(r"\b(?:in|since|from|by|until|during|of|around)\s+" + YEAR + r"\b"), "y"),
     (re.compile(r"\b(?:earlier |later )?this month\b", re.I), "this_month"),

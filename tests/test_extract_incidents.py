@@ -1,0 +1,150 @@
+"""Incidents per language: people, ages, dates, groups, status, reasons, several incidents apart."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+
+from extract_helpers import make_doc
+from redefection.extract import extract_facts
+from redefection.records import Document
+
+
+def incidents(document: Document):  # type: ignore[no-untyped-def]
+    return extract_facts(document).incidents
+
+
+def test_english_incident_fields_and_evidence() -> None:
+    document = make_doc(
+        "A defector who had lived in the South since 2016 swam back across the river estuary to the North on "
+        "Sunday, the military said on Tuesday.",
+        "The man, a 31-year-old identified only by his surname, Choi, had been under police investigation "
+        "over a fraud allegation and is believed to have fled to avoid prosecution.",
+        published=date(2023, 8, 15),
+    )
+    (incident,) = incidents(document)
+    assert incident.person.surname == "Choi"
+    assert incident.person.age == 31
+    assert incident.person.gender == "male"
+    assert incident.arrived_south == "2016"
+    assert incident.returned == "2023-08-13"
+    assert incident.status == "returned"
+    assert incident.reasons == ("criminal_charges",)
+    assert incident.route and incident.route.startswith("swam back across the river estuary")
+    text = extract_facts(document).text
+    for span in incident.evidence:
+        assert text[span.start : span.end] == span.text
+
+
+def test_two_people_in_one_article_stay_apart() -> None:
+    document = make_doc(
+        "A defector who had settled in Seoul in 2010 went back to the North last month, officials said of the woman.",
+        "She had told friends she missed her family and felt isolated.",
+        "It was the second case this year after a 40-year-old man crossed back over the border in March.",
+        "That man had been struggling to find work.",
+        published=date(2019, 9, 10),
+    )
+    first, second = incidents(document)
+    assert first.person.gender == "female" and first.returned == "2019-08" and first.arrived_south == "2010"
+    assert second.person.age == 40 and second.person.gender == "male" and second.returned == "2019-03"
+    assert first.reasons == ("maladjustment",) and second.reasons == ("maladjustment",)
+
+
+def test_relative_return_date_stays_empty_without_article_date() -> None:
+    document = make_doc("A defector crossed back over the border on July 19, the army said.")
+    (incident,) = incidents(document)
+    assert incident.returned is None
+
+
+def test_family_group_and_named_lead() -> None:
+    document = make_doc(
+        "State media said Ri Chol-min and his wife, Jang Un-hee, came back to the North on March 2 with their "
+        "young daughter.",
+        "Ri said the family had been looked down on in the South.",
+        published=date(2014, 3, 20),
+        title="Defector family shown on North Korean television",
+    )
+    (incident,) = incidents(document)
+    assert incident.person.name == "Ri Chol-min"
+    assert incident.person.surname == "Ri"
+    assert incident.group_size == 3
+    assert incident.returned == "2014-03-02"
+    assert incident.reasons == ("maladjustment",)
+
+
+def test_statuses() -> None:
+    caught = make_doc("Soldiers detained a defector who tried to swim back to the North across the river on Monday.")
+    assert incidents(caught)[0].status == "attempted"
+    wish = make_doc("A defector who arrived in 2015 says he wants to go back to the North to care for his mother.")
+    assert incidents(wish)[0].status == "intended"
+
+
+def test_reason_unknown_when_none_is_given() -> None:
+    document = make_doc("A defector sailed a small boat back to the North, the coast guard said.")
+    assert incidents(document)[0].reasons == ("unknown",)
+    unclear = make_doc("A defector sailed back to the North. It was not clear why he left.")
+    assert incidents(unclear)[0].reasons == ("unknown",)
+
+
+def test_coercion_reason() -> None:
+    document = make_doc(
+        "A defector who came south in 2012 returned to the North in 2014.",
+        "Friends said she had been worried about her son, who had stayed behind.",
+    )
+    assert incidents(document)[0].reasons == ("coercion",)
+
+
+def test_counts_are_not_incidents() -> None:
+    document = make_doc("About 30 defectors have returned to the North since 2012, the ministry said.")
+    assert incidents(document) == ()
+
+
+def test_korean_incident() -> None:
+    document = make_doc(
+        "탈북민 이영호(35)씨가 지난 3일 배를 타고 북한으로 돌아간 것으로 확인됐다.",
+        "이씨는 2018년 입국했으며, 정착 과정에서 생활고를 겪은 것으로 알려졌다.",
+        language="ko",
+        published=date(2021, 5, 10),
+    )
+    (incident,) = incidents(document)
+    assert incident.person.name == "이영호"
+    assert incident.person.surname == "이"
+    assert incident.person.age == 35
+    assert incident.arrived_south == "2018"
+    assert incident.returned == "2021-05-03"
+    assert incident.reasons == ("maladjustment",)
+
+
+def test_korean_placeholder_name_gives_surname_only_and_attempt() -> None:
+    document = make_doc(
+        "북한으로 가겠다며 차량을 몰고 검문소로 돌진한 40대 남성 탈북민 박모씨가 붙잡혔다.",
+        language="ko",
+        published=date(2022, 6, 1),
+    )
+    (incident,) = incidents(document)
+    assert incident.person.name is None
+    assert incident.person.surname == "박"
+    assert incident.person.gender == "male"
+    assert incident.status == "attempted"
+
+
+def test_chinese_incident() -> None:
+    document = make_doc(
+        "一名2016年逃到韩国的脱北者上月返回朝鲜。",
+        "据了解，这名男子现年33岁，姓李，在韩国生活拮据。",
+        language="zh",
+        published=date(2020, 4, 2),
+    )
+    (incident,) = incidents(document)
+    assert incident.person.surname == "李"
+    assert incident.person.age == 33
+    assert incident.person.gender == "male"
+    assert incident.arrived_south == "2016"
+    assert incident.returned == "2020-03"
+    assert incident.reasons == ("maladjustment",)
+
+
+def test_irrelevant_document_has_no_facts() -> None:
+    document = make_doc("A defector swam back to the North.")
+    quiet = extract_facts(dataclasses.replace(document, relevant=False))
+    assert quiet.incidents == () and quiet.claims == () and quiet.quotes == ()

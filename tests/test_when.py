@@ -1,0 +1,43 @@
+"""Time expressions and their resolution against the article date."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from redefection.extract.when import find_times
+
+TODAY = date(2022, 1, 5)  # a Wednesday
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("It happened on March 3, 2019.", "en", ["2019-03-03"]),
+        ("He arrived in November 2020.", "en", ["2020-11"]),
+        ("She came south in 2011.", "en", ["2011"]),
+        ("He crossed on New Year's Day.", "en", ["2022-01-01"]),
+        ("He crossed on Dec. 30.", "en", ["2021-12-30"]),
+        ("It happened earlier this month.", "en", ["2022-01"]),
+        ("It happened last week.", "en", ["2021-12"]),
+        ("He left on Saturday.", "en", ["2022-01-01"]),
+        ("She flew back in late May.", "en", ["2021-05"]),
+        ("He may have gone.", "en", []),
+        ("2020년 11월 3일 귀순했다.", "ko", ["2020-11-03"]),
+        ("김씨는 1일 월북했다.", "ko", ["2022-01-01"]),
+        ("지난해 입국했다.", "ko", ["2021"]),
+        ("새해 첫날 넘어갔다.", "ko", ["2022-01-01"]),
+        ("2017年逃到韩国。", "zh", ["2017"]),
+        ("於1月1日越過軍事分界線。", "zh", ["2022-01-01"]),
+        ("本月返回朝鲜。", "zh", ["2022-01"]),
+    ],
+)
+def test_times(text: str, language: str, expected: list[str]) -> None:
+    assert [t.value for t in find_times(text, language, TODAY)] == expected
+
+
+def test_relative_dates_need_the_article_date() -> None:
+    assert [t.value for t in find_times("He crossed on July 19.", "en", None)] == [None]
+    assert [t.value for t in find_times("He crossed last week.", "en", None)] == [None]
+    assert [t.value for t in find_times("He crossed in 2019.", "en", None)] == ["2019"]
