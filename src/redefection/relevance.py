@@ -11,12 +11,13 @@ language live in ``data/lexicon/relevance.toml``.
 from __future__ import annotations
 
 import dataclasses
+from functools import lru_cache
 from dataclasses import dataclass
 
 from .extract.lexicon import AnyOf, patterns
-from .extract.sentences import Sentence, split_sentences
+from .extract.sentences import Sentence, split_sentences, split_text
 from .pipeline import register_stage
-from .records import Document
+from .records import Article, Document
 from .settings import Settings
 
 # A defector named in the sentence before (same paragraph) still is the subject: "A man crossed the
@@ -36,6 +37,18 @@ class Cue:
 def _match(pattern: AnyOf, text: str) -> str | None:
     m = pattern.search(text)
     return m.group(0) if m else None
+
+
+def analyse(document: Document) -> tuple[list[Sentence], list[Cue]]:
+    """The sentences of ``document`` and its cues, computed once for the relevance and extract stages."""
+    return _analyse(document.text, document.language, document.article.title)
+
+
+@lru_cache(maxsize=4)
+def _analyse(text: str, language: str | None, title: str | None) -> tuple[list[Sentence], list[Cue]]:
+    document = Document(id="", source="", sha256="", format="text", language=language, article=Article(title=title))
+    sentences = split_text(text, language)
+    return sentences, find_cues(document, sentences)
 
 
 def find_cues(document: Document, sentences: list[Sentence] | None = None) -> list[Cue]:
@@ -71,5 +84,5 @@ def describe(cue: Cue) -> str:
 @register_stage("relevance")
 def relevance_stage(document: Document, settings: Settings) -> Document:
     """Set ``relevant`` and ``relevance_cues``; never drops (irrelevant documents are kept and counted)."""
-    cues = find_cues(document)
+    _, cues = analyse(document)
     return dataclasses.replace(document, relevant=bool(cues), relevance_cues=tuple(describe(c) for c in cues))

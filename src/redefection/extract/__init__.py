@@ -14,17 +14,16 @@ from ..settings import Settings
 from .claims import extract_claims
 from .incidents import extract_incidents
 from .quotes import extract_quotes
-from .sentences import split_sentences
 
 
 def extract_facts(document: Document) -> Document:
     """Fill ``incidents``, ``claims`` and ``quotes``; a document not judged relevant is returned as is."""
     if not document.relevant:
         return document
-    from ..relevance import find_cues
+    from ..relevance import analyse
 
-    sentences = split_sentences(document)
-    cue_sentences = {cue.sentence for cue in find_cues(document, sentences)}
+    sentences, found = analyse(document)
+    cue_sentences = {cue.sentence for cue in found}
     cues = {index for index, sentence in enumerate(sentences) if sentence in cue_sentences}
     return dataclasses.replace(
         document,

@@ -176,7 +176,12 @@ def build_drafts(document: Document, sentences: list[Sentence], cues: set[int]) 
     veto = patterns("relevance", language, "veto")
     hypothetical = patterns("incidents", language, "hypothetical")
     for index, sentence in enumerate(sentences):
-        found = profile_of(sentence.text, language, today)
+        worth_reading = (
+            index in cues
+            or movement.search(sentence.text) is not None
+            or any(d.refers(sentence.text, language) for d in drafts)
+        )
+        found = profile_of(sentence.text, language, today, worth_reading)
         # In a relevant document, a move north told of one person is an incident even when the sentence
         # itself does not say "defector" ("a 40-year-old man crossed back in March").
         possible = hypothetical.search(sentence.text) is not None  # "he might go back" is no event

@@ -22,13 +22,20 @@ def load_lexicon(concern: str) -> dict[str, Any]:
     return tomllib.loads(text)
 
 
-def section(concern: str, language: str | None) -> dict[str, Any]:
-    """The table of ``concern`` for ``language`` merged over its ``[all]`` table (language wins)."""
+@lru_cache(maxsize=256)
+def _section(concern: str, language: str | None) -> dict[str, Any]:
     data = load_lexicon(concern)
     merged: dict[str, Any] = dict(data.get("all", {}))
-    lang_key = language if language in data else "en"
-    merged.update(data.get(lang_key, {}))
+    merged.update(data.get(language if language in data else "en", {}))
     return merged
+
+
+def section(concern: str, language: str | None) -> dict[str, Any]:
+    """The table of ``concern`` for ``language`` merged over its ``[all]`` table (language wins).
+
+    The same dictionary is returned on every call: read it, do not change it.
+    """
+    return _section(concern, language)
 
 
 class AnyOf:
@@ -64,6 +71,7 @@ def compile_any(sources: tuple[str, ...], flags: int = re.IGNORECASE) -> AnyOf:
     return AnyOf(sources, flags)
 
 
+@lru_cache(maxsize=1024)
 def patterns(concern: str, language: str | None, key: str) -> AnyOf:
     """The matcher of ``section(concern, language)[key]``."""
     values = section(concern, language).get(key, [])

@@ -180,8 +180,12 @@ def _dates(text: str, language: str | None, today: date | None) -> tuple[str | N
     return best.get("arrival", (0, None))[1], best.get("return", (0, None))[1]
 
 
-def profile_of(text: str, language: str | None, today: date | None) -> Profile:
-    """Everything ``text`` (one sentence) says about a person."""
+def profile_of(text: str, language: str | None, today: date | None, moves: bool = True) -> Profile:
+    """Everything ``text`` (one sentence) says about a person.
+
+    ``moves`` says whether the sentence tells of a move north; a sentence that neither does that nor
+    refers to one person is not read further.
+    """
     lang = language if language in ("en", "ko", "zh") else "en"
     found = Profile()
     found.aggregate = bool(patterns("incidents", lang, "aggregate").search(text))
@@ -193,6 +197,8 @@ def profile_of(text: str, language: str | None, today: date | None) -> Profile:
     found.surname = found.surname or _first_group(patterns("incidents", lang, "surname"), text, "sur")
     if found.surname:
         found.singular = True
+    if not (found.singular or moves):
+        return found  # about no one in particular: nothing more to read
     age = _first_group(patterns("incidents", lang, "age"), text, "age")
     found.age = int(age) if age and 10 <= int(age) <= 99 else None
     male = patterns("incidents", lang, "male_noun").search(text)

@@ -58,10 +58,15 @@ def _cjk_boundaries(text: str) -> list[int]:
 
 def split_sentences(document: Document) -> list[Sentence]:
     """Sentences of every body paragraph, in order, with offsets into ``document.text``."""
+    return split_text(document.text, document.language)
+
+
+def split_text(text: str, language: str | None) -> list[Sentence]:
+    """Sentences of ``text`` (paragraphs separated by blank lines) with offsets into it."""
     out: list[Sentence] = []
     offset = 0
-    cjk = document.language in ("ko", "zh", "ja")
-    for index, paragraph in enumerate(document.article.body):
+    cjk = language in ("ko", "zh", "ja")
+    for index, paragraph in enumerate(text.split("\n\n") if text else []):
         cuts = _cjk_boundaries(paragraph) if cjk else _en_boundaries(paragraph)
         start = 0
         for cut in [*cuts, len(paragraph)]:

@@ -37,6 +37,7 @@ class Mention:
 @dataclass(frozen=True, slots=True)
 class _Lexicon:
     names: tuple[tuple[str, re.Pattern[str]], ...]
+    any_name: re.Pattern[str]  # all aliases at once: most sentences name no body, so skip the loop
     generic: tuple[tuple[str, re.Pattern[str]], ...]
     persons: tuple[re.Pattern[str], ...]
     person_skip: re.Pattern[str]
@@ -59,6 +60,7 @@ def _lexicon(language: str) -> _Lexicon:
     data: dict[str, Any] = section("sources", language)
     return _Lexicon(
         names=tuple((name, _alternation(aliases)) for name, aliases in data.get("names", {}).items()),
+        any_name=_alternation([alias for aliases in data.get("names", {}).values() for alias in aliases]),
         generic=tuple((kind, _alternation(values)) for kind, values in data.get("generic", {}).items()),
         persons=tuple(re.compile(p) for p in data.get("persons", [])),
         person_skip=_alternation(data.get("person_skip", [])),
@@ -94,8 +96,9 @@ def find_mentions(text: str, language: str | None) -> list[Mention]:
     """Named bodies, cited people and generic references in ``text``, without overlaps, in order."""
     lexicon = _lexicon(language or "en")
     found: list[tuple[int, int, MentionKind, str]] = []
-    for name, pattern in lexicon.names:
-        found.extend((m.start(), m.end(), "body", name) for m in pattern.finditer(text))
+    if lexicon.any_name.search(text):
+        for name, pattern in lexicon.names:
+            found.extend((m.start(), m.end(), "body", name) for m in pattern.finditer(text))
     for pattern in lexicon.persons:
         for m in pattern.finditer(text):
             if not lexicon.person_skip.search(m.group("name")):

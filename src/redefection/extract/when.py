@@ -145,8 +145,17 @@ def _resolve(kind: str, m: re.Match[str], today: date | None) -> str | None:
     return None
 
 
+# Every expression above holds one of these; a sentence without any is skipped at once.
+TRIGGER = re.compile(
+    r"\d|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|New Year|this|last|yesterday|day\b|"
+    r"새해|이번 달|이달|지난|올해|작년|어제|전날|元旦|新年|本月|这个月|這個月|上个月|上個月|上月|上周|上週|上星期|今年|去年|昨"
+)
+
+
 def find_times(text: str, language: str | None, today: date | None) -> list[TimeMention]:
     """Every time expression in ``text``, longest first where they overlap, in order of position."""
+    if not TRIGGER.search(text):
+        return []
     rules = CJK if language in ("ko", "zh", "ja") else EN
     found: list[TimeMention] = []
     for pattern, kind in rules:

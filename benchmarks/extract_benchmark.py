@@ -1,0 +1,126 @@
+#!/usr/bin/env python3
+"""Accuracy and speed of relevance and fact extraction on the annotated dev corpus.
+
+    python benchmarks/extract_benchmark.py [--shared ../shared] [--check]
+
+Reads ``../shared/corpus/dev`` and scores with ``../shared/eval/score.py``;
+prints a note and exits 0 when that folder is absent. Prints relevance,
+incident, per-field, reason, claim, source and quote figures, then the speed
+on one core of cleaning alone and of the whole pipeline (clean, relevance,
+extract) over the corpus. With --check, exits 1 when a figure falls below the
+floors in benchmarks/floors.json ("extract" section).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+FLOORS = HERE / "floors.json"
+ROUNDS = 5  # the corpus is small: repeat it so timings are not noise
+
+
+def _one_core() -> None:
+    with contextlib.suppress(AttributeError, OSError):
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+
+
+def run(paths: list[Path], out_dir: Path | None, stages: tuple[str, ...]) -> float:
+    """Process every path ROUNDS times with the given stages; write outputs once; return seconds per round."""
+    from redefection.ingest.files import read_capture
+    from redefection.pipeline import Pipeline
+    from redefection.serialize import document_to_json
+    from redefection.settings import Settings
+
+    pipeline = Pipeline(Settings(stages=stages))
+    captures = [read_capture(path, 1 << 27) for path in paths]
+    for capture in captures:  # warm-up, and the output files
+        outcome = pipeline(capture)
+        if out_dir is not None and outcome.document is not None:
+            data = document_to_json(outcome.document)
+            (out_dir / f"{outcome.document.id}.json").write_text(json.dumps(data, ensure_ascii=False), "utf-8")
+    start = time.perf_counter()
+    for _ in range(ROUNDS):
+        for capture in captures:
+            pipeline(capture)
+    return (time.perf_counter() - start) / ROUNDS
+
+
+def score(shared: Path, out_dir: Path) -> dict[str, object]:
+    result = subprocess.run(
+        [sys.executable, str(shared / "eval" / "score.py"), str(shared / "corpus" / "dev" / "gold"), str(out_dir), "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    text = result.stdout
+    figures: dict[str, object] = json.loads(text[: text.rindex("}") + 1])
+    return figures
+
+
+def flat(figures: dict[str, object]) -> dict[str, float]:
+    """The figures the floors are about, by name."""
+    get = figures.__getitem__
+    out = {
+        "relevance_f1": get("relevance")["f1"],  # type: ignore[index]
+        "incidents_f1": get("incidents")["f1"],  # type: ignore[index]
+        "reasons_f1": get("incident_reasons_f1"),
+        "claims_f1": get("claims")["f1"],  # type: ignore[index]
+        "claim_source_accuracy": get("claim_source_accuracy"),
+        "quotes_f1": get("quotes")["f1"],  # type: ignore[index]
+    }
+    for field, value in get("incident_fields").items():  # type: ignore[attr-defined]
+        out[f"field_{field}"] = value
+    return {key: float(value or 0.0) for key, value in out.items()}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--shared", type=Path, default=HERE.parent.parent / "shared")
+    parser.add_argument("--check", action="store_true", help="fail when a figure is below benchmarks/floors.json")
+    args = parser.parse_args()
+    docs = args.shared / "corpus" / "dev" / "docs"
+    if not docs.is_dir():
+        print(f"skipped: {args.shared} (annotated corpus) is not present")
+        return 0
+    _one_core()
+    paths = sorted(docs.iterdir())
+    with tempfile.TemporaryDirectory() as tmp:
+        out_dir = Path(tmp)
+        full = run(paths, out_dir, ("clean", "relevance", "extract"))
+        clean_only = run(paths, None, ("clean",))
+        figures = score(args.shared, out_dir)
+    values = flat(figures)
+    print(f"dev corpus ({figures['documents']} documents), scored by shared/eval/score.py:")
+    for key, value in values.items():
+        print(f"  {key:24} {value:.4f}")
+    incidents = figures["incidents"]
+    claims = figures["claims"]
+    quotes = figures["quotes"]
+    print(f"  incidents tp/pred/gold   {incidents['tp']}/{incidents['pred']}/{incidents['gold']}")  # type: ignore[index]
+    print(f"  claims tp/pred/gold      {claims['tp']}/{claims['pred']}/{claims['gold']}")  # type: ignore[index]
+    print(f"  quotes tp/pred/gold      {quotes['tp']}/{quotes['pred']}/{quotes['gold']}")  # type: ignore[index]
+    n = len(paths)
+    print("speed on one core (documents per second, median of the corpus repeated):")
+    print(f"  clean only                  {n / clean_only:8.1f}")
+    print(f"  clean + relevance + extract {n / full:8.1f}  ({clean_only / full:.2f} of clean-only speed)")
+    if not args.check:
+        return 0
+    floors: dict[str, float] = json.loads(FLOORS.read_text("utf-8"))["extract"]
+    failed = [f"{key} {values.get(key, 0.0):.4f} < {floor}" for key, floor in floors.items() if values.get(key, 0.0) < floor]
+    for line in failed:
+        print("below floor:", line)
+    print("floors: ok" if not failed else "floors: FAILED")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
