@@ -17,6 +17,7 @@ import argparse
 import contextlib
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -25,7 +26,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 FLOORS = HERE / "floors.json"
-ROUNDS = 5  # the corpus is small: repeat it so timings are not noise
+ROUNDS = 9  # the corpus is small: repeat it so timings are not noise
 
 
 def _one_core() -> None:
@@ -33,30 +34,44 @@ def _one_core() -> None:
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
 
 
-def run(paths: list[Path], out_dir: Path | None, stages: tuple[str, ...]) -> float:
-    """Process every path ROUNDS times with the given stages; write outputs once; return seconds per round."""
+def timings(paths: list[Path], out_dir: Path) -> tuple[float, float]:
+    """Median seconds per pass over ``paths``: (clean only, clean + relevance + extract).
+
+    The two pipelines alternate pass by pass, so a change in machine load touches both alike.
+    """
     from redefection.ingest.files import read_capture
     from redefection.pipeline import Pipeline
     from redefection.serialize import document_to_json
     from redefection.settings import Settings
 
-    pipeline = Pipeline(Settings(stages=stages))
+    clean = Pipeline(Settings(stages=("clean",)))
+    full = Pipeline(Settings(stages=("clean", "relevance", "extract")))
     captures = [read_capture(path, 1 << 27) for path in paths]
     for capture in captures:  # warm-up, and the output files
-        outcome = pipeline(capture)
-        if out_dir is not None and outcome.document is not None:
+        clean(capture)
+        outcome = full(capture)
+        if outcome.document is not None:
             data = document_to_json(outcome.document)
             (out_dir / f"{outcome.document.id}.json").write_text(json.dumps(data, ensure_ascii=False), "utf-8")
-    start = time.perf_counter()
+    clean_times, full_times = [], []
     for _ in range(ROUNDS):
-        for capture in captures:
-            pipeline(capture)
-    return (time.perf_counter() - start) / ROUNDS
+        for pipeline, times in ((clean, clean_times), (full, full_times)):
+            start = time.perf_counter()
+            for capture in captures:
+                pipeline(capture)
+            times.append(time.perf_counter() - start)
+    return statistics.median(clean_times), statistics.median(full_times)
 
 
 def score(shared: Path, out_dir: Path) -> dict[str, object]:
     result = subprocess.run(
-        [sys.executable, str(shared / "eval" / "score.py"), str(shared / "corpus" / "dev" / "gold"), str(out_dir), "--json"],
+        [
+            sys.executable,
+            str(shared / "eval" / "score.py"),
+            str(shared / "corpus" / "dev" / "gold"),
+            str(out_dir),
+            "--json",
+        ],
         capture_output=True,
         text=True,
         check=True,
@@ -95,8 +110,7 @@ def main() -> int:
     paths = sorted(docs.iterdir())
     with tempfile.TemporaryDirectory() as tmp:
         out_dir = Path(tmp)
-        full = run(paths, out_dir, ("clean", "relevance", "extract"))
-        clean_only = run(paths, None, ("clean",))
+        clean_only, full = timings(paths, out_dir)
         figures = score(args.shared, out_dir)
     values = flat(figures)
     print(f"dev corpus ({figures['documents']} documents), scored by shared/eval/score.py:")
@@ -115,7 +129,9 @@ def main() -> int:
     if not args.check:
         return 0
     floors: dict[str, float] = json.loads(FLOORS.read_text("utf-8"))["extract"]
-    failed = [f"{key} {values.get(key, 0.0):.4f} < {floor}" for key, floor in floors.items() if values.get(key, 0.0) < floor]
+    failed = [
+        f"{key} {values.get(key, 0.0):.4f} < {floor}" for key, floor in floors.items() if values.get(key, 0.0) < floor
+    ]
     for line in failed:
         print("below floor:", line)
     print("floors: ok" if not failed else "floors: FAILED")

@@ -140,6 +140,9 @@ def _dates(text: str, language: str | None, today: date | None) -> tuple[str | N
     Friday" is when the news came, not the event). English dates follow their verb ("defected in
     2017 crossed back..."), Korean and Chinese dates precede it, so the other side counts less.
     """
+    mentions = [m for m in find_times(text, language, today) if m.value is not None]
+    if not mentions:
+        return None, None
     verbs = {
         "arrival": [m.span() for m in patterns("incidents", language, "arrival").finditer(text)],
         "return": [m.span() for m in patterns("relevance", language, "return").finditer(text)],
@@ -148,9 +151,7 @@ def _dates(text: str, language: str | None, today: date | None) -> tuple[str | N
     }
     cjk = language in ("ko", "zh", "ja")
     best: dict[str, tuple[int, str]] = {}
-    for mention in find_times(text, language, today):
-        if mention.value is None:
-            continue
+    for mention in mentions:
         said = text[mention.start : mention.end]
         if language == "ko" and DAY_ONLY.fullmatch(said) and KO_REPORT_DAY.match(text[: mention.start]):
             continue  # "정부는 9일 ...": right after the opening subject, the day the news was given
