@@ -11,8 +11,8 @@ language live in ``data/lexicon/relevance.toml``.
 from __future__ import annotations
 
 import dataclasses
-from functools import lru_cache
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .extract.lexicon import AnyOf, patterns
 from .extract.sentences import Sentence, split_sentences, split_text
