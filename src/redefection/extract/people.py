@@ -140,7 +140,7 @@ def _dates(text: str, language: str | None, today: date | None) -> tuple[str | N
     Friday" is when the news came, not the event). English dates follow their verb ("defected in
     2017 crossed back..."), Korean and Chinese dates precede it, so the other side counts less.
     """
-    mentions = [m for m in find_times(text, language, today) if m.value is not None]
+    mentions = [(m, m.value) for m in find_times(text, language, today) if m.value is not None]
     if not mentions:
         return None, None
     verbs = {
@@ -151,7 +151,7 @@ def _dates(text: str, language: str | None, today: date | None) -> tuple[str | N
     }
     cjk = language in ("ko", "zh", "ja")
     best: dict[str, tuple[int, str]] = {}
-    for mention in mentions:
+    for mention, value in mentions:
         said = text[mention.start : mention.end]
         if language == "ko" and DAY_ONLY.fullmatch(said) and KO_REPORT_DAY.match(text[: mention.start]):
             continue  # "정부는 9일 ...": right after the opening subject, the day the news was given
@@ -170,14 +170,14 @@ def _dates(text: str, language: str | None, today: date | None) -> tuple[str | N
             after = [(v[0], kind) for kind, spans in verbs.items() for v in spans if kind != "report"]
             if after:
                 kind = min(after)[1]
-                best.setdefault(kind, (0, mention.value))
+                best.setdefault(kind, (0, value))
                 continue
         scored = [(min((distance(v) for v in spans), default=10**6), kind) for kind, spans in verbs.items()]
         gap, kind = min(scored)
         if gap > 120 or kind == "report":
             continue
         if kind not in best or gap < best[kind][0]:
-            best[kind] = (gap, mention.value)
+            best[kind] = (gap, value)
     return best.get("arrival", (0, None))[1], best.get("return", (0, None))[1]
 
 
