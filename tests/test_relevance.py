@@ -19,6 +19,7 @@ from redefection.settings import Settings
         ("en", "A woman who had lived in the South since 2009 reappeared in Pyongyang in a state media video."),
         ("ko", "지난해 입국한 탈북민 이모씨가 배를 타고 북한으로 돌아간 것으로 확인됐다."),
         ("ko", "탈북민 최모(51)씨의 재입북 사실이 확인됐다."),
+        ("ko", "해경은 작은 배를 타고 북쪽으로 향한 남성이 탈북민으로 확인됐다고 밝혔다."),
         ("ko", "탈북민 박모씨는 북한에 있는 가족에게 돌아갈 수 있게 해 달라며 송환을 요구했다."),
         ("zh", "一名在韩国生活多年的脱北者近日返回朝鲜。"),
         ("zh", "韓國官員證實，一名脫北者越過軍事分界線重返北韓。"),
