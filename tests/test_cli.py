@@ -8,8 +8,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from rich.console import Console
 
+from redefection import cli as cli_module
 from redefection.cli import cli
+from redefection.records import Article, Capture, Claim, Document, Incident, Quote
+from redefection.store import open_store
 
 DATA = Path(__file__).parent / "data"
 
@@ -143,6 +147,75 @@ def test_ingest_summary_and_idempotence(tmp_path: Path, bad_inputs: Path) -> Non
     code, out, _ = run("documents", "--db", str(db), "--format", "json")
     assert code == 0
     assert len(out.splitlines()) == 4
+
+
+def test_documents_json_shows_relevance_and_fact_counts(tmp_path: Path) -> None:
+    db = tmp_path / "store.db"
+    code, ingested, _ = run("ingest", str(DATA), "--db", str(db))
+    assert code == 0
+    assert "relevant" in ingested and "facts" in ingested
+    code, out, _ = run("documents", "--db", str(db), "--format", "json")
+    assert code == 0
+    rows = [json.loads(line) for line in out.splitlines()]
+    store = open_store(str(db), create=False)
+    try:
+        for row in rows:
+            assert {"relevant", "incidents", "claims", "quotes"} <= set(row)
+            assert isinstance(row["relevant"], bool)
+            facts = store.get_facts(row["id"])
+            assert (row["incidents"], row["claims"], row["quotes"]) == (
+                len(facts.incidents),
+                len(facts.claims),
+                len(facts.quotes),
+            )
+        counts = store.counts()
+    finally:
+        store.close()
+    assert counts["documents"] == len(rows) > 1
+    assert counts["relevant"] == sum(row["relevant"] for row in rows) > 0
+    assert counts["incidents"] == sum(row["incidents"] for row in rows) > 0
+    assert sum(row["incidents"] for row in rows if not row["relevant"]) == 0
+    summary = f"{len(rows)} documents, {counts['relevant']} relevant: {counts['incidents']} incident"
+    assert ingested.splitlines()[-1].startswith(summary)
+
+
+def _document(source: str, body: str, **facts: object) -> tuple[Capture, Document]:
+    capture = Capture(source=source, data=body.encode())
+    article = Article(title=f"Story from {source}", body=(body,))
+    document = Document(id=capture.name, source=source, sha256=capture.sha256, format="text", article=article, **facts)
+    return capture, document
+
+
+def _table_rows(out: str) -> list[dict[str, str]]:
+    """The rows of a rich table printed without wrapping, as dicts by column header."""
+    header = next(line for line in out.splitlines() if line.startswith("┃"))
+    names = [cell.strip() for cell in header.split("┃")[1:-1]]
+    rows = [line.split("│")[1:-1] for line in out.splitlines() if line.startswith("│")]
+    return [dict(zip(names, (cell.strip() for cell in row), strict=True)) for row in rows]
+
+
+def test_documents_table_shows_relevance_facts_and_a_summary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = tmp_path / "store.db"
+    store = open_store(str(db))
+    claims = (Claim(subject="returned_north", value=31), Claim(subject="arrivals", value=196, qualifier="about"))
+    store.save_document(
+        *_document("in/returned.txt", "A man went back north, police said.", relevant=True, incidents=(Incident(),))
+    )
+    store.save_document(*_document("in/figures.txt", "Officials gave two figures.", relevant=True, claims=claims))
+    store.save_document(*_document("in/quoted.txt", "'We are checking,' he said.", relevant=True, quotes=(Quote(),)))
+    store.save_document(*_document("in/weather.txt", "Rain is expected on Sunday.", relevant=False))
+    store.close()
+    monkeypatch.setattr(cli_module, "out", Console(highlight=False, width=200))  # no wrapped cells
+    code, out, _ = run("documents", "--db", str(db))
+    assert code == 0
+    shown = {row["title"]: (row["relevant"], row["facts"]) for row in _table_rows(out)}
+    assert shown == {
+        "Story from in/returned.txt": ("yes", "1 incident"),
+        "Story from in/figures.txt": ("yes", "2 claims"),
+        "Story from in/quoted.txt": ("yes", "1 quote"),
+        "Story from in/weather.txt": ("no", "none"),
+    }
+    assert out.splitlines()[-1] == "4 documents, 3 relevant: 1 incident, 2 claims, 1 quote"
 
 
 def test_ingest_with_unusable_database_url_exits_2(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ from redefection.pipeline import STAGES, Outcome
 from redefection.records import Capture, Document
 from redefection.services import extract_paths, ingest_paths
 from redefection.settings import Settings
-from redefection.store import SaveResult, Store
+from redefection.store import SaveResult, Store, StoredFacts
 
 PAGE = """<!doctype html>
 <html lang="en">
@@ -67,7 +67,13 @@ def test_ingest_folder_stores_pages_and_records_failures(inbox: Path, store: Sto
     assert set(messages) == {"empty.txt", "photo.png"}
     assert "empty" in messages["empty.txt"]
     assert "PNG image" in messages["photo.png"]
-    assert store.counts() == {"documents": 2, "captures": 2, "failures": 2, "drops": 0}
+    stored = store.counts()
+    assert {kind: stored[kind] for kind in ("documents", "captures", "failures", "drops")} == {
+        "documents": 2,
+        "captures": 2,
+        "failures": 2,
+        "drops": 0,
+    }
     titles = {document.title for document in store.list_documents()}
     assert titles == {
         "Defector returns north, ministry says",
@@ -75,11 +81,35 @@ def test_ingest_folder_stores_pages_and_records_failures(inbox: Path, store: Sto
     }
 
 
+def test_ingest_stores_the_facts_the_pipeline_found(inbox: Path, store: Store, settings: Settings) -> None:
+    found = {Path(o.source).name: o.document for o in extract_paths([inbox], settings) if o.document is not None}
+    ingest_paths([inbox], store, settings)
+    stored = {Path(document.source).name: document for document in store.list_documents()}
+    assert set(stored) == set(found) == {"page.html", "dump.txt"}
+    for name, document in found.items():
+        facts = StoredFacts(stored[name].id, document.incidents, document.claims, document.quotes)
+        assert store.get_facts(stored[name].id) == facts, name
+        assert stored[name].relevant == document.relevant
+        assert (stored[name].incidents, stored[name].claims, stored[name].quotes) == (
+            len(document.incidents),
+            len(document.claims),
+            len(document.quotes),
+        )
+    counts = store.counts()
+    assert counts["relevant"] == sum(bool(document.relevant) for document in found.values())
+    assert counts["incidents"] == sum(len(document.incidents) for document in found.values())
+
+
 def test_ingesting_again_stores_nothing_new(inbox: Path, store: Store, settings: Settings) -> None:
     ingest_paths([inbox], store, settings)
+    before = store.counts()
     again = ingest_paths([inbox], store, settings)
     assert (again.stored, again.duplicate, again.failed) == (0, 2, 2)
-    assert store.counts()["documents"] == 2
+    after = store.counts()
+    assert after["documents"] == 2
+    assert [after[kind] for kind in ("incidents", "claims", "quotes")] == [
+        before[kind] for kind in ("incidents", "claims", "quotes")
+    ]
 
 
 def test_copied_file_is_a_duplicate(inbox: Path, store: Store, settings: Settings) -> None:

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
@@ -16,11 +16,15 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from . import __version__
+from .cli_scan import scan as scan_command
 from .errors import RedefectionError
 from .ingest import iter_paths
 from .pipeline import Outcome
 from .serialize import document_to_json
 from .settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from .store import Store
 
 err = Console(stderr=True, highlight=False)
 out = Console(highlight=False)
@@ -175,12 +179,13 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], db_url: str | None) -> No
     ctx.exit(1 if report.failed else 0)
 
 
-def _print_documents(store: Any, limit: int = 20) -> None:
+def _print_documents(store: Store, limit: int = 20) -> None:
     documents = store.list_documents(limit=limit)
     if not documents:
         return
-    table = Table(title=f"Stored documents (latest {min(limit, len(documents))} of {store.counts()['documents']})")
-    for column in ("id", "lang", "published", "outlet", "title"):
+    counts = store.counts()
+    table = Table(title=f"Stored documents (latest {len(documents)} of {counts['documents']})")
+    for column in ("id", "lang", "published", "outlet", "title", "relevant", "facts"):
         table.add_column(column, overflow="fold")
     for item in documents:
         table.add_row(
@@ -189,8 +194,28 @@ def _print_documents(store: Any, limit: int = 20) -> None:
             item.published.isoformat() if item.published else "",
             item.outlet or "",
             item.title or "",
+            _yes_no(item.relevant),
+            _describe_facts(item.incidents, item.claims, item.quotes) or "none",
         )
     out.print(table)
+    out.print(
+        f"{_plural(counts['documents'], 'document')}, {counts['relevant']} relevant: "
+        + _describe_facts(counts["incidents"], counts["claims"], counts["quotes"], keep_zero=True)
+    )
+
+
+def _yes_no(flag: bool | None) -> str:
+    return "-" if flag is None else "yes" if flag else "no"  # "-": the relevance stage did not run
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def _describe_facts(incidents: int, claims: int, quotes: int, *, keep_zero: bool = False) -> str:
+    """``"1 incident, 2 claims"``; zero counts are left out unless ``keep_zero``."""
+    counted = ((incidents, "incident"), (claims, "claim"), (quotes, "quote"))
+    return ", ".join(_plural(count, word) for count, word in counted if count or keep_zero)
 
 
 @cli.command()
@@ -218,12 +243,129 @@ def documents(ctx: click.Context, db_url: str | None, limit: int, fmt: str) -> N
                     "published": item.published.isoformat() if item.published else None,
                     "outlet": item.outlet,
                     "language": item.language,
+                    "relevant": item.relevant,
+                    "incidents": item.incidents,
+                    "claims": item.claims,
+                    "quotes": item.quotes,
                 }
                 sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
         else:
             _print_documents(store, limit)
     finally:
         store.close()
+
+
+@cli.command()
+@click.option("--db", "db_url", help="Database: SQLAlchemy URL or SQLite file path [default: redefection.db].")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.pass_context
+def duplicates(ctx: click.Context, db_url: str | None, fmt: str) -> None:
+    """List syndication clusters: pages carrying one article, the canonical page first."""
+    from .services import list_duplicates
+    from .store import open_store
+
+    try:
+        store = open_store(db_url or _settings(ctx).db_url, create=False)
+    except RedefectionError as exc:
+        err.print(f"[red]error[/red] {exc}", markup=True)
+        ctx.exit(2)
+    try:
+        clusters = list_duplicates(store)
+    finally:
+        store.close()
+    if fmt == "json":
+        sys.stdout.write(json.dumps([list(cluster.sources) for cluster in clusters], ensure_ascii=False) + "\n")
+        return
+    table = Table(title=f"Syndication clusters ({len(clusters)})")
+    for column in ("cluster", "role", "sim", "differs in", "date", "outlet"):
+        table.add_column(column, no_wrap=column in {"cluster", "sim", "date"})
+    table.add_column("source", overflow="fold")
+    for cluster in clusters:
+        for member in cluster.members:
+            published = member.published.isoformat() if member.published else ""
+            row = (str(cluster.id), member.role, f"{member.similarity:.2f}", ", ".join(member.differences), published)
+            table.add_row(*row, member.outlet or "", "\n".join(member.sources))
+    out.print(table)
+
+
+def _open_existing(ctx: click.Context, db_url: str | None) -> Store:
+    from .store import open_store
+
+    try:
+        return open_store(db_url or _settings(ctx).db_url, create=False)
+    except RedefectionError as exc:
+        err.print(f"[red]error[/red] {exc}", markup=True)
+        ctx.exit(2)
+
+
+@cli.command()
+@click.option("--db", "db_url", help="Database: SQLAlchemy URL or SQLite file path [default: redefection.db].")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.pass_context
+def cases(ctx: click.Context, db_url: str | None, fmt: str) -> None:
+    """Merge stored incidents into cases (applying people's merges and splits) and list them."""
+    from .export import case_json
+    from .services import resolve_cases
+
+    store = _open_existing(ctx, db_url)
+    try:
+        found = resolve_cases(store)
+    except RedefectionError as exc:
+        err.print(f"[red]error[/red] {exc}", markup=True)
+        ctx.exit(1)
+    finally:
+        store.close()
+    if fmt == "json":
+        sys.stdout.write(json.dumps([case_json(stored) for stored in found], ensure_ascii=False) + "\n")
+        return
+    table = Table(title=f"Cases ({len(found)})", caption="sources: independent / documents")
+    for column in ("id", "case", "confirmation", "event", "disclosed", "sources", "conflicts"):
+        table.add_column(column, overflow="fold", no_wrap=column in {"id", "event", "disclosed"})
+    for stored in found:
+        case = stored.case
+        sources = f"{case.independent_sources} / {case.documents}"
+        conflicts = ", ".join(conflict.field for conflict in case.conflicts)
+        disclosed = case.disclosure_date.isoformat() if case.disclosure_date else ""
+        row = (str(stored.id), case.label, case.confirmation, case.event_date or "", disclosed, sources, conflicts)
+        table.add_row(*row)
+    out.print(table)
+
+
+@cli.command()
+@click.option("--db", "db_url", help="Database: SQLAlchemy URL or SQLite file path [default: redefection.db].")
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="json", show_default=True)
+@click.option(
+    "--out", "out_path", type=click.Path(path_type=Path), help="JSON: the file [default: stdout]. CSV: a folder."
+)
+@click.pass_context
+def export(ctx: click.Context, db_url: str | None, fmt: str, out_path: Path | None) -> None:
+    """Write cases (values with sources, conflicts), claim series and sources as JSON or CSV tables."""
+    from .export import export_json, write_csv
+    from .services import export_data
+
+    if fmt == "csv" and out_path is None:
+        raise click.UsageError("CSV export writes four tables (cases, case values, claims, sources): give --out DIR")
+    store = _open_existing(ctx, db_url)
+    try:
+        data = export_data(store)
+    except RedefectionError as exc:
+        err.print(f"[red]error[/red] {exc}", markup=True)
+        ctx.exit(1)
+    finally:
+        store.close()
+    if fmt == "csv" and out_path is not None:
+        written = write_csv(data, out_path)
+        err.print(f"wrote {', '.join(str(path) for path in written)}", soft_wrap=True)
+        return
+    text = json.dumps(export_json(data), ensure_ascii=False, indent=2) + "\n"
+    if out_path is None:
+        sys.stdout.write(text)
+    else:
+        out_path.write_text(text, encoding="utf-8")
+        err.print(f"wrote {out_path}: {len(data.cases)} cases, {len(data.series)} claim series")
+
+
+cli.add_command(scan_command)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -1,10 +1,11 @@
-"""The one JSON form of a document: the shape of the annotated corpus (see docs/schema.md)."""
+"""The one JSON form of a document (the shape of the annotated corpus, see docs/schema.md) and of a case."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-from .records import Claim, Document, Incident, Quote, Span
+from .records import Case, Claim, Document, FieldValue, Incident, MatchFeature, Quote, SourcedIncident, Span
 
 
 def _text(span: Span | None) -> str | None:
@@ -70,4 +71,47 @@ def document_to_json(document: Document) -> dict[str, Any]:
         "incidents": [incident_to_json(item) for item in document.incidents],
         "claims": [claim_to_json(item) for item in document.claims],
         "quotes": [quote_to_json(item) for item in document.quotes],
+    }
+
+
+def _feature(feature: MatchFeature) -> dict[str, Any]:
+    return {"name": feature.name, "score": feature.score, "detail": feature.detail}
+
+
+def _sources(keys: Iterable[str], by_key: Mapping[str, SourcedIncident]) -> list[dict[str, Any]]:
+    return [{"source": by_key[k].source, "incident": by_key[k].index, "outlet": by_key[k].outlet} for k in keys]
+
+
+def case_to_json(case: Case) -> dict[str, Any]:
+    """The JSON form of a case: fields (values with sources), conflicts, ladder, dates and incidents."""
+    by_key = {member.item.key: member.item for member in case.incidents}
+
+    def values(items: Iterable[FieldValue]) -> list[dict[str, Any]]:
+        return [{"value": v.value, "sources": _sources(v.incidents, by_key)} for v in items]
+
+    return {
+        "key": case.key,
+        "label": case.label,
+        "status": case.status,
+        "confirmation": case.confirmation,
+        "confirmed_by": {rung: _sources(keys, by_key) for rung, keys in case.confirmed_by},
+        "event_date": case.event_date,
+        "disclosure_date": case.disclosure_date.isoformat() if case.disclosure_date else None,
+        "independent_sources": case.independent_sources,
+        "documents": case.documents,
+        "fields": {name: values(items) for name, items in case.fields},
+        "conflicts": [{"field": c.field, "values": values(c.values)} for c in case.conflicts],
+        "incidents": [
+            {
+                "source": m.item.source,
+                "incident": m.item.index,
+                "document": m.item.document,
+                "published": m.item.published.isoformat() if m.item.published else None,
+                "outlet": m.item.outlet,
+                "score": m.score,
+                "linked_to": _sources([m.linked_to], by_key)[0] if m.linked_to in by_key else None,
+                "features": [_feature(f) for f in m.features],
+            }
+            for m in case.incidents
+        ],
     }

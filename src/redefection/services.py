@@ -1,19 +1,22 @@
-"""Use cases shared by the CLI and the web app: ingest inputs into the store, extract without one."""
+"""Use cases shared by the CLI and the web app: ingest inputs, extract without a store, resolve and export cases."""
 
 from __future__ import annotations
 
 import dataclasses
 import logging
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import StoreError
+from . import dedupe, resolve
+from .errors import NotFound, StoreError
 from .ingest import iter_captures
 from .pipeline import Outcome, Pipeline
-from .records import Capture, Document
+from .records import Capture, CaseDecision, ClusterMember, DecisionKind, Document, SourcedIncident, SyndicationCluster
+from .scan import Executor, ScanReport
 from .settings import Settings
-from .store import SaveResult, Store
+from .store import IncidentRef, SaveResult, Store, StoredCase, StoredDecision, StoredDocument
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +66,8 @@ def ingest_paths(
         saved: SaveResult | None = None
         if isinstance(item, Capture) and outcome.document is not None:
             outcome, saved = _save(store, item, outcome, outcome.document)
+            if saved is not None and outcome.document is not None:
+                _cluster_safely(store, item, outcome.document, saved, failures)
         if saved is not None:
             counts[saved.status] += 1
         elif outcome.dropped is not None:
@@ -76,6 +81,8 @@ def ingest_paths(
             logger.info("%s", outcome.error)
         if on_outcome is not None:
             on_outcome(outcome, saved)
+    if counts["stored"]:
+        _resolve_safely(store, failures)
     return IngestReport(
         stored=counts["stored"],
         duplicate=counts["duplicate"],
@@ -93,4 +100,242 @@ def _save(store: Store, capture: Capture, outcome: Outcome, document: Document) 
         return dataclasses.replace(outcome, document=None, error=exc, stage="store"), None
 
 
-__all__ = ["IngestReport", "OnOutcome", "extract_paths", "ingest_paths"]
+def assign_syndication(store: Store, capture: Capture, document: Document, saved: SaveResult) -> SyndicationCluster:
+    """Put a page just saved into its syndication cluster: alone, or with its exact and near copies.
+
+    Exact copies share the stored document ``saved`` names; near copies of
+    that document are found through the store's MinHash LSH index and checked
+    on their text.
+    Clusters the page joins are merged and their canonical page chosen again.
+    Seeing a page again (the same bytes) changes nothing.
+    """
+    placed = store.cluster_of_page(capture.sha256)
+    if placed is not None:
+        return placed
+    # An exact copy's document is normally indexed already (indexing is idempotent); this also indexes
+    # documents stored before clustering existed, when they are ingested again.
+    related = {saved.document_id} | _near_copies(store, saved.document_id, document.text)
+    found = {c.id: c for c in map(store.cluster_of_document, sorted(related)) if c is not None and c.id is not None}
+    members = [member for cluster in found.values() for member in cluster.members]
+    members.append(dedupe.page_member(capture, document, saved.document_id))
+    texts = {saved.document_id: document.text} if not saved.is_duplicate else {}
+    for doc_id in sorted({member.document_id for member in members} | related):
+        if doc_id not in texts:
+            stored = store.get_document(doc_id)
+            texts[doc_id] = stored.text
+            if not any(member.document_id == doc_id for member in members):  # stored before clusters existed
+                members.append(_stored_member(stored))
+    cluster = dedupe.build_cluster(members, texts, cluster_id=min(found, default=None))
+    return store.assign_cluster(cluster, replaces=sorted(found))
+
+
+def _near_copies(store: Store, document_id: int, text: str) -> set[int]:
+    shingles = dedupe.shingles(text)
+    signature = dedupe.signature(shingles)
+    if signature is None:
+        return set()
+    buckets = [int(key) for key in dedupe.band_keys(signature)[0]]
+    data = dedupe.signature_to_bytes(signature)
+    store.index_document(document_id, data, buckets, scheme=dedupe.SCHEME, shingle_count=len(shingles))
+    candidates = store.similar_documents(document_id, buckets)
+    return {
+        other
+        for other in candidates
+        if dedupe.compare(shingles, dedupe.shingles(store.get_document(other).text)).is_copy
+    }
+
+
+def _stored_member(stored: StoredDocument) -> ClusterMember:
+    return ClusterMember(
+        capture_sha256=stored.sha256,
+        document_id=stored.id,
+        sources=(stored.source,),
+        title=stored.title,
+        outlet=stored.outlet,
+        published=stored.published,
+    )
+
+
+def _cluster_safely(
+    store: Store, capture: Capture, document: Document, saved: SaveResult, failures: list[tuple[str, str]]
+) -> None:
+    # The document is stored either way; a clustering failure is reported without undoing it.
+    try:
+        assign_syndication(store, capture, document, saved)
+    except (StoreError, NotFound) as exc:  # NotFound: a candidate document deleted meanwhile
+        failures.append((capture.source, exc.problem))
+        store.record_failure(capture.source, "dedupe", exc.problem)
+        logger.warning("%s", exc)
+
+
+def scan_paths(
+    paths: Iterable[str],
+    settings: Settings,
+    *,
+    store: Store | None = None,
+    parquet: str | None = None,
+    workers: int | None = None,
+    dask: str | None = None,
+    executor: Executor | None = None,
+    on_plan: Callable[[int], None] | None = None,
+    on_progress: Callable[[ScanReport, int], None] | None = None,
+) -> ScanReport:
+    """Scan crawl archives (WARC, WARC.gz, or scan-results Parquet) for relevant records.
+
+    Relevant records go to ``store`` (clustered and resolved as ``ingest_paths``
+    does; archives read to the end are checkpointed, so a rerun skips them) or,
+    with ``parquet``, to that Parquet file. ``workers`` processes (default: all
+    cores), or the Dask scheduler at ``dask`` ("local" starts a local cluster),
+    or any ``executor`` given.
+    """
+    from .scan import scan
+    from .scan_sinks import ParquetSink, StoreSink
+
+    failures: list[tuple[str, str]] = []
+    sink: StoreSink | ParquetSink
+    if parquet is not None:
+        sink = ParquetSink(parquet)
+    elif store is not None:
+        target = store
+        sink = StoreSink(store, on_saved=lambda c, d, saved: _cluster_safely(target, c, d, saved, failures))
+    else:
+        raise ValueError("scan_paths needs a store or a Parquet path")
+    try:
+        with _scan_executor(dask, executor) as chosen:
+            report = scan(
+                paths, sink, settings, workers=workers, executor=chosen, on_plan=on_plan, on_progress=on_progress
+            )
+    finally:
+        if isinstance(sink, ParquetSink):
+            sink.close()
+    if isinstance(sink, StoreSink) and sink.stored:
+        _resolve_safely(sink.store, failures)
+    stored, duplicate = sink.stored, getattr(sink, "duplicate", 0)
+    return dataclasses.replace(report, stored=stored, duplicate=duplicate, failures=report.failures + tuple(failures))
+
+
+@contextmanager
+def _scan_executor(dask: str | None, executor: Executor | None) -> Iterator[Executor | None]:
+    if dask is None:
+        yield executor
+        return
+    from .scan_dask import dask_executor
+
+    with dask_executor(dask) as executor:
+        yield executor
+
+
+def list_duplicates(store: Store) -> list[SyndicationCluster]:
+    """The syndication clusters with copies, oldest first, each canonical page first."""
+    return store.list_clusters(min_size=2)
+
+
+def _resolve_safely(store: Store, failures: list[tuple[str, str]]) -> None:
+    # New documents may join or split cases; the documents stay stored if rebuilding the cases fails.
+    try:
+        resolve_cases(store)
+    except StoreError as exc:
+        failures.append(("cases", exc.problem))
+        logger.warning("%s", exc)
+
+
+def resolve_cases(store: Store) -> list[StoredCase]:
+    """Rebuild the cases from every stored incident and save them, earliest disclosed first.
+
+    Machine links are computed anew (so new reports and re-extraction count);
+    people's stored merges and splits are applied over them, so their work
+    survives re-processing. Copies in one syndication cluster count as one
+    independent source.
+    """
+    items = store.list_sourced_incidents()
+    decisions = _case_decisions(store.list_case_decisions(), items)
+    found = resolve.resolve_incidents(items, clusters=store.document_clusters(), decisions=decisions)
+    ids = store.replace_cases(found)
+    return [StoredCase(case_id, case) for case_id, case in zip(ids, found, strict=True)]
+
+
+def _case_decisions(stored: Iterable[StoredDecision], items: Iterable[SourcedIncident]) -> list[CaseDecision]:
+    by_ref = {(item.document_id, item.index): item.key for item in items}
+
+    def keys(refs: Iterable[IncidentRef]) -> tuple[str, ...]:
+        return tuple(by_ref[(r.document_id, r.position)] for r in refs if (r.document_id, r.position) in by_ref)
+
+    return [
+        CaseDecision(d.kind, keys(d.incidents), keys(d.others), who=d.who, at=d.created_at, note=d.note) for d in stored
+    ]
+
+
+def decide_cases(
+    store: Store,
+    kind: DecisionKind,
+    incident_ids: Iterable[int],
+    others: Iterable[int] = (),
+    *,
+    who: str | None = None,
+    note: str | None = None,
+) -> list[StoredCase]:
+    """Keep a person's merge or split of the incidents with these ids, then rebuild the cases.
+
+    A merge puts ``incident_ids`` in one case. A split keeps them apart from
+    ``others``; without ``others``, from the rest of the case(s) they are in now.
+
+    Raises:
+        NotFound: an id names no stored incident.
+    """
+    items = {item.id: item for item in store.list_sourced_incidents()}
+    chosen, apart = list(dict.fromkeys(incident_ids)), list(dict.fromkeys(others))
+    for incident_id in (*chosen, *apart):
+        if incident_id not in items:
+            raise NotFound(f"incident {incident_id}", "no such incident in the store; see `redefection cases`")
+    if kind == "split" and not apart:
+        current = resolve_cases(store)
+        apart = [
+            m.item.id
+            for found in current
+            if any(m.item.id in chosen for m in found.case.incidents)
+            for m in found.case.incidents
+            if m.item.id is not None and m.item.id not in chosen
+        ]
+
+    def refs(ids: Iterable[int]) -> tuple[IncidentRef, ...]:
+        return tuple(IncidentRef(items[i].document_id or 0, items[i].index, i) for i in ids)
+
+    store.save_case_decision(StoredDecision(kind, refs(chosen), refs(apart), who=who, note=note))
+    return resolve_cases(store)
+
+
+@dataclass(frozen=True, slots=True)
+class Export:
+    """What ``export`` writes: the cases, every claim series, and the stored documents they come from."""
+
+    cases: list[StoredCase]
+    series: dict[resolve.SeriesKey, list[resolve.ClaimPoint]]
+    documents: list[StoredDocument]
+    clusters: dict[str, str]  # document source -> syndication cluster
+
+
+def export_data(store: Store, page: int = 500) -> Export:
+    """Everything an analyst export holds; the cases are rebuilt first, so the export matches the database."""
+    cases = resolve_cases(store)
+    clusters = store.document_clusters()
+    series = resolve.claim_series(store.list_sourced_claims(), clusters)
+    documents: list[StoredDocument] = []
+    while batch := store.list_documents(limit=page, offset=len(documents)):
+        documents.extend(batch)
+    documents.sort(key=lambda d: d.id)
+    return Export(cases, series, documents, clusters)
+
+
+__all__ = [
+    "Export",
+    "IngestReport",
+    "OnOutcome",
+    "assign_syndication",
+    "decide_cases",
+    "export_data",
+    "extract_paths",
+    "ingest_paths",
+    "list_duplicates",
+    "resolve_cases",
+    "scan_paths",
+]

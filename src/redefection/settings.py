@@ -28,6 +28,11 @@ class Settings:
     max_html_bytes: int = 8 * 1024 * 1024
     # Languages the detector chooses among (ISO 639-1); a smaller set is faster and more accurate.
     languages: tuple[str, ...] = DEFAULT_LANGUAGES
+    # Prefilter engine of `scan`: auto (hyperscan where installed, else pyahocorasick), hyperscan, ahocorasick.
+    prefilter_engine: str = "auto"
+    # `scan` splits local archives into ranges of about this many bytes, spread over the workers;
+    # 8 MiB of WARC.gz (~40 MB of records) is a fraction of a second: workers finish together.
+    scan_chunk_bytes: int = 8 * 1024 * 1024
 
 
 def _coerce(name: str, raw: Any, default: Any) -> Any:

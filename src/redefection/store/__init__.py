@@ -1,4 +1,4 @@
-"""Where documents, captures, failures and drops are kept: ``open_store(url) -> Store``."""
+"""Where documents, their facts, captures, failures and drops are kept: ``open_store(url) -> Store``."""
 
 from __future__ import annotations
 
@@ -10,7 +10,17 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ..errors import StoreError
 from ..settings import Settings
-from .base import SaveResult, SaveStatus, Store, StoredDocument
+from .base import (
+    IncidentRef,
+    SaveResult,
+    SaveStatus,
+    ScanCheckpoint,
+    Store,
+    StoredCase,
+    StoredDecision,
+    StoredDocument,
+    StoredFacts,
+)
 from .connect import has_schema, hide_password, hint_for, is_memory, make_engine, parse_url, upgrade
 from .sql import SqlStore
 
@@ -59,4 +69,16 @@ def _require_existing(database: str | None, shown: str, *, is_file: bool) -> Non
         raise StoreError(shown, "no database file here; check the path, or ingest some documents first")
 
 
-__all__ = ["SaveResult", "SaveStatus", "Store", "StoredDocument", "hide_password", "open_store"]
+__all__ = [
+    "IncidentRef",
+    "SaveResult",
+    "SaveStatus",
+    "ScanCheckpoint",
+    "Store",
+    "StoredCase",
+    "StoredDecision",
+    "StoredDocument",
+    "StoredFacts",
+    "hide_password",
+    "open_store",
+]

@@ -1,16 +1,28 @@
 """The store interface: what the rest of the code may ask of the database.
 
-Other modules import ``Store``, ``SaveResult`` and ``StoredDocument`` from here
+Other modules import ``Store``, ``SaveResult``, ``StoredDocument`` and ``StoredFacts`` from here
 (or from ``redefection.store``), never the SQLAlchemy implementation.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal, Protocol
 
-from ..records import Capture, Document
+from ..records import (
+    Capture,
+    Case,
+    Claim,
+    DecisionKind,
+    Document,
+    Incident,
+    Quote,
+    SourcedClaim,
+    SourcedIncident,
+    SyndicationCluster,
+)
 
 SaveStatus = Literal["stored", "duplicate"]
 
@@ -46,6 +58,9 @@ class StoredDocument:
     relevance_cues: tuple[str, ...]
     sha256: str  # of the capture the document was cleaned from
     created_at: datetime
+    incidents: int = 0  # how many of each fact the document has in the store
+    claims: int = 0
+    quotes: int = 0
 
     @property
     def paragraphs(self) -> int:
@@ -57,15 +72,70 @@ class StoredDocument:
         return "\n\n".join(self.body)
 
 
+@dataclass(frozen=True, slots=True)
+class StoredFacts:
+    """The facts stored for one document, in the order the extractor gave them."""
+
+    document_id: int
+    incidents: tuple[Incident, ...] = ()
+    claims: tuple[Claim, ...] = ()
+    quotes: tuple[Quote, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class StoredCase:
+    """A case as resolution last built it, with its id in the store."""
+
+    id: int
+    case: Case
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentRef:
+    """An incident named by its document and position: survives re-extraction, unlike its row id."""
+
+    document_id: int
+    position: int
+    incident_id: int | None = None  # the row id when the reference was made
+
+
+@dataclass(frozen=True, slots=True)
+class StoredDecision:
+    """A person's merge or split of incidents (see ``CaseDecision``), as kept in the store."""
+
+    kind: DecisionKind
+    incidents: tuple[IncidentRef, ...]
+    others: tuple[IncidentRef, ...] = ()
+    who: str | None = None
+    note: str | None = None
+    created_at: datetime | None = None
+    id: int | None = None  # None until stored
+
+
+@dataclass(frozen=True, slots=True)
+class ScanCheckpoint:
+    """A crawl archive a scan read to the end, with what it found there."""
+
+    archive: str  # absolute path, or URL as given
+    size_bytes: int | None
+    records: int
+    payload_bytes: int
+    candidates: int
+    relevant: int
+    finished_at: datetime
+
+
 class Store(Protocol):
-    """Where captures, documents, failures and drops are kept."""
+    """Where captures, documents with their facts, failures and drops are kept."""
 
     def save_document(self, capture: Capture, document: Document) -> SaveResult:
-        """Save a capture and its cleaned document in one transaction; idempotent.
+        """Save a capture, its cleaned document and its facts in one transaction; idempotent.
 
         The same bytes (capture sha256) or the same cleaned text (document
-        fingerprint) seen again keep one document; the new source is still
-        recorded. Raises ``StoreError`` naming the source if the save fails.
+        fingerprint) seen again keep one document and its first set of facts;
+        the new source is still recorded. Facts are stored as "machine" facts
+        with the running extractor version. Raises ``StoreError`` naming the
+        source if the save fails.
         """
         ...
 
@@ -78,7 +148,7 @@ class Store(Protocol):
         ...
 
     def counts(self) -> dict[str, int]:
-        """Rows per kind: documents, captures, failures, drops."""
+        """Rows per kind: documents, captures, failures, drops, incidents, claims, quotes; and relevant documents."""
         ...
 
     def list_documents(self, limit: int = 50, offset: int = 0) -> list[StoredDocument]:
@@ -87,6 +157,77 @@ class Store(Protocol):
 
     def get_document(self, doc_id: int) -> StoredDocument:
         """One stored document; raises ``NotFound`` if there is none with this id."""
+        ...
+
+    def get_facts(self, document_id: int) -> StoredFacts:
+        """The incidents, claims and quotes stored for a document; raises ``NotFound`` if there is no such document."""
+        ...
+
+    def index_document(
+        self, document_id: int, signature: bytes, buckets: Sequence[int], *, scheme: str, shingle_count: int
+    ) -> None:
+        """Keep a document's MinHash signature and LSH buckets so later documents are matched against it; idempotent."""
+        ...
+
+    def similar_documents(self, document_id: int, buckets: Sequence[int]) -> list[int]:
+        """Ids of the other indexed documents sharing an LSH bucket: the candidates to check as near copies."""
+        ...
+
+    def cluster_of_page(self, capture_sha256: str) -> SyndicationCluster | None:
+        """The syndication cluster of the page with these bytes, or None if it has none yet."""
+        ...
+
+    def cluster_of_document(self, document_id: int) -> SyndicationCluster | None:
+        """The syndication cluster of a document's pages, or None if it has none yet."""
+        ...
+
+    def assign_cluster(self, cluster: SyndicationCluster, replaces: Sequence[int] = ()) -> SyndicationCluster:
+        """Store a cluster, canonical page first, merging the stored clusters ``replaces`` into it; returns it stored.
+
+        Each page belongs to one cluster: a page already elsewhere moves here.
+        Raises ``StoreError`` if a page's capture is not stored.
+        """
+        ...
+
+    def list_clusters(self, min_size: int = 2) -> list[SyndicationCluster]:
+        """Clusters of at least ``min_size`` pages, oldest first, each canonical page first."""
+        ...
+
+    def list_sourced_incidents(self) -> list[SourcedIncident]:
+        """Every stored incident not rejected by a reviewer, with its document's source, date and outlet."""
+        ...
+
+    def list_sourced_claims(self) -> list[SourcedClaim]:
+        """Every stored claim not rejected by a reviewer, with its document's source, date and outlet."""
+        ...
+
+    def document_clusters(self) -> dict[str, str]:
+        """The syndication cluster of each clustered document, keyed as ``SourcedIncident.source``."""
+        ...
+
+    def replace_cases(self, cases: Sequence[Case]) -> list[int]:
+        """Store ``cases`` in place of the previous ones; returns their ids, in order.
+
+        A new case takes the id of the stored case it shares most incidents
+        with, so ids (and ``created_at``) survive rebuilding. Every incident of
+        every case must come from this store (``SourcedIncident.id`` set).
+        """
+        ...
+
+    def save_case_decision(self, decision: StoredDecision) -> StoredDecision:
+        """Keep a person's merge or split; returns it with its id and time."""
+        ...
+
+    def list_case_decisions(self) -> list[StoredDecision]:
+        """Every merge and split, oldest first."""
+        ...
+
+    def scan_checkpoint(self, archive: str) -> ScanCheckpoint | None:
+        """The checkpoint of a crawl archive a scan read to the end, or None."""
+        ...
+
+    def save_scan_checkpoint(self, checkpoint: ScanCheckpoint) -> None:
+        """Mark a crawl archive as read to the end (replacing an older checkpoint of it)."""
         ...
 
     def close(self) -> None:

@@ -9,19 +9,35 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from typing import TypeVar
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, ScalarSelect, Select, func, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, selectinload, sessionmaker
 
+from .. import __version__
 from ..errors import NotFound, StoreError
 from ..fingerprint import fingerprint_text
-from ..records import Capture, Document
-from .base import SaveResult, StoredDocument
-from .tables import CaptureRow, CaptureSourceRow, DocumentRow, DropRow, FailureRow
+from ..records import Capture, Case, Document, SourcedClaim, SourcedIncident, SyndicationCluster
+from . import cases as case_rows
+from . import clusters, scans
+from .base import SaveResult, ScanCheckpoint, StoredDecision, StoredDocument, StoredFacts
+from .facts import claim_from_row, fact_rows, incident_from_row, quote_from_row
+from .tables import (
+    CaptureRow,
+    CaptureSourceRow,
+    ClaimRow,
+    DocumentRow,
+    DropRow,
+    FailureRow,
+    IncidentRow,
+    QuoteRow,
+)
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # A concurrent writer may insert the same bytes between our check and our insert; one retry then
 # finds its row. More attempts would only hide a real constraint problem.
@@ -68,7 +84,18 @@ def document_row(capture_id: int, document: Document, fingerprint: str, now: dat
     )
 
 
-def _stored(row: DocumentRow, sha256: str) -> StoredDocument:
+def _fact_count(table: type[IncidentRow] | type[ClaimRow] | type[QuoteRow]) -> ScalarSelect[int]:
+    # Correlated per document row; the (document_id, position) index makes each one an index lookup.
+    return select(func.count()).where(table.document_id == DocumentRow.id).correlate(DocumentRow).scalar_subquery()
+
+
+def _documents_query() -> Select[DocumentRow, str, int, int, int]:
+    return select(
+        DocumentRow, CaptureRow.sha256, _fact_count(IncidentRow), _fact_count(ClaimRow), _fact_count(QuoteRow)
+    ).join(CaptureRow, DocumentRow.capture_id == CaptureRow.id)
+
+
+def _stored(row: DocumentRow, sha256: str, incidents: int, claims: int, quotes: int) -> StoredDocument:
     return StoredDocument(
         id=row.id,
         key=row.doc_key,
@@ -85,6 +112,9 @@ def _stored(row: DocumentRow, sha256: str) -> StoredDocument:
         relevance_cues=tuple(json.loads(row.relevance_cues_json)),
         sha256=sha256,
         created_at=row.created_at,
+        incidents=incidents,
+        claims=claims,
+        quotes=quotes,
     )
 
 
@@ -134,6 +164,7 @@ class SqlStore:
         row = document_row(found.id, document, fingerprint, now)
         session.add(row)
         session.flush()
+        session.add_all(fact_rows(row.id, document, __version__, now))
         return SaveResult("stored", row.id)
 
     def record_failure(self, source: str, stage: str, message: str) -> None:
@@ -151,37 +182,35 @@ class SqlStore:
             raise StoreError(source, f"cannot record the {row.__tablename__[:-1]}: {exc}") from exc
 
     def counts(self) -> dict[str, int]:
-        tables = {"documents": DocumentRow, "captures": CaptureRow, "failures": FailureRow, "drops": DropRow}
+        tables = {
+            "documents": DocumentRow,
+            "captures": CaptureRow,
+            "failures": FailureRow,
+            "drops": DropRow,
+            "incidents": IncidentRow,
+            "claims": ClaimRow,
+            "quotes": QuoteRow,
+        }
+        queries = {name: select(func.count()).select_from(table) for name, table in tables.items()}
+        queries["relevant"] = select(func.count()).select_from(DocumentRow).where(DocumentRow.relevant.is_(True))
         try:
             with self._sessions() as session:
-                return {
-                    name: session.scalar(select(func.count()).select_from(table)) or 0 for name, table in tables.items()
-                }
+                return {name: session.scalar(query) or 0 for name, query in queries.items()}
         except SQLAlchemyError as exc:
             raise StoreError(self.url, f"cannot count rows: {exc}") from exc
 
     def list_documents(self, limit: int = 50, offset: int = 0) -> list[StoredDocument]:
         if limit < 0 or offset < 0:
             raise ValueError("limit and offset must not be negative")
-        query = (
-            select(DocumentRow, CaptureRow.sha256)
-            .join(CaptureRow, DocumentRow.capture_id == CaptureRow.id)
-            .order_by(DocumentRow.id.desc())
-            .limit(limit)
-            .offset(offset)
-        )
+        query = _documents_query().order_by(DocumentRow.id.desc()).limit(limit).offset(offset)
         try:
             with self._sessions() as session:
-                return [_stored(row, sha256) for row, sha256 in session.execute(query)]
+                return [_stored(*found) for found in session.execute(query)]
         except SQLAlchemyError as exc:
             raise StoreError(self.url, f"cannot list documents: {exc}") from exc
 
     def get_document(self, doc_id: int) -> StoredDocument:
-        query = (
-            select(DocumentRow, CaptureRow.sha256)
-            .join(CaptureRow, DocumentRow.capture_id == CaptureRow.id)
-            .where(DocumentRow.id == doc_id)
-        )
+        query = _documents_query().where(DocumentRow.id == doc_id)
         try:
             with self._sessions() as session:
                 found = session.execute(query).one_or_none()
@@ -190,6 +219,118 @@ class SqlStore:
         if found is None:
             raise NotFound(f"document {doc_id}", f"no such document in {self.url}")
         return _stored(*found)
+
+    def get_facts(self, document_id: int) -> StoredFacts:
+        try:
+            with self._sessions() as session:
+                if session.scalar(select(DocumentRow.id).where(DocumentRow.id == document_id)) is None:
+                    raise NotFound(f"document {document_id}", f"no such document in {self.url}")
+                incidents = session.scalars(
+                    select(IncidentRow)
+                    .where(IncidentRow.document_id == document_id)
+                    .order_by(IncidentRow.position)
+                    .options(selectinload(IncidentRow.evidence))
+                ).all()
+                claims = session.scalars(
+                    select(ClaimRow).where(ClaimRow.document_id == document_id).order_by(ClaimRow.position)
+                ).all()
+                quotes = session.scalars(
+                    select(QuoteRow).where(QuoteRow.document_id == document_id).order_by(QuoteRow.position)
+                ).all()
+                return StoredFacts(
+                    document_id=document_id,
+                    incidents=tuple(incident_from_row(row) for row in incidents),
+                    claims=tuple(claim_from_row(row) for row in claims),
+                    quotes=tuple(quote_from_row(row) for row in quotes),
+                )
+        except SQLAlchemyError as exc:
+            raise StoreError(self.url, f"cannot load the facts of document {document_id}: {exc}") from exc
+
+    def index_document(
+        self, document_id: int, signature: bytes, buckets: Sequence[int], *, scheme: str, shingle_count: int
+    ) -> None:
+        def work(session: Session) -> None:
+            clusters.index_document(
+                session, document_id, signature, buckets, scheme=scheme, shingle_count=shingle_count, now=_now()
+            )
+
+        self._transaction(f"document {document_id}", "cannot index the document", work)
+
+    def similar_documents(self, document_id: int, buckets: Sequence[int]) -> list[int]:
+        return self._transaction(
+            f"document {document_id}",
+            "cannot look up near duplicates",
+            lambda session: clusters.similar_documents(session, document_id, buckets),
+        )
+
+    def cluster_of_page(self, capture_sha256: str) -> SyndicationCluster | None:
+        def work(session: Session) -> SyndicationCluster | None:
+            found = clusters.cluster_id_of_page(session, capture_sha256)
+            return None if found is None else clusters.load_clusters(session, [found])[0]
+
+        return self._transaction(f"capture {capture_sha256[:12]}", "cannot load its cluster", work)
+
+    def cluster_of_document(self, document_id: int) -> SyndicationCluster | None:
+        def work(session: Session) -> SyndicationCluster | None:
+            found = clusters.cluster_id_of_document(session, document_id)
+            return None if found is None else clusters.load_clusters(session, [found])[0]
+
+        return self._transaction(f"document {document_id}", "cannot load its cluster", work)
+
+    def assign_cluster(self, cluster: SyndicationCluster, replaces: Sequence[int] = ()) -> SyndicationCluster:
+        def work(session: Session) -> SyndicationCluster:
+            cluster_id = clusters.save_cluster(session, cluster, replaces, _now())
+            return clusters.load_clusters(session, [cluster_id])[0]
+
+        return self._transaction(cluster.canonical.sources[0], "cannot save its cluster", work)
+
+    def list_clusters(self, min_size: int = 2) -> list[SyndicationCluster]:
+        return self._transaction(
+            self.url,
+            "cannot list clusters",
+            lambda session: clusters.load_clusters(session, clusters.cluster_ids(session, min_size)),
+        )
+
+    def list_sourced_incidents(self) -> list[SourcedIncident]:
+        return self._transaction(self.url, "cannot load incidents", case_rows.sourced_incidents)
+
+    def list_sourced_claims(self) -> list[SourcedClaim]:
+        return self._transaction(self.url, "cannot load claims", case_rows.sourced_claims)
+
+    def document_clusters(self) -> dict[str, str]:
+        return self._transaction(self.url, "cannot load syndication clusters", case_rows.document_clusters)
+
+    def replace_cases(self, cases: Sequence[Case]) -> list[int]:
+        return self._transaction(
+            self.url, "cannot save cases", lambda session: case_rows.replace_cases(session, cases, _now())
+        )
+
+    def save_case_decision(self, decision: StoredDecision) -> StoredDecision:
+        return self._transaction(
+            self.url,
+            f"cannot save the {decision.kind}",
+            lambda session: case_rows.save_decision(session, decision, _now()),
+        )
+
+    def list_case_decisions(self) -> list[StoredDecision]:
+        return self._transaction(self.url, "cannot load case decisions", case_rows.list_decisions)
+
+    def _transaction(self, what: str, problem: str, work: Callable[[Session], T]) -> T:
+        try:
+            with self._sessions.begin() as session:
+                return work(session)
+        except (SQLAlchemyError, LookupError) as exc:
+            raise StoreError(what, f"{problem}: {exc}") from exc
+
+    def scan_checkpoint(self, archive: str) -> ScanCheckpoint | None:
+        return self._transaction(
+            archive, "cannot read the scan checkpoint", lambda s: scans.load_checkpoint(s, archive)
+        )
+
+    def save_scan_checkpoint(self, checkpoint: ScanCheckpoint) -> None:
+        self._transaction(
+            checkpoint.archive, "cannot save the scan checkpoint", lambda s: scans.save_checkpoint(s, checkpoint)
+        )
 
     def close(self) -> None:
         self.engine.dispose()

@@ -11,9 +11,12 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
     Date,
     DateTime,
     Dialect,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -23,7 +26,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 # Explicit constraint names: SQLite batch migrations can only alter constraints they can name.
 NAMING_CONVENTION = {
@@ -33,6 +36,9 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+# Every fact carries one of these; only "machine" facts may ever be replaced by re-extraction.
+REVIEW_STATES = ("machine", "confirmed", "corrected", "rejected")
+REVIEW_STATE_CHECK = "review_state IN ('machine', 'confirmed', 'corrected', 'rejected')"
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -140,3 +146,225 @@ class DropRow(Base):
     reason: Mapped[str] = mapped_column(String(64))
     detail: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class IncidentRow(Base):
+    """One incident an extractor found in a document: the SCHEMA fields, flat."""
+
+    __tablename__ = "incidents"
+    __table_args__ = (
+        # Unique: a document's extract output has one incident per position; also the document_id index.
+        Index("ix_incidents_document_id", "document_id", "position", unique=True),
+        CheckConstraint(REVIEW_STATE_CHECK, name="review_state"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)  # index in the document's extract output
+    name: Mapped[str | None] = mapped_column(Text)
+    surname: Mapped[str | None] = mapped_column(Text, index=True)
+    age: Mapped[int | None] = mapped_column(Integer)
+    gender: Mapped[str | None] = mapped_column(String(16))
+    occupation: Mapped[str | None] = mapped_column(Text)
+    group_size: Mapped[int] = mapped_column(Integer)
+    arrived_south: Mapped[str | None] = mapped_column(Text)  # "YYYY", "YYYY-MM" or "YYYY-MM-DD"
+    returned: Mapped[str | None] = mapped_column(Text)
+    route: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16))
+    reasons_json: Mapped[str] = mapped_column(Text)  # JSON list of reason codes
+    extractor_version: Mapped[str] = mapped_column(String(32))
+    review_state: Mapped[str] = mapped_column(String(16), server_default="machine")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    evidence: Mapped[list[IncidentEvidenceRow]] = relationship(
+        order_by="IncidentEvidenceRow.position", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class IncidentEvidenceRow(Base):
+    """One evidence span of an incident: character offsets into the document's ``body_text``."""
+
+    __tablename__ = "incident_evidence"
+    __table_args__ = (Index("ix_incident_evidence_incident_id", "incident_id", "position", unique=True),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    start_offset: Mapped[int] = mapped_column(Integer)
+    end_offset: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+
+
+class ClaimRow(Base):
+    """An aggregate figure a document reports someone stating."""
+
+    __tablename__ = "claims"
+    __table_args__ = (
+        Index("ix_claims_document_id", "document_id", "position", unique=True),
+        CheckConstraint(REVIEW_STATE_CHECK, name="review_state"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    subject: Mapped[str] = mapped_column(String(32), index=True)
+    value: Mapped[int] = mapped_column(Integer)
+    qualifier: Mapped[str] = mapped_column(String(16))
+    period: Mapped[str | None] = mapped_column(Text)
+    as_of: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str | None] = mapped_column(Text)  # who stated the figure
+    evidence_start: Mapped[int | None] = mapped_column(Integer)
+    evidence_end: Mapped[int | None] = mapped_column(Integer)
+    evidence_text: Mapped[str | None] = mapped_column(Text)
+    extractor_version: Mapped[str] = mapped_column(String(32))
+    review_state: Mapped[str] = mapped_column(String(16), server_default="machine")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class QuoteRow(Base):
+    """A direct quotation in a document, with who said it."""
+
+    __tablename__ = "quotes"
+    __table_args__ = (
+        Index("ix_quotes_document_id", "document_id", "position", unique=True),
+        CheckConstraint(REVIEW_STATE_CHECK, name="review_state"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    speaker: Mapped[str | None] = mapped_column(Text)
+    role: Mapped[str | None] = mapped_column(Text)
+    organization: Mapped[str | None] = mapped_column(Text)
+    evidence_start: Mapped[int | None] = mapped_column(Integer)
+    evidence_end: Mapped[int | None] = mapped_column(Integer)
+    evidence_text: Mapped[str | None] = mapped_column(Text)
+    extractor_version: Mapped[str] = mapped_column(String(32))
+    review_state: Mapped[str] = mapped_column(String(16), server_default="machine")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class ClusterRow(Base):
+    """A syndication cluster: the pages carrying one article. Every stored page belongs to exactly one."""
+
+    __tablename__ = "clusters"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # The document holding the canonical page's text (exact copies of it share this document).
+    canonical_document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class ClusterMemberRow(Base):
+    """One page (a capture) of a cluster, with how it differs from the cluster's canonical page."""
+
+    __tablename__ = "cluster_members"
+    __table_args__ = (CheckConstraint("role IN ('canonical', 'copy')", name="role"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    cluster_id: Mapped[int] = mapped_column(ForeignKey("clusters.id", ondelete="CASCADE"), index=True)
+    capture_id: Mapped[int] = mapped_column(ForeignKey("captures.id", ondelete="CASCADE"), unique=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)  # 0 for the canonical page, then copies best first
+    role: Mapped[str] = mapped_column(String(16))  # canonical | copy
+    similarity: Mapped[float] = mapped_column(Float)  # Jaccard of its text's shingles with the canonical text's
+    difference: Mapped[str] = mapped_column(Text)  # comma-separated: chrome, edits, trimmed, headline
+    # The page's own metadata: an exact copy has no document row of its own to hold it.
+    title: Mapped[str | None] = mapped_column(Text)
+    outlet: Mapped[str | None] = mapped_column(Text)
+    published: Mapped[date | None] = mapped_column(Date)
+    credited_outlet: Mapped[str | None] = mapped_column(Text)  # named by a credit line: the page copies it
+
+
+class DocumentMinhashRow(Base):
+    """A document's MinHash signature: little-endian uint32 values of the LSH scheme named in ``scheme``."""
+
+    __tablename__ = "document_minhashes"
+
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True)
+    scheme: Mapped[str] = mapped_column(String(64))
+    shingle_count: Mapped[int] = mapped_column(Integer)
+    signature: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class MinhashBandRow(Base):
+    """One LSH bucket of a document's signature; documents sharing a bucket are near-duplicate candidates."""
+
+    __tablename__ = "minhash_bands"
+
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True)
+    band: Mapped[int] = mapped_column(Integer, primary_key=True)
+    bucket: Mapped[int] = mapped_column(BigInteger, index=True)  # band rows hashed with the band number
+
+
+class CaseRow(Base):
+    """A case: the real event behind incidents from many documents, as resolution last built it.
+
+    Rebuilt from the incidents on every resolution; a case keeps its id while
+    it keeps most of its incidents. ``fields_json`` holds every value each
+    field takes with its sources, ``conflicts_json`` the fields they disagree on.
+    """
+
+    __tablename__ = "cases"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    label: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16))  # the furthest any source reports: returned > attempted > intended
+    confirmation: Mapped[str] = mapped_column(String(32))  # single_outlet | multiple_outlets | authority | state_media
+    event_date: Mapped[str | None] = mapped_column(String(10))  # when they went back, "YYYY[-MM[-DD]]"
+    disclosure_date: Mapped[date | None] = mapped_column(Date)  # earliest publication date among the sources
+    independent_sources: Mapped[int] = mapped_column(Integer)
+    documents: Mapped[int] = mapped_column(Integer)
+    fields_json: Mapped[str] = mapped_column(Text)  # {field: [{"value": ..., "sources": [...]}]}
+    conflicts_json: Mapped[str] = mapped_column(Text)  # [{"field": ..., "values": [...]}]
+    confirmed_by_json: Mapped[str] = mapped_column(Text)  # {rung: [sources]}
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class CaseIncidentRow(Base):
+    """An incident's place in a case, and why: its best-matching incident there, the score and the features."""
+
+    __tablename__ = "case_incidents"
+
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    score: Mapped[float] = mapped_column(Float)
+    features_json: Mapped[str] = mapped_column(Text)  # [{"name": ..., "score": ..., "detail": ...}]
+    linked_incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id", ondelete="SET NULL"))
+
+
+class CaseDecisionRow(Base):
+    """A person's merge or split of incidents, re-applied every time cases are rebuilt.
+
+    Incidents are named by document and position (``[{"document_id": 3,
+    "position": 0, "incident_id": 17}]``), which survive re-extraction; the
+    incident id is what it was when the decision was taken.
+    """
+
+    __tablename__ = "case_decisions"
+    __table_args__ = (CheckConstraint("kind IN ('merge', 'split')", name="kind"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(8))  # merge | split
+    incidents_json: Mapped[str] = mapped_column(Text)  # merged together, or split off ...
+    others_json: Mapped[str] = mapped_column(Text)  # ... from these (split only)
+    who: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class ScanCheckpointRow(Base):
+    """A crawl archive that ``redefection scan`` read to the end; a rerun skips it."""
+
+    __tablename__ = "scan_checkpoints"
+
+    archive: Mapped[str] = mapped_column(Text, primary_key=True)  # absolute path, or URL as given
+    size_bytes: Mapped[int | None] = mapped_column(BigInteger)  # of the archive, when known
+    records: Mapped[int] = mapped_column(BigInteger)
+    payload_bytes: Mapped[int] = mapped_column(BigInteger)
+    candidates: Mapped[int] = mapped_column(BigInteger)
+    relevant: Mapped[int] = mapped_column(BigInteger)
+    finished_at: Mapped[datetime] = mapped_column(UtcDateTime)

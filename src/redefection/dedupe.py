@@ -1,0 +1,339 @@
+"""Dedupe: exact and near-duplicate documents, and the syndication clusters they form.
+
+Exact copies share ``Document.fingerprint`` (see ``fingerprint.py``); the store
+keeps one document per fingerprint. Near copies (other chrome, light edits,
+trimmed paragraphs, a new headline) are found with MinHash LSH: each text
+becomes a set of shingles, a MinHash signature (datasketch) summarises it, and
+signatures that agree on every row of one band share a bucket. Only documents
+sharing a bucket are compared, so matching a new document costs a few index
+look-ups however large the corpus. The bucket keys are plain integers, so the
+same LSH runs in memory (``cluster_signatures``) or as indexed database rows.
+
+A syndication cluster groups the pages carrying one article and names its
+canonical page: the page of the outlet other copies credit, else the earliest
+dated, then one naming its outlet, then the most complete text.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+import unicodedata
+import zlib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from functools import cache
+
+import numpy as np
+from datasketch import MinHash
+from numpy.typing import NDArray
+
+from .clean.attribution import credited_outlet
+from .clean.decode import decode
+from .records import Capture, ClusterMember, Document, SyndicationCluster
+
+logger = logging.getLogger(__name__)
+
+# Shingles. Measured on the dev corpus (benchmarks/dedupe_benchmark.py, "tokenisation" table): English copies
+# in sets A and B have word-4-shingle Jaccard 0.75-0.80 against at most 0.03 for any two different articles
+# (k=3: 0.76 vs 0.07; k=5: 0.73 vs 0.02; character trigrams: 0.85 vs 0.35). Chinese has no spaces and Korean
+# words carry particles, so for edited CJK copies (last paragraph cut, three spans changed) word 4-shingles
+# fall to 0.00 and single words to 0.43; character trigrams keep them at 0.61+ against 0.04 for different
+# same-language articles (bigrams: 0.66 vs 0.09, noisier as topics repeat; 4-grams: 0.58 vs 0.02).
+WORD_SHINGLE = 4
+CHAR_SHINGLE = 3
+# A text is tokenised as characters when at least this share of its letters are in a script written without
+# spaces between words (or, like Hangul, with particles glued on); decided from the text, not the detected
+# language, so a copy whose language was misdetected still matches its original.
+UNSPACED_SHARE = 0.3
+UNSPACED = re.compile(
+    "[\u0e00-\u0e7f\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]"
+)
+WORD = re.compile(r"\w+")
+
+# MinHash LSH: 120 permutations in 40 bands of 3 rows. A pair becomes a candidate with probability
+# 1 - (1 - J^3)^40: 0.93 at Jaccard 0.4, 0.995 at 0.5, 0.99994 at 0.6, but 0.04 at 0.1 and 0.0004 at 0.03
+# (the most any two different dev articles share). Candidates are then checked against the thresholds below.
+NUM_PERM = 120
+BAND_ROWS = 3
+BANDS = NUM_PERM // BAND_ROWS
+SEED = 1
+MINHASH_SCHEME = "affine32"  # datasketch >= 2.0; stored signatures are only comparable within one scheme
+# Names everything a stored signature or bucket depends on; buckets of another scheme never match.
+SCHEME = f"w{WORD_SHINGLE}c{CHAR_SHINGLE}-p{NUM_PERM}r{BAND_ROWS}s{SEED}-{MINHASH_SCHEME}"
+
+# A copy: Jaccard >= 0.5, or >= 90% of the smaller text's shingles found in the larger (a trimmed copy) when
+# the smaller text has at least 40 shingles (a paragraph or two; a one-line teaser is not a copy). On dev, true
+# copies reach 0.73+ (English) and 0.61+ (edited CJK copies) while different articles stay below 0.04 Jaccard
+# and 0.17 containment (dev-0036, a paywalled teaser, against dev-0027).
+JACCARD_MIN = 0.5
+CONTAINMENT_MIN = 0.9
+MIN_CONTAINED_SHINGLES = 40
+
+TAG = re.compile(r"<[^>]*>")
+SPACE = re.compile(r"\s+")
+
+
+def shingles(text: str) -> frozenset[str]:
+    """The text's shingles: word 4-grams, or character trigrams for Korean, Chinese, Japanese and Thai."""
+    normalized = unicodedata.normalize("NFKC", text).casefold()
+    words = WORD.findall(normalized)
+    letters = sum(len(word) for word in words)
+    if not letters:
+        return frozenset()
+    if len(UNSPACED.findall(normalized)) >= UNSPACED_SHARE * letters:
+        joined = "".join(words)
+        n = CHAR_SHINGLE
+        return frozenset(joined[i : i + n] for i in range(max(1, len(joined) - n + 1)))
+    k = WORD_SHINGLE
+    return frozenset(" ".join(words[i : i + k]) for i in range(max(1, len(words) - k + 1)))
+
+
+@cache
+def _permutations() -> NDArray[np.uint32]:
+    permutations: NDArray[np.uint32] = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=MINHASH_SCHEME).permutations
+    return permutations
+
+
+def signature(shingle_set: Iterable[str]) -> NDArray[np.uint32] | None:
+    """The MinHash signature (``NUM_PERM`` values) of a shingle set; None for an empty set."""
+    encoded = [item.encode("utf-8") for item in shingle_set]
+    if not encoded:
+        return None
+    minhash = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=MINHASH_SCHEME, permutations=_permutations())
+    minhash.update_batch(encoded)
+    values: NDArray[np.uint32] = np.asarray(minhash.hashvalues, dtype=np.uint32)
+    return values
+
+
+def signature_to_bytes(values: NDArray[np.uint32]) -> bytes:
+    return values.astype("<u4").tobytes()
+
+
+def signature_from_bytes(data: bytes) -> NDArray[np.uint32]:
+    return np.frombuffer(data, dtype="<u4").astype(np.uint32)
+
+
+def _fmix64(values: NDArray[np.uint64]) -> NDArray[np.uint64]:
+    # MurmurHash3's finaliser: spreads every input bit over the key. Array arithmetic wraps modulo 2**64.
+    values = values ^ (values >> np.uint64(33))
+    values = values * np.uint64(0xFF51AFD7ED558CCD)
+    values = values ^ (values >> np.uint64(33))
+    values = values * np.uint64(0xC4CEB9FE1A85EC53)
+    return values ^ (values >> np.uint64(33))
+
+
+def band_keys(signatures: NDArray[np.uint32]) -> NDArray[np.int64]:
+    """One bucket key per band for each signature (rows of ``signatures``): shape (n, BANDS), 63-bit integers.
+
+    The band number and ``SCHEME`` are mixed in, so one indexed integer column holds every band.
+    """
+    matrix = np.atleast_2d(signatures)
+    salt = np.uint64(zlib.crc32(SCHEME.encode()))
+    keys = np.broadcast_to(np.arange(BANDS, dtype=np.uint64) + salt, (matrix.shape[0], BANDS)).copy()
+    for row in range(BAND_ROWS):  # one row of every band at a time: memory stays a few (n, BANDS) arrays
+        values = matrix[:, row : BANDS * BAND_ROWS : BAND_ROWS].astype(np.uint64)
+        keys = _fmix64(keys * np.uint64(0x100000001B3) ^ values)
+    result: NDArray[np.int64] = (keys >> np.uint64(1)).astype(np.int64)
+    return result
+
+
+@dataclass(frozen=True, slots=True)
+class Similarity:
+    """How much two texts share: Jaccard of their shingle sets, and the share of the smaller one found in the other."""
+
+    jaccard: float
+    containment: float
+    smaller: int  # shingles in the smaller text
+
+    @property
+    def is_copy(self) -> bool:
+        contained = self.smaller >= MIN_CONTAINED_SHINGLES and self.containment >= CONTAINMENT_MIN
+        return self.jaccard >= JACCARD_MIN or contained
+
+
+def compare(first: frozenset[str], second: frozenset[str]) -> Similarity:
+    """The exact similarity of two shingle sets."""
+    if not first or not second:
+        return Similarity(0.0, 0.0, 0)
+    common = len(first & second)
+    smaller = min(len(first), len(second))
+    return Similarity(common / (len(first) + len(second) - common), common / smaller, smaller)
+
+
+def estimate(jaccard: float, size_a: int, size_b: int) -> Similarity:
+    """The similarity implied by an estimated Jaccard and the two set sizes (for signature-only checks)."""
+    smaller = min(size_a, size_b)
+    if not smaller:
+        return Similarity(0.0, 0.0, 0)
+    common = jaccard * (size_a + size_b) / (1 + jaccard)
+    return Similarity(jaccard, min(1.0, common / smaller), smaller)
+
+
+def cluster_signatures(signatures: NDArray[np.uint32], sizes: Sequence[int]) -> list[list[int]]:
+    """Group rows of ``signatures`` that are copies of each other, in memory, without comparing every pair.
+
+    For each band the bucket keys are sorted; rows with equal keys are candidates, checked by their
+    estimated Jaccard (the share of equal signature values) and ``sizes`` (shingles per text).
+    Returns the groups of two or more row indices, each sorted.
+    """
+    count = signatures.shape[0]
+    keys = band_keys(signatures)
+    firsts: list[NDArray[np.int64]] = []
+    seconds: list[NDArray[np.int64]] = []
+    for band in range(BANDS):
+        order = np.argsort(keys[:, band], kind="stable")
+        ordered = keys[order, band]
+        same = np.nonzero(ordered[1:] == ordered[:-1])[0]
+        firsts.append(order[same])
+        seconds.append(order[same + 1])
+    if not firsts or not sum(len(part) for part in firsts):
+        return []
+    pairs = np.unique(np.stack([np.concatenate(firsts), np.concatenate(seconds)], axis=1), axis=0)
+    agreement = (signatures[pairs[:, 0]] == signatures[pairs[:, 1]]).mean(axis=1)
+    parent = list(range(count))
+
+    def root(item: int) -> int:
+        while parent[item] != item:
+            parent[item] = parent[parent[item]]
+            item = parent[item]
+        return item
+
+    for (first, second), jaccard in zip(pairs.tolist(), agreement.tolist(), strict=True):
+        if estimate(jaccard, sizes[first], sizes[second]).is_copy:
+            parent[root(first)] = root(second)
+    groups: dict[int, list[int]] = {}
+    for item in range(count):
+        groups.setdefault(root(item), []).append(item)
+    return [group for group in groups.values() if len(group) > 1]
+
+
+def find_credited_outlet(capture: Capture, document: Document) -> str | None:
+    """The document's outlet when the page credits it in a line like "Source: X": the page is a copy of X's."""
+    outlet = document.article.outlet
+    if not outlet:
+        return None
+    text, _ = decode(capture.data, capture.content_type)
+    for line in TAG.sub("\n", text).splitlines():
+        name = credited_outlet(html.unescape(line))
+        if name and name.casefold() == outlet.casefold():
+            return outlet
+    return None
+
+
+def page_member(capture: Capture, document: Document, document_id: int) -> ClusterMember:
+    """Describe one page as a cluster member whose text is stored as ``document_id``."""
+    article = document.article
+    return ClusterMember(
+        capture_sha256=capture.sha256,
+        document_id=document_id,
+        sources=(capture.source,),
+        title=article.title,
+        outlet=article.outlet,
+        published=article.published,
+        credited_outlet=find_credited_outlet(capture, document),
+    )
+
+
+def _rank_key(
+    member: ClusterMember, originals: set[str], lengths: Mapping[int, int]
+) -> tuple[bool, bool, date, bool, int]:
+    is_original = member.credited_outlet is None and (member.outlet or "").casefold() in originals
+    return (
+        not is_original,
+        member.published is None,
+        member.published or date.max,
+        member.outlet is None,
+        -lengths.get(member.document_id, 0),
+    )
+
+
+def rank_members(members: Sequence[ClusterMember], lengths: Mapping[int, int]) -> list[ClusterMember]:
+    """Members best canonical first: the page of a credited outlet, earliest date, a named outlet, longest text.
+
+    Ties keep the given order, so an existing canonical page stays canonical.
+    """
+    originals = {member.credited_outlet.casefold() for member in members if member.credited_outlet}
+    return sorted(members, key=lambda member: _rank_key(member, originals, lengths))
+
+
+def _normal_title(title: str | None) -> str:
+    return SPACE.sub(" ", unicodedata.normalize("NFKC", title or "").casefold()).strip(" .!?\"'")
+
+
+def describe_differences(
+    member: ClusterMember, canonical: ClusterMember, similarity: Similarity, *, is_shorter: bool
+) -> tuple[str, ...]:
+    """How a copy differs from the canonical page.
+
+    ``chrome``: the same text on another page; ``edits``: text changed or added; ``trimmed``: a shorter text
+    mostly found in the canonical one; ``headline``: another title.
+    """
+    differences: list[str] = []
+    if member.document_id == canonical.document_id:
+        differences.append("chrome")
+    else:
+        if similarity.containment < 1.0 or not is_shorter:
+            differences.append("edits")
+        if is_shorter and similarity.containment >= CONTAINMENT_MIN:
+            differences.append("trimmed")
+    if member.title and canonical.title and _normal_title(member.title) != _normal_title(canonical.title):
+        differences.append("headline")
+    return tuple(differences)
+
+
+def build_cluster(
+    members: Sequence[ClusterMember], texts: Mapping[int, str], cluster_id: int | None = None
+) -> SyndicationCluster:
+    """Choose the canonical page of ``members`` and describe every copy against it.
+
+    ``texts`` holds the text of every member's stored document, by document id.
+    """
+    if not members:
+        raise ValueError("a cluster needs at least one member")
+    unique = list({member.capture_sha256: member for member in members}.values())
+    ranked = rank_members(unique, {doc_id: len(text) for doc_id, text in texts.items()})
+    canonical = ranked[0]
+    shingled = {doc_id: shingles(text) for doc_id, text in texts.items()}
+    described = [replace(canonical, role="canonical", similarity=1.0, differences=())]
+    for member in ranked[1:]:
+        similarity = compare(shingled[canonical.document_id], shingled[member.document_id])
+        if member.document_id == canonical.document_id:
+            similarity = Similarity(1.0, 1.0, similarity.smaller)
+        described.append(
+            replace(
+                member,
+                role="copy",
+                similarity=round(similarity.jaccard, 4),
+                differences=describe_differences(
+                    member,
+                    canonical,
+                    similarity,
+                    is_shorter=len(shingled[member.document_id]) < len(shingled[canonical.document_id]),
+                ),
+            )
+        )
+    return SyndicationCluster(tuple(described), cluster_id)
+
+
+__all__ = [
+    "BANDS",
+    "NUM_PERM",
+    "SCHEME",
+    "Similarity",
+    "band_keys",
+    "build_cluster",
+    "cluster_signatures",
+    "compare",
+    "describe_differences",
+    "estimate",
+    "find_credited_outlet",
+    "page_member",
+    "rank_members",
+    "shingles",
+    "signature",
+    "signature_from_bytes",
+    "signature_to_bytes",
+]

@@ -1,0 +1,148 @@
+"""Write an analyst export (cases, claim series, sources) as one JSON document or as CSV tables.
+
+JSON keeps the nesting: each case with its fields (every value with the
+sources giving it), conflicts, ladder and incidents. CSV flattens it into
+tables that open directly in a spreadsheet, pandas or DuckDB:
+
+- ``cases.csv``: one row per case; a field's values joined with `` | ``;
+- ``case_values.csv``: one row per (case, field, value, source), with a conflict flag;
+- ``claims.csv``: one row per figure of a claim series, oldest first within a series;
+- ``sources.csv``: one row per stored document, with its syndication cluster.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from .resolve import FIELDS, series_to_json
+from .serialize import case_to_json
+from .services import Export
+from .store import StoredCase, StoredDocument
+
+CSV_FILES = ("cases.csv", "case_values.csv", "claims.csv", "sources.csv")
+CASE_COLUMNS = (
+    "case_id",
+    "label",
+    "status",
+    "confirmation",
+    "event_date",
+    "disclosure_date",
+    "independent_sources",
+    "documents",
+    "incidents",
+    "conflicts",
+    *FIELDS,
+)
+VALUE_COLUMNS = ("case_id", "field", "value", "conflict", "source", "incident", "outlet")
+CLAIM_COLUMNS = (
+    "subject",
+    "attributed_to",
+    "date",
+    "value",
+    "qualifier",
+    "period",
+    "as_of",
+    "document",
+    "outlet",
+    "copies",
+)
+SOURCE_COLUMNS = ("document_id", "source", "title", "outlet", "published", "language", "relevant", "cluster")
+
+
+def case_json(stored: StoredCase) -> dict[str, Any]:
+    """A stored case as JSON: its store id, then ``case_to_json``."""
+    return {"id": stored.id, **case_to_json(stored.case)}
+
+
+def _source(document: StoredDocument) -> str:
+    return document.uri or document.source
+
+
+def export_json(data: Export) -> dict[str, Any]:
+    """The whole export as one JSON-ready dict: ``cases``, ``claims`` (series) and ``sources``."""
+    return {
+        "cases": [case_json(stored) for stored in data.cases],
+        "claims": series_to_json(data.series),
+        "sources": [_source_row(document, data.clusters) for document in data.documents],
+    }
+
+
+def _source_row(document: StoredDocument, clusters: dict[str, str]) -> dict[str, Any]:
+    return {
+        "document_id": document.id,
+        "source": _source(document),
+        "title": document.title,
+        "outlet": document.outlet,
+        "published": document.published.isoformat() if document.published else None,
+        "language": document.language,
+        "relevant": document.relevant,
+        "cluster": clusters.get(_source(document)),
+    }
+
+
+def _case_rows(cases: Sequence[StoredCase]) -> Iterable[dict[str, Any]]:
+    for stored in cases:
+        case = stored.case
+        row: dict[str, Any] = {
+            "case_id": stored.id,
+            "label": case.label,
+            "status": case.status,
+            "confirmation": case.confirmation,
+            "event_date": case.event_date,
+            "disclosure_date": case.disclosure_date.isoformat() if case.disclosure_date else None,
+            "independent_sources": case.independent_sources,
+            "documents": case.documents,
+            "incidents": len(case.incidents),
+            "conflicts": " | ".join(conflict.field for conflict in case.conflicts),
+        }
+        for name in FIELDS:
+            row[name] = " | ".join(str(value.value) for value in case.values(name))
+        yield row
+
+
+def _value_rows(cases: Sequence[StoredCase]) -> Iterable[dict[str, Any]]:
+    for stored in cases:
+        data = case_json(stored)
+        disputed = {conflict["field"] for conflict in data["conflicts"]}
+        for name, values in data["fields"].items():
+            for value in values:
+                for source in value["sources"]:
+                    yield {
+                        "case_id": stored.id,
+                        "field": name,
+                        "value": value["value"],
+                        "conflict": name in disputed,
+                        **source,
+                    }
+
+
+def _claim_rows(data: Export) -> Iterable[dict[str, Any]]:
+    for series in series_to_json(data.series):
+        for point in series["points"]:
+            yield {"subject": series["subject"], "attributed_to": series["source"], **point}
+
+
+def write_csv(data: Export, folder: Path) -> list[Path]:
+    """Write the four CSV tables into ``folder`` (created if needed); returns their paths."""
+    folder.mkdir(parents=True, exist_ok=True)
+    tables: tuple[tuple[str, Sequence[str], Iterable[dict[str, Any]]], ...] = (
+        ("cases.csv", CASE_COLUMNS, _case_rows(data.cases)),
+        ("case_values.csv", VALUE_COLUMNS, _value_rows(data.cases)),
+        ("claims.csv", CLAIM_COLUMNS, _claim_rows(data)),
+        ("sources.csv", SOURCE_COLUMNS, (_source_row(d, data.clusters) for d in data.documents)),
+    )
+    written = []
+    for name, columns, rows in tables:
+        path = folder / name
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=list(columns), extrasaction="ignore")
+            writer.writeheader()
+            writer.writerows(rows)
+        written.append(path)
+    return written
+
+
+__all__ = ["CSV_FILES", "case_json", "export_json", "write_csv"]

@@ -1,0 +1,107 @@
+"""Claims over time: every figure a source gave about a subject, in the order it was published.
+
+Figures are never merged into one "true" number (DESIGN.md idea 2): the
+ministry's 11 in five years, 28, 31 and "about 30 in a decade" stay side by
+side, each with its date, qualifier, period and the document that reported it.
+Syndicated copies of one article give one point, not one per copy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from ..records import SourcedClaim
+
+UNATTRIBUTED = None  # the series key of figures the text attributes to nobody
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimPoint:
+    """One figure in a series: when it was published, what it says, and where."""
+
+    date: date | None
+    value: int
+    qualifier: str
+    period: str | None
+    as_of: str | None
+    document: str  # the source (path or URL) of the earliest document giving it
+    outlet: str | None = None
+    copies: int = 1  # documents of one syndication cluster giving the same figure
+
+
+SeriesKey = tuple[str, str | None]  # (subject, attributed source)
+
+
+def source_key(source: str | None) -> str | None:
+    """The attributed source, whitespace-normalised; case is kept from the first spelling seen."""
+    return " ".join(source.split()) if source and source.strip() else UNATTRIBUTED
+
+
+def claim_series(
+    claims: Iterable[SourcedClaim], clusters: Mapping[str, str] | None = None
+) -> dict[SeriesKey, list[ClaimPoint]]:
+    """Group claims by (subject, attributed source) and order each group by publication date.
+
+    ``clusters`` maps a document (source path/URL or document id) to its
+    syndication cluster; copies in one cluster stating the same figure with the
+    same qualifier and period make one point dated by the earliest copy.
+    """
+    clusters = clusters or {}
+    spelled: dict[str | None, str | None] = {}
+    grouped: dict[tuple[SeriesKey, tuple[object, ...]], list[SourcedClaim]] = {}
+    for item in claims:
+        claim = item.claim
+        source = source_key(claim.source)
+        folded = source.casefold() if source else None
+        source = spelled.setdefault(folded, source)
+        origin = clusters.get(item.source) or clusters.get(item.document) or f"doc:{item.source}"
+        fingerprint = (origin, claim.value, claim.qualifier, claim.period, claim.as_of)
+        grouped.setdefault(((claim.subject, source), fingerprint), []).append(item)
+    series: dict[SeriesKey, list[ClaimPoint]] = {}
+    for (key, _), copies in grouped.items():
+        first = min(copies, key=lambda c: (c.published is None, c.published or date.min, c.source))
+        claim = first.claim
+        point = ClaimPoint(
+            first.published,
+            claim.value,
+            claim.qualifier,
+            claim.period,
+            claim.as_of,
+            first.source,
+            first.outlet,
+            len(copies),
+        )
+        series.setdefault(key, []).append(point)
+    for points in series.values():
+        points.sort(key=lambda p: (p.date is None, p.date or date.min, p.value, p.document))
+    return dict(sorted(series.items(), key=lambda kv: (kv[0][0], kv[0][1] is None, (kv[0][1] or "").casefold())))
+
+
+def series_to_json(series: Mapping[SeriesKey, list[ClaimPoint]]) -> list[dict[str, Any]]:
+    """The series as JSON-ready dicts: one per (subject, source), points oldest first."""
+    return [
+        {
+            "subject": subject,
+            "source": source,
+            "points": [
+                {
+                    "date": p.date.isoformat() if p.date else None,
+                    "value": p.value,
+                    "qualifier": p.qualifier,
+                    "period": p.period,
+                    "as_of": p.as_of,
+                    "document": p.document,
+                    "outlet": p.outlet,
+                    "copies": p.copies,
+                }
+                for p in points
+            ],
+        }
+        for (subject, source), points in series.items()
+    ]
+
+
+__all__ = ["ClaimPoint", "SeriesKey", "SourcedClaim", "claim_series", "series_to_json", "source_key"]

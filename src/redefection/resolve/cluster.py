@@ -1,0 +1,242 @@
+"""Group incidents into cases: people's decisions first, then machine links from the strongest down.
+
+Machine links are single-link with constraints: a pair scoring at least
+``MERGE_THRESHOLD`` joins two groups unless any incident of one has a hard
+conflict with any incident of the other (or a person split them). Manual
+merges override machine conflicts; manual splits override everything the
+machine would do. Decisions are applied in the order they were taken, so a
+later merge undoes an earlier split of the same incidents.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+from ..records import CaseDecision
+from .features import (
+    AGE_SAME,
+    ARRIVED,
+    GROUP,
+    MERGE_THRESHOLD,
+    NEAR_DAYS,
+    REASON,
+    REPORTED_TOGETHER,
+    RETURNED,
+    STATUS,
+    SURNAME,
+    Match,
+    Profile,
+    compare,
+    concept_weight,
+)
+
+logger = logging.getLogger(__name__)
+
+Pair = tuple[int, int]
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+# The most each weak token kind adds to a pair (see features.py); concepts weigh what data/matching.toml says.
+WEAK_WEIGHTS = {
+    "ry": RETURNED[1],
+    "ay": ARRIVED[1],
+    "g": AGE_SAME,
+    "p": REPORTED_TOGETHER,
+    "s": SURNAME,
+    "st": STATUS,
+    "gr": GROUP,
+}
+MAX_KEY_SIZE = 4  # with these weights no smallest set of weak tokens reaching the threshold is larger
+
+
+def pair_of(i: int, j: int) -> Pair:
+    return (i, j) if i < j else (j, i)
+
+
+def _strong_tokens(p: Profile) -> set[str]:
+    """Facts selective enough to block on alone: a full name, a return day or month, an arrival month."""
+    tokens: set[str] = set()
+    if p.name is not None and p.name.given is not None:
+        tokens |= {f"n:{surname}:{p.name.given}" for surname in p.name.surnames}
+    year, month, day = p.returned or (0, None, None)
+    if month is not None:
+        tokens.add(f"rm:{year}-{month}")
+        if day is not None:  # days a few apart are one event reported with a conflict
+            start = date(year, month, day)
+            tokens |= {f"rd:{start + timedelta(days=d)}" for d in range(-NEAR_DAYS, NEAR_DAYS + 1)}
+    if p.arrived is not None and p.arrived[1] is not None:
+        tokens.add(f"am:{p.arrived[0]}-{p.arrived[1]}")
+    return tokens
+
+
+def _weak_tokens(p: Profile) -> set[str]:
+    """Facts that add too little alone; a pair reaching the threshold without a strong token shares several."""
+    tokens = {f"c:{name}" for name in p.concepts}
+    if p.name is not None:
+        tokens |= {f"s:{surname}" for surname in p.name.surnames}
+    if p.returned is not None:  # other years are a hard conflict, so no neighbours
+        tokens.add(f"ry:{p.returned[0]}")
+    if p.arrived is not None:  # a year off adds nothing either
+        tokens.add(f"ay:{p.arrived[0]}")
+    if p.age is not None:  # decades around the age: same, close and in-range ages all share one
+        tokens |= {f"g:{(p.age + delta) // 10}" for delta in (-1, 0, 1)}
+    elif p.age_range is not None:
+        tokens |= {f"g:{p.age_range[0] // 10}", f"g:{p.age_range[1] // 10}"}
+    published = p.item.published
+    if published is not None:  # own month and the previous one: dates a week apart always share one
+        previous = (published.year, published.month - 1) if published.month > 1 else (published.year - 1, 12)
+        tokens |= {f"p:{published.year}-{published.month}", f"p:{previous[0]}-{previous[1]}"}
+    incident = p.item.incident
+    if incident.status != "returned":
+        tokens.add(f"st:{incident.status}")
+    if incident.group_size > 1:
+        tokens.add(f"gr:{incident.group_size}")
+    return tokens
+
+
+def _weight(token: str) -> float:
+    kind, _, value = token.partition(":")
+    return concept_weight(value) if kind == "c" else WEAK_WEIGHTS[kind]
+
+
+def block_keys(p: Profile) -> set[str]:
+    """Keys two incidents must share to be compared at all.
+
+    Every feature worth (nearly) a merge alone is a key (``_strong_tokens``).
+    Without one, a pair reaches the threshold only by sharing several weak
+    features whose weights add up to it (less the reasons bonus, which has no
+    token), so each smallest such set of weak tokens is a key: "same age and a
+    shared route detail", "surname, age and reported the same month" ... A
+    shared surname is never a key on its own: that would compare every Kim.
+    """
+    weak = sorted(_weak_tokens(p), key=lambda token: (-_weight(token), token))
+    needed = MERGE_THRESHOLD - REASON
+    keys = _strong_tokens(p)
+
+    def extend(start: int, chosen: tuple[str, ...], total: float, kinds: frozenset[str]) -> None:
+        for n in range(start, len(weak)):
+            token = weak[n]
+            kind = token.split(":", 1)[0]
+            if kind in kinds and kind != "c":  # one value per kind can match; concepts add up
+                continue
+            grown, score = (*chosen, token), total + _weight(token)
+            if score >= needed:
+                keys.add("|".join(sorted(grown)))
+            elif len(grown) < MAX_KEY_SIZE:
+                extend(n + 1, grown, score, kinds | {kind})
+
+    extend(0, (), 0.0, frozenset())
+    return keys
+
+
+@dataclass
+class Grouping:
+    """Union-find over incident indices, with the pair matches it has computed."""
+
+    profiles: Sequence[Profile]
+    matches: dict[Pair, Match] = field(default_factory=dict)  # links, and pairs looked at inside a group
+    blocked: set[Pair] = field(default_factory=set)  # candidate pairs with a hard conflict
+    manual: dict[Pair, str] = field(default_factory=dict)  # "merge" or "split" per pair, latest decision wins
+    parent: list[int] = field(default_factory=list)
+    members: dict[int, list[int]] = field(default_factory=dict)
+    index: dict[str, int] = field(default_factory=dict)  # incident key -> position in profiles
+
+    def __post_init__(self) -> None:
+        self.index = {p.item.key: i for i, p in enumerate(self.profiles)}
+        self.parent = list(range(len(self.profiles)))
+        self.members = {i: [i] for i in range(len(self.profiles))}
+
+    def match(self, i: int, j: int) -> Match:
+        pair = pair_of(i, j)
+        if pair not in self.matches:
+            self.matches[pair] = compare(self.profiles[pair[0]], self.profiles[pair[1]])
+        return self.matches[pair]
+
+    def is_blocked(self, i: int, j: int) -> bool:
+        pair = pair_of(i, j)
+        return pair in self.blocked or self.match(i, j).is_blocked
+
+    def consider(self, pair: Pair) -> Match | None:
+        """Compare a candidate pair; keep it if it is a link, remember only that it is blocked otherwise."""
+        found = compare(self.profiles[pair[0]], self.profiles[pair[1]])
+        if found.is_blocked:
+            self.blocked.add(pair)
+            return None
+        if found.score < MERGE_THRESHOLD:
+            return None
+        self.matches[pair] = found
+        return found
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def can_join(self, ri: int, rj: int, *, manual: bool) -> bool:
+        for x in self.members[ri]:
+            for y in self.members[rj]:
+                rule = self.manual.get(pair_of(x, y))
+                if rule == "split":
+                    return False
+                if not manual and rule != "merge" and self.is_blocked(x, y):
+                    return False
+        return True
+
+    def join(self, i: int, j: int, *, manual: bool = False) -> bool:
+        ri, rj = self.find(i), self.find(j)
+        if ri == rj or not self.can_join(ri, rj, manual=manual):
+            return False
+        if len(self.members[ri]) < len(self.members[rj]):
+            ri, rj = rj, ri
+        self.parent[rj] = ri
+        self.members[ri].extend(self.members.pop(rj))
+        return True
+
+    def groups(self) -> list[list[int]]:
+        return sorted((sorted(m) for m in self.members.values()), key=lambda m: m[0])
+
+
+def _manual_rules(decisions: Iterable[CaseDecision], index: dict[str, int]) -> dict[Pair, str]:
+    rules: dict[Pair, str] = {}
+    ordered = sorted(enumerate(decisions), key=lambda pair: (pair[1].at or EPOCH, pair[0]))
+    for _, decision in ordered:
+        chosen = [index[key] for key in decision.incidents if key in index]
+        if decision.kind == "merge":
+            pairs = [pair_of(a, b) for n, a in enumerate(chosen) for b in chosen[n + 1 :]]
+        else:
+            others = [index[key] for key in decision.others if key in index and key not in decision.incidents]
+            pairs = [pair_of(a, b) for a in chosen for b in others]
+        for pair in pairs:
+            rules[pair] = decision.kind
+    return rules
+
+
+def candidate_pairs(profiles: Sequence[Profile]) -> set[Pair]:
+    """Pairs sharing a blocking token: the only ones worth comparing."""
+    blocks: dict[str, list[int]] = defaultdict(list)
+    for i, p in enumerate(profiles):
+        for key in block_keys(p):
+            blocks[key].append(i)
+    return {pair_of(a, b) for members in blocks.values() for n, a in enumerate(members) for b in members[n + 1 :]}
+
+
+def group(profiles: Sequence[Profile], decisions: Iterable[CaseDecision] = ()) -> Grouping:
+    """Cluster ``profiles`` into cases; ``Grouping.groups()`` lists them as index lists."""
+    grouping = Grouping(profiles)
+    index = grouping.index
+    grouping.manual = _manual_rules(decisions, index)
+    for (i, j), rule in sorted(grouping.manual.items()):
+        if rule == "merge" and not grouping.join(i, j, manual=True):
+            logger.info(
+                "manual merge of %s and %s conflicts with a manual split", profiles[i].item.key, profiles[j].item.key
+            )
+    links = [m for m in map(grouping.consider, candidate_pairs(profiles)) if m is not None]
+    for link in sorted(links, key=lambda m: (-m.score, m.a, m.b)):
+        grouping.join(index[link.a], index[link.b])
+    return grouping
+
+
+__all__ = ["Grouping", "block_keys", "candidate_pairs", "group", "pair_of"]

@@ -1,0 +1,319 @@
+"""Resolution: names across scripts, merging incidents into cases, conflicts, dates, ladder and claim series."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from redefection.records import Claim, Incident, Person, Qualifier, SourcedClaim, SourcedIncident, Span
+from redefection.resolve import (
+    CaseDecision,
+    claim_series,
+    explain,
+    incidents_from_json,
+    name_key,
+    name_variants,
+    resolve_incidents,
+    romanize_name,
+    sound_key,
+    surname_keys,
+)
+from redefection.serialize import case_to_json
+
+PERSON_FIELDS = {"name", "surname", "age", "gender", "occupation"}
+
+
+def report(
+    source: str, *evidence: str, published: date | None = None, outlet: str | None = None, **fields: Any
+) -> SourcedIncident:
+    """One incident reported by the document ``source`` (index 0 unless ``index=`` is given)."""
+    index = fields.pop("index", 0)
+    person = Person(**{k: fields.pop(k) for k in PERSON_FIELDS & fields.keys()})
+    spans = tuple(Span(0, len(text), text) for text in evidence)
+    incident = Incident(person=person, evidence=spans, **fields)
+    return SourcedIncident(incident, source=source, index=index, published=published, outlet=outlet)
+
+
+def grouped(cases: list[Any]) -> list[set[str]]:
+    return sorted((set(case.keys) for case in cases), key=lambda keys: min(keys))
+
+
+# Names across scripts
+
+
+def test_hangul_romanises_in_rr_and_mccune_reischauer() -> None:
+    assert romanize_name("김우정") == "Gim U-jeong"
+    assert romanize_name("김우정", "mr") == "Kim U-jŏng"
+    assert romanize_name("박정숙", "mr") == "Pak Chŏng-suk"
+    assert romanize_name("김광혁") == "Gim Gwang-hyeok"
+    assert romanize_name("Kim Woo-jeong") == "Kim Woo-jeong"  # other scripts pass through
+
+
+def test_name_variants_cover_the_spellings_reports_use() -> None:
+    variants = name_variants("김우정")
+    assert {"kim u-jeong", "kim woo-jeong", "kim u-jŏng", "gim u-jeong"} <= variants
+    assert {"park jung-sook", "pak chŏng-suk", "bak jeong-suk"} <= name_variants("박정숙")
+
+
+def key(name: str) -> tuple[frozenset[str], str | None]:
+    found = name_key(name)
+    assert found is not None
+    return found.surnames, found.given
+
+
+def test_one_key_for_a_name_in_hangul_and_its_romanisations() -> None:
+    assert len({key(n) for n in ("김우정", "Kim Woo-jeong", "Kim Woo Jeong", "Kim U-jong", "Woo-jeong Kim")}) == 1
+    assert len({key(n) for n in ("박정숙", "Park Jung-sook", "Pak Jong Suk", "Bak Jeong-suk", "Pak Chŏng-suk")}) == 1
+    assert key("Kim Ryon-hui") == key("김련희")
+    assert key("Park In-sook") != key("Park Jung-sook")
+    assert sound_key("Kwang-hyok") == sound_key("Gwang-hyeok")
+
+
+def test_surnames_map_across_scripts_and_spellings() -> None:
+    assert surname_keys("Kim") == surname_keys("Gim") == surname_keys("김") == surname_keys("金") == {"김"}
+    assert surname_keys("Lee") == surname_keys("Rhee") == surname_keys("Yi") == surname_keys("李") == {"이"}
+    assert surname_keys("리") == {"이"}  # the North Korean spelling
+    assert surname_keys("Pak") == surname_keys("朴") == {"박"}
+    assert "손" in surname_keys("Son") and surname_keys("孙") == surname_keys("孫") == {"손"}
+
+
+def test_chinese_rendering_matches_on_surname_only() -> None:
+    # 金雨舟 is a phonetic rendering of 김우정: its characters read 김우주 in Korean.
+    korean = report("ko.html", name="김우정", surname="김", age=29, returned="2022-01-01", published=date(2022, 1, 4))
+    chinese = report("zh.txt", name="金雨舟", surname="金", age=29, returned="2022-01-01", published=date(2022, 1, 6))
+    match = explain(korean, chinese)
+    assert not match.is_blocked
+    assert [f.name for f in match.features][:3] == ["surname", "age", "returned"]
+    assert len(resolve_incidents([korean, chinese])) == 1
+
+
+@given(st.text(max_size=40))
+def test_name_keys_never_raise(text: str) -> None:
+    name_key(text, text[:1] or None)
+    sound_key(text)
+    romanize_name(text)
+
+
+# Merging
+
+
+def test_surname_only_reports_join_by_date_and_age() -> None:
+    english = report(
+        "a.html",
+        "a 24-year-old identified only by his surname, Kim",
+        surname="Kim",
+        age=24,
+        arrived_south="2017",
+        returned="2020-07-19",
+        published=date(2020, 7, 27),
+        outlet="Ledger",
+    )
+    korean = report(
+        "b.html",
+        "탈북민 김모(24)씨",
+        surname="김",
+        age=24,
+        arrived_south="2017",
+        published=date(2020, 7, 27),
+        outlet="포커스",
+    )
+    later = report("c.html", "a 24-year-old man swam back", age=24, returned="2020-07", published=date(2022, 1, 20))
+    cases = resolve_incidents([english, korean, later])
+    assert grouped(cases) == [{"a.html#0", "b.html#0", "c.html#0"}]
+    features = {f.name for member in cases[0].incidents for f in member.features}
+    assert {"age", "arrived"} <= features
+
+
+def test_same_surname_is_never_enough() -> None:
+    one = report("a.html", surname="Kim", gender="male", published=date(2020, 7, 27))
+    two = report("b.html", surname="Kim", gender="male", published=date(2021, 3, 2))
+    assert len(resolve_incidents([one, two])) == 2
+    assert explain(one, two).score < 1
+
+
+def test_two_kims_with_different_ages_and_dates_stay_apart() -> None:
+    swimmer = report("a.html", surname="Kim", age=24, arrived_south="2017", returned="2020-07-19")
+    gymnast = report("b.html", surname="Kim", age=29, arrived_south="2020-11", returned="2022-01-01")
+    nameless = report("c.html", returned="2022-01-01", arrived_south="2020", published=date(2022, 1, 10))
+    cases = resolve_incidents([swimmer, gymnast, nameless])
+    assert grouped(cases) == [{"a.html#0"}, {"b.html#0", "c.html#0"}]
+    assert {f.name for f in explain(swimmer, gymnast).blocked_by} == {"age", "returned", "arrived"}
+
+
+def test_two_incidents_of_one_document_are_two_cases() -> None:
+    first = report("a.html", surname="Kim", age=24, index=0)
+    second = report("a.html", surname="Kim", age=24, index=1)
+    assert len(resolve_incidents([first, second])) == 2
+
+
+def test_different_given_names_block_a_merge() -> None:
+    she = report("a.html", name="Son Ok-sun", surname="Son", returned="2016-01")
+    he = report("b.html", name="Son Jong-hoon", surname="Son", returned="2016-01")
+    assert "given name" in {f.name for f in explain(she, he).blocked_by}
+
+
+def test_route_details_join_nameless_reports_across_languages() -> None:
+    english = report(
+        "en.html",
+        "stole a village bus and tried to drive it across the Unification Bridge",
+        status="attempted",
+        published=date(2024, 10, 1),
+    )
+    korean = report(
+        "ko.html",
+        "마을버스를 훔쳐 통일대교를 건너려던 30대 남성 탈북민이 경찰에 붙잡혔다",
+        status="attempted",
+        published=date(2024, 10, 1),
+    )
+    cases = resolve_incidents([english, korean])
+    assert len(cases) == 1
+    assert cases[0].values("age")[0].value == "30s"  # the range the Korean report gives
+
+
+# Conflicts, dates and the ladder
+
+
+def test_disagreements_are_kept_as_conflicts() -> None:
+    ranged = report(
+        "a.html",
+        "a man in his 30s went back across the border on Jan. 1",
+        gender="male",
+        arrived_south="2020-11",
+        returned="2022-01-01",
+        published=date(2022, 1, 12),
+    )
+    exact = report(
+        "b.html",
+        name="김우정",
+        surname="김",
+        age=29,
+        arrived_south="2020-11-03",
+        returned="2022-01-01",
+        published=date(2022, 1, 4),
+    )
+    cases = resolve_incidents([ranged, exact])
+    assert len(cases) == 1
+    (conflict,) = cases[0].conflicts
+    assert conflict.field == "age"
+    assert {(v.value, v.incidents) for v in conflict.values} == {("30s", ("a.html#0",)), (29, ("b.html#0",))}
+    assert cases[0].event_date == "2022-01-01"
+
+
+def test_two_return_dates_a_day_apart_are_one_case_with_a_conflict() -> None:
+    one = report("a.html", surname="Kim", age=24, returned="2020-07-18", published=date(2020, 7, 27))
+    two = report("b.html", surname="Kim", age=24, returned="2020-07-19", published=date(2020, 7, 28))
+    (case,) = resolve_incidents([one, two])
+    assert [c.field for c in case.conflicts] == ["returned"]
+    assert case.event_date is None  # disputed: shown as a conflict, not silently picked
+    assert {v.value for v in case.values("returned")} == {"2020-07-18", "2020-07-19"}
+
+
+def test_event_date_is_kept_apart_from_disclosure_date() -> None:
+    first = report("a.html", surname="Kim", age=24, returned="2020-07", published=date(2020, 9, 2))
+    second = report("b.html", surname="Kim", age=24, returned="2020-07-19", published=date(2020, 8, 30))
+    (case,) = resolve_incidents([first, second])
+    assert case.event_date == "2020-07-19"  # the most precise agreeing value
+    assert case.disclosure_date == date(2020, 8, 30)  # the earliest publication
+    assert case.conflicts == ()
+
+
+def test_confirmation_ladder_and_independent_sources() -> None:
+    kwargs: dict[str, Any] = {"surname": "Kim", "age": 24, "returned": "2020-07-19"}
+    base = report("a.html", "He swam across the estuary", outlet="Ledger", published=date(2020, 7, 27), **kwargs)
+    (alone,) = resolve_incidents([base])
+    assert (alone.confirmation, alone.independent_sources) == ("single_outlet", 1)
+    copy = report("copy.txt", "He swam across the estuary", published=date(2020, 7, 28), **kwargs)
+    (case,) = resolve_incidents([base, copy])
+    assert (case.confirmation, case.independent_sources) == ("multiple_outlets", 2)
+    (case,) = resolve_incidents([base, copy], clusters={"a.html": "1", "copy.txt": "1"})
+    assert (case.confirmation, case.independent_sources) == ("single_outlet", 1)  # a copy confirms nothing
+    military = report(
+        "m.html", "South Korea's military said Monday he swam across", published=date(2020, 7, 27), **kwargs
+    )
+    assert resolve_incidents([base, military])[0].confirmation == "authority"
+    kcna = report("k.html", "North Korean state media reported that a runaway crossed back", **kwargs)
+    (case,) = resolve_incidents([base, military, kcna])
+    assert case.confirmation == "state_media"
+    assert dict(case.confirmed_by)["authority"] == ("m.html#0",)
+
+
+def test_decisions_override_the_machine_in_the_order_taken() -> None:
+    one = report("a.html", surname="Kim", age=24, returned="2020-07-19")
+    two = report("b.html", surname="Kim", age=24, returned="2020-07-19")
+    other = report("c.html", surname="Lee", age=50, returned="2011")
+    split = CaseDecision("split", ("b.html#0",), ("a.html#0",))
+    assert len(resolve_incidents([one, two, other], decisions=[split])) == 3
+    merge = CaseDecision("merge", ("a.html#0", "c.html#0"), note="same person, surname misprinted")
+    cases = resolve_incidents([one, two, other], decisions=[split, merge])
+    assert grouped(cases) == [{"a.html#0", "c.html#0"}, {"b.html#0"}]
+    merged = next(c for c in cases if len(c.incidents) == 2)
+    assert "manual merge" in {f.name for m in merged.incidents for f in m.features}
+    assert [c.field for c in merged.conflicts] == ["surname", "age", "returned"]
+
+
+def test_case_json_lists_values_with_their_sources() -> None:
+    one = report("https://a.example/story", surname="Kim", age=24, returned="2020-07-19", outlet="Ledger")
+    two = report("/data/b.html", surname="김", age=24, returned="2020-07-19", index=2)
+    data = case_to_json(resolve_incidents([one, two])[0])
+    assert {"source": "/data/b.html", "incident": 2} in [
+        {k: i[k] for k in ("source", "incident")} for i in data["incidents"]
+    ]
+    assert data["fields"]["age"] == [
+        {
+            "value": 24,
+            "sources": [
+                {"source": "https://a.example/story", "incident": 0, "outlet": "Ledger"},
+                {"source": "/data/b.html", "incident": 2, "outlet": None},
+            ],
+        }
+    ]
+    assert data["conflicts"] == []
+
+
+def test_incidents_from_extract_json() -> None:
+    data = {
+        "id": "doc-1",
+        "language": "en",
+        "article": {"published": "2022-01-03", "outlet": "Wire"},
+        "incidents": [{"person": {"surname": "Kim", "age": "twenty"}, "status": "bogus", "evidence": ["Kim went"]}],
+    }
+    (item,) = incidents_from_json(data, "docs/doc-1.html")
+    assert (item.key, item.published, item.outlet) == ("docs/doc-1.html#0", date(2022, 1, 3), "Wire")
+    assert (item.incident.person.age, item.incident.status) == (None, "returned")
+
+
+# Claim series
+
+
+def claim(value: int, qualifier: Qualifier = "exact", period: str | None = None) -> Claim:
+    return Claim(
+        subject="returned_north",
+        value=value,
+        qualifier=qualifier,
+        period=period,
+        source="Ministry of Unification",
+    )
+
+
+def test_claim_series_show_how_a_figure_changed_and_who_said_it() -> None:
+    claims = [
+        SourcedClaim(claim(31, period="since 2012"), "d.html", published=date(2022, 9, 27)),
+        SourcedClaim(claim(11, period="past five years"), "a.html", published=date(2020, 7, 27)),
+        SourcedClaim(claim(11, period="past five years"), "a-copy.html", published=date(2020, 7, 28)),
+        SourcedClaim(claim(30, "about", "over the past decade"), "c.html", published=date(2022, 1, 20)),
+        SourcedClaim(claim(28), "b.html", published=date(2021, 5, 1)),
+        SourcedClaim(Claim(subject="returned_north", value=15, source="South Korean media"), "e.html"),
+    ]
+    series = claim_series(claims, clusters={"a.html": "7", "a-copy.html": "7"})
+    ministry = series[("returned_north", "Ministry of Unification")]
+    assert [(p.date, p.value, p.qualifier) for p in ministry] == [
+        (date(2020, 7, 27), 11, "exact"),
+        (date(2021, 5, 1), 28, "exact"),
+        (date(2022, 1, 20), 30, "about"),
+        (date(2022, 9, 27), 31, "exact"),
+    ]
+    assert (ministry[0].copies, ministry[0].document, ministry[2].period) == (2, "a.html", "over the past decade")
+    assert [p.value for p in series[("returned_north", "South Korean media")]] == [15]
