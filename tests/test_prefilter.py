@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from redefection.errors import ConfigError
 from redefection.ingest.files import read_capture
@@ -24,6 +26,7 @@ from redefection.settings import Settings
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = sorted((ROOT / "tests" / "data").glob("*.*")) + sorted((ROOT / "examples" / "sample").glob("*.*"))
 ENGINES = [AhoCorasickPrefilter, HyperscanPrefilter]
+_ENGINES = {"hyperscan": build_prefilter("hyperscan"), "ahocorasick": build_prefilter("ahocorasick")}
 
 
 @pytest.fixture(params=ENGINES, ids=["ahocorasick", "hyperscan"], scope="module")
@@ -109,3 +112,17 @@ def test_term_syntax() -> None:
         parse_term("who (came", "t")
     with pytest.raises(ConfigError):
         parse_term("(had)?", "t")
+
+
+PIECES = [
+    b"defector", b"Defected", b"people", b"who", b"had", b"came", b"south", b"back", b"north", b"korean", b"koreans",
+    b"that", b"lived", b"in", b"the", b" ", b"\n", b"&nbsp;", b"<b>", b"</a>", b"\x00",
+    "탈북".encode(), "북한으로".encode("cp949"), "脫北".encode("big5"), "朝鲜".encode("gb18030"),
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(parts=st.lists(st.sampled_from(PIECES) | st.binary(max_size=12), max_size=40))
+def test_engines_never_raise_and_agree_on_any_bytes(parts: list[bytes]) -> None:
+    data = b"".join(parts)
+    assert _ENGINES["hyperscan"](data) == _ENGINES["ahocorasick"](data)

@@ -8,6 +8,7 @@ from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
+import fsspec
 import pytest
 from click.testing import CliRunner
 
@@ -149,3 +150,15 @@ def test_dask_local_cluster_scan_to_parquet_then_into_the_store(tmp_path: Path, 
     again = scan_paths([str(out)], settings, store=store, workers=1)
     assert again.relevant == 3
     assert f"{path}#{record_id(1)}@{offsets[0]}" in _stored_sources(store)
+
+
+def test_archives_at_urls_and_glob_urls_are_scanned(tmp_path: Path, store: Store, settings: Settings) -> None:
+    local = tmp_path / "crawl.warc.gz"
+    _crawl(local, cut=0)
+    for name in ("CC-NEWS-1.warc.gz", "CC-NEWS-2.warc.gz"):
+        with fsspec.open(f"memory://crawls/{name}", "wb") as handle:
+            handle.write(local.read_bytes())
+    report = scan_paths(["memory://crawls/CC-NEWS-*.warc.gz"], settings, store=store, workers=1)
+    assert (report.archives, report.records, report.relevant) == (2, 10, 6)
+    assert {source.split("#")[0] for source in _stored_sources(store)} == {"memory:///crawls/CC-NEWS-1.warc.gz"}
+    assert store.scan_checkpoint("memory:///crawls/CC-NEWS-2.warc.gz") is not None

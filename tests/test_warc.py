@@ -149,3 +149,51 @@ def test_a_written_record_reads_back_the_same_issue_6(
     items = list(iter_warc(str(target)))
     assert len(items) == 1 and isinstance(items[0], Capture)
     assert items[0].data == payload and items[0].uri == f"https://x.example/{path}"
+
+
+@settings(max_examples=60, deadline=None)
+@given(garbage=st.binary(max_size=600), head=st.sampled_from([b"WARC/1.1\r\n", b"\x1f\x8b\x08", b""]))
+def test_garbage_never_raises_anything_but_source_error_issue_6(
+    tmp_path_factory: pytest.TempPathFactory, garbage: bytes, head: bytes
+) -> None:
+    target = tmp_path_factory.mktemp("garbage") / "x.warc.gz"
+    good = gzip.compress(record_bytes(_records(1)[0], 1))
+    target.write_bytes(good + head + garbage)
+    try:
+        items = list(iter_warc(str(target)))
+    except SourceError:
+        return
+    assert isinstance(items[0], Capture)
+    assert all(isinstance(item, (Capture, InputFailure)) for item in items)
+
+
+@pytest.mark.parametrize("compress", [True, False])
+def test_request_and_metadata_records_around_responses_are_no_damage(tmp_path: Path, compress: bool) -> None:
+    path = tmp_path / ("triples.warc.gz" if compress else "triples.warc")
+    records = []
+    for rec in _records(3):
+        request = f"GET / HTTP/1.1\r\nHost: {rec.uri}\r\n\r\n".encode()
+        records += [
+            Rec(rec.uri, request, "application/http; msgtype=request", warc_type="request"),
+            rec,
+            Rec(rec.uri, b"fetchTimeMs: 12\r\n", "application/warc-fields", warc_type="metadata"),
+        ]
+    write_warc(path, records, compress=compress)
+    stats = ReadStats()
+    items = list(iter_warc(str(path), stats=stats))
+    assert [type(item) for item in items] == [Capture] * 3 and stats.records == 3
+    _, ranges = plan_ranges(str(path), 300)
+    assert len(ranges) > 3
+    assert [c.uri for a, b in ranges for c in iter_warc(str(path), a, b)] == [r.uri for r in _records(3)]
+
+
+def test_response_without_an_http_message_is_skipped(tmp_path: Path) -> None:
+    head = (
+        b"WARC/1.1\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:1>\r\n"
+        b"WARC-Target-URI: dns:e.org\r\nContent-Length: 4\r\n\r\n"
+    )
+    path = tmp_path / "dns.warc"
+    path.write_bytes(head + b"oops\r\n\r\n" + record_bytes(_records(1)[0], 2))
+    stats = ReadStats()
+    assert [c.uri for c in iter_warc(str(path), stats=stats) if isinstance(c, Capture)] == ["https://news.example/0"]
+    assert stats.records == 2

@@ -19,11 +19,14 @@ class Rec:
     record_id: str = ""
     extra_http: str = ""  # more HTTP header lines, each ending in \r\n
     status: int = 200
+    warc_type: str = "response"  # "request" and "metadata" records are written as such
 
 
 def record_bytes(rec: Rec, number: int) -> bytes:
     """The bytes of one WARC/1.1 response record."""
     record_id = rec.record_id or f"<urn:uuid:00000000-0000-4000-8000-{number:012d}>"
+    if rec.warc_type != "response":
+        return _other_record(rec, record_id)
     http = (
         f"HTTP/1.1 {rec.status} OK\r\nContent-Type: {rec.content_type}\r\n{rec.extra_http}"
         f"Content-Length: {len(rec.payload)}\r\n\r\n"
@@ -34,6 +37,15 @@ def record_bytes(rec: Rec, number: int) -> bytes:
         f"Content-Length: {len(http)}\r\n\r\n"
     ).encode()
     return head + http + b"\r\n\r\n"
+
+
+def _other_record(rec: Rec, record_id: str) -> bytes:
+    head = (
+        f"WARC/1.1\r\nWARC-Type: {rec.warc_type}\r\nWARC-Record-ID: {record_id}\r\nWARC-Date: {DATE}\r\n"
+        f"WARC-Target-URI: {rec.uri}\r\nContent-Type: {rec.content_type}\r\n"
+        f"Content-Length: {len(rec.payload)}\r\n\r\n"
+    ).encode()
+    return head + rec.payload + b"\r\n\r\n"
 
 
 def write_warc(path: Path, records: list[Rec], *, compress: bool = True, cut: int = 0) -> list[int]:

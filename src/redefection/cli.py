@@ -16,7 +16,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from . import __version__
+from .cli_backup import backup as backup_command
+from .cli_backup import restore as restore_command
 from .cli_scan import scan as scan_command
+from .cli_watch import sources as sources_command
+from .cli_watch import watch as watch_command
 from .errors import RedefectionError
 from .ingest import iter_paths
 from .pipeline import Outcome
@@ -366,6 +370,10 @@ def export(ctx: click.Context, db_url: str | None, fmt: str, out_path: Path | No
 
 
 cli.add_command(scan_command)
+cli.add_command(backup_command)
+cli.add_command(restore_command)
+cli.add_command(watch_command)
+cli.add_command(sources_command)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -40,18 +40,19 @@ def _progress(enabled: bool) -> Iterator[Hooks]:
         TimeElapsedColumn(),
         TextColumn("{task.fields[note]}"),
     )
-    started = time.perf_counter()
+    started = [time.perf_counter()]
     # No refresh thread: worker processes fork during the scan, and a thread holding stderr's lock at
     # that moment would leave the children's stderr locked. Updates come after each task instead.
     with Progress(*columns, console=err, transient=False, auto_refresh=False) as progress:
         task = progress.add_task("scan", total=None, note="")
 
         def on_plan(total: int) -> None:
+            started[0] = time.perf_counter()  # MB/s of the scan itself, not of loading models
             progress.update(task, total=total or None)
             progress.refresh()
 
         def on_progress(report: ScanReport, done: int) -> None:
-            rate = report.bytes / max(time.perf_counter() - started, 1e-9) / 1e6
+            rate = report.bytes / max(time.perf_counter() - started[0], 1e-9) / 1e6
             note = (
                 f"{report.records:,} records  {rate:,.0f} MB/s  "
                 f"{report.candidates:,} candidates  {report.relevant:,} relevant"

@@ -128,10 +128,10 @@ OnProgress = Callable[[ScanReport, int], None]  # running totals, archive bytes 
 
 
 def list_archives(paths: Iterable[str]) -> Iterator[str | InputFailure]:
-    """Archives named by ``paths``: URLs as given, local files, and the archives inside local folders."""
+    """Archives named by ``paths``: URLs (glob patterns expanded), local files, and archives inside local folders."""
     for raw in paths:
         if is_url(raw):
-            yield raw
+            yield from _expand(raw)
             continue
         if Path(raw).is_dir():
             for item in iter_paths([raw]):
@@ -143,6 +143,25 @@ def list_archives(paths: Iterable[str]) -> Iterator[str | InputFailure]:
             yield InputFailure(raw, SourceError(raw, "no such archive"))
         else:
             yield os.path.abspath(path)
+
+
+def _expand(url: str) -> Iterator[str | InputFailure]:
+    """A URL as given, or every object a glob URL (``s3://bucket/CC-NEWS-2024*.warc.gz``) matches."""
+    if not any(c in url for c in "*?["):
+        yield url
+        return
+    try:
+        import fsspec
+
+        fs, _ = fsspec.core.url_to_fs(url)
+        matches = sorted(fs.glob(url))
+    except (ImportError, OSError, ValueError) as exc:
+        yield InputFailure(url, SourceError(url, f"cannot list the archives: {exc}"))
+        return
+    if not matches:
+        yield InputFailure(url, SourceError(url, "no archive matches this pattern"))
+    for match in matches:
+        yield fs.unstrip_protocol(match)
 
 
 def plan(archives: Iterable[str], chunk_bytes: int) -> Iterator[ScanTask | InputFailure]:
@@ -296,8 +315,8 @@ def scan(
     """Scan the archives under ``paths`` into ``sink``, skipping archives it has finished.
 
     ``workers`` processes (default: one per core) unless ``executor`` is
-    given; ``on_plan`` gets the total archive bytes to scan, ``on_progress``
-    the running totals after each task.
+    given; ``on_plan`` gets the total archive bytes to scan when the scan
+    starts, ``on_progress`` the running totals and bytes done after each task.
     """
     started = time.perf_counter()
     failures: list[tuple[str, str]] = []
@@ -318,14 +337,14 @@ def scan(
             sink.fail(task.source, "ingest", task.error.problem)
         else:
             tasks.append(task)
-    if on_plan is not None:
-        on_plan(sum(task.size or 0 for task in tasks))
     workers = workers or os.cpu_count() or 1
     _worker(settings)[2].clear()  # workers forked below start with an empty cache too
     if executor is None:
         executor = run_serial if workers == 1 or len(tasks) <= 1 else run_processes(min(workers, len(tasks)))
         if executor is not run_serial:
             warm_up(settings)
+    if on_plan is not None:
+        on_plan(sum(task.size or 0 for task in tasks))
     parts = Counter(task.archive for task in tasks)
     sizes = {archive: sum(t.size or 0 for t in tasks if t.archive == archive) or None for archive in parts}
     totals = {archive: ScanReport() for archive in parts}

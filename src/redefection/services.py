@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import dedupe, resolve
-from .errors import NotFound, StoreError
-from .ingest import iter_captures
+from .errors import Dropped, NotFound, StoreError
+from .health import SourceHealth, WhatsNew, source_health, whats_new
+from .ingest import InputFailure, iter_captures
 from .pipeline import Outcome, Pipeline
 from .records import Capture, CaseDecision, ClusterMember, DecisionKind, Document, SourcedIncident, SyndicationCluster
 from .scan import Executor, ScanReport
@@ -58,11 +59,31 @@ def ingest_paths(
     called after each input with its outcome and the save result (``None``
     unless a document was saved), e.g. to advance a progress bar.
     """
+    return ingest_captures(iter_captures(paths, settings.max_input_bytes), store, settings, on_outcome, strict=strict)
+
+
+def ingest_captures(
+    items: Iterable[Capture | InputFailure],
+    store: Store,
+    settings: Settings,
+    on_outcome: OnOutcome | None = None,
+    *,
+    strict: bool = False,
+    keep_irrelevant: bool = True,
+) -> IngestReport:
+    """Clean captures (e.g. fetched by ``redefection watch``) and save them, as ``ingest_paths`` does for files.
+
+    ``items`` is consumed lazily, so a generator may yield captures as they
+    arrive. With ``keep_irrelevant=False`` a document the relevance stage
+    finds off-topic is recorded as a drop (reason ``irrelevant``), not stored.
+    """
     pipeline = Pipeline(settings, strict=strict)
     counts = {"stored": 0, "duplicate": 0, "failed": 0, "dropped": 0}
     failures: list[tuple[str, str]] = []
-    for item in iter_captures(paths, settings.max_input_bytes):
+    for item in items:
         outcome = next(pipeline.run([item]))
+        if not keep_irrelevant and outcome.document is not None and outcome.document.relevant is False:
+            outcome = Outcome(outcome.source, dropped=Dropped("irrelevant", "no relevance cue"), stage="relevance")
         saved: SaveResult | None = None
         if isinstance(item, Capture) and outcome.document is not None:
             outcome, saved = _save(store, item, outcome, outcome.document)
@@ -330,12 +351,17 @@ __all__ = [
     "Export",
     "IngestReport",
     "OnOutcome",
+    "SourceHealth",
+    "WhatsNew",
     "assign_syndication",
     "decide_cases",
     "export_data",
     "extract_paths",
+    "ingest_captures",
     "ingest_paths",
     "list_duplicates",
     "resolve_cases",
     "scan_paths",
+    "source_health",
+    "whats_new",
 ]

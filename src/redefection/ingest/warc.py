@@ -40,7 +40,7 @@ HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head)\
 
 @dataclass(slots=True)
 class ReadStats:
-    """Running totals of one read: every record seen, and its payload bytes."""
+    """Running totals of one read: every response record seen, and its payload bytes."""
 
     records: int = 0
     bytes: int = 0
@@ -95,6 +95,8 @@ def iter_warc(
                     if end is not None and offset >= end:
                         return
                     last = offset
+                    if record.record_type != WarcRecordType.response:  # warcinfo, request, metadata...
+                        continue
                     stats.records += 1
                     item = _capture(url, record, offset, keep, stats, max_bytes)
                     if item is not None:
@@ -139,7 +141,8 @@ def _failure(url: str, offset: int, problem: str, resume: int | None = -1) -> In
 def _records(archive: Archive, position: int) -> Iterator[WarcRecord]:
     handle = archive.reopen(position)
     try:
-        yield from ArchiveIterator(handle, record_types=WarcRecordType.response, parse_http=True)
+        # Every record type, so that the end of the last one read is known (damage is what lies after it).
+        yield from ArchiveIterator(handle, parse_http=True)
     finally:
         handle.close()
 
@@ -154,9 +157,9 @@ def _capture(
 ) -> Capture | InputFailure | None:
     length = record.content_length
     stats.bytes += length
-    http = record.http_headers
-    content_type = http.get("Content-Type")
-    status = http.status_code
+    http: Any = record.http_headers  # None when the block holds no HTTP message (dns:, a bare resource)
+    content_type = http.get("Content-Type") if http is not None else None
+    status = http.status_code if http is not None else None
     wanted = status is not None and 200 <= status < 300 and length <= max_bytes
     if not wanted or (content_type is not None and not is_html(content_type, b"")):
         return _cut_short(url, record, offset) if record.reader.consume() < length else None

@@ -22,6 +22,7 @@ from .base import (
     StoredFacts,
 )
 from .connect import has_schema, hide_password, hint_for, is_memory, make_engine, parse_url, upgrade
+from .monitor import AlertDelivery, MonitorStore, SeenUrl, SourceCheck, SourceDay, SourceState
 from .sql import SqlStore
 
 logger = logging.getLogger(__name__)
@@ -70,10 +71,16 @@ def _require_existing(database: str | None, shown: str, *, is_file: bool) -> Non
 
 
 __all__ = [
+    "AlertDelivery",
     "IncidentRef",
+    "MonitorStore",
     "SaveResult",
     "SaveStatus",
     "ScanCheckpoint",
+    "SeenUrl",
+    "SourceCheck",
+    "SourceDay",
+    "SourceState",
     "Store",
     "StoredCase",
     "StoredDecision",

@@ -23,6 +23,7 @@ from ..records import (
     SourcedIncident,
     SyndicationCluster,
 )
+from .monitor import MonitorStore
 
 SaveStatus = Literal["stored", "duplicate"]
 
@@ -125,7 +126,7 @@ class ScanCheckpoint:
     finished_at: datetime
 
 
-class Store(Protocol):
+class Store(MonitorStore, Protocol):
     """Where captures, documents with their facts, failures and drops are kept."""
 
     def save_document(self, capture: Capture, document: Document) -> SaveResult:

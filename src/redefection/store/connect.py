@@ -14,7 +14,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.pool import StaticPool
@@ -26,6 +26,7 @@ MEMORY_URLS = {":memory:", "sqlite://", "sqlite:///:memory:"}
 # Plain "postgresql://" would pick psycopg2; the [postgres] extra installs psycopg 3.
 POSTGRES_ALIASES = {"postgres": "postgresql+psycopg", "postgresql": "postgresql+psycopg"}
 SQLITE_BUSY_TIMEOUT_MS = 30_000  # batch writers wait for each other instead of failing
+MIGRATION_LOCK = 0x7265646566  # any constant: the advisory lock key of redefection's migrations ("redef")
 PASSWORD_IN_URL = re.compile(r"(://[^:/@]*:)[^@/]*@")
 
 SQLITE_HINT = "check that the folder exists and is writable, or choose another database path"
@@ -114,5 +115,13 @@ def upgrade(engine: Engine) -> None:
     """Migrate the database to the latest schema, in one transaction where the backend allows."""
     config = alembic_config()
     with engine.begin() as connection:
+        if connection.dialect.name == "sqlite" and not is_memory(engine.url):
+            # pysqlite runs DDL outside any transaction: take the write lock first, so that the migration is
+            # atomic (a crash leaves the old schema, not half a new one) and a second process waits for it.
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        elif connection.dialect.name == "postgresql":
+            # Two processes opening a new database at once would both create the tables: the second
+            # waits here (the lock ends with the transaction) and then finds the schema at head.
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         config.attributes["connection"] = connection
         command.upgrade(config, "head")

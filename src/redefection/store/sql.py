@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import TypeVar
 
 from sqlalchemy import Engine, ScalarSelect, Select, func, select
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from .. import __version__
@@ -25,6 +25,7 @@ from . import cases as case_rows
 from . import clusters, scans
 from .base import SaveResult, ScanCheckpoint, StoredDecision, StoredDocument, StoredFacts
 from .facts import claim_from_row, fact_rows, incident_from_row, quote_from_row
+from .monitor_sql import MonitorSql
 from .tables import (
     CaptureRow,
     CaptureSourceRow,
@@ -42,6 +43,21 @@ T = TypeVar("T")
 # A concurrent writer may insert the same bytes between our check and our insert; one retry then
 # finds its row. More attempts would only hide a real constraint problem.
 SAVE_ATTEMPTS = 2
+# Other transactions (indexing, clustering, cases) read, then write: a concurrent writer can insert the same
+# key in between (IntegrityError), or commit first so that SQLite refuses our upgrade to a write lock at
+# once ("database is locked", which busy_timeout does not cover), or PostgreSQL finds a deadlock. The
+# whole transaction was rolled back, so running it again is safe; 2-writer tests needed one retry at most.
+TRANSACTION_ATTEMPTS = 4
+TRANSIENT_SQLSTATES = {"40001", "40P01"}  # PostgreSQL: serialization failure, deadlock detected
+
+
+def is_transient(exc: SQLAlchemyError) -> bool:
+    """Whether running the failed transaction again may succeed: a race with another writer."""
+    if isinstance(exc, IntegrityError):
+        return True
+    if isinstance(exc, OperationalError):
+        return "database is locked" in str(exc.orig) or getattr(exc.orig, "sqlstate", None) in TRANSIENT_SQLSTATES
+    return False
 
 
 def _now() -> datetime:
@@ -118,7 +134,7 @@ def _stored(row: DocumentRow, sha256: str, incidents: int, claims: int, quotes: 
     )
 
 
-class SqlStore:
+class SqlStore(MonitorSql):
     """A ``Store`` over any SQLAlchemy engine whose schema is at the latest migration."""
 
     def __init__(self, engine: Engine, shown_url: str) -> None:
@@ -316,11 +332,17 @@ class SqlStore:
         return self._transaction(self.url, "cannot load case decisions", case_rows.list_decisions)
 
     def _transaction(self, what: str, problem: str, work: Callable[[Session], T]) -> T:
-        try:
-            with self._sessions.begin() as session:
-                return work(session)
-        except (SQLAlchemyError, LookupError) as exc:
-            raise StoreError(what, f"{problem}: {exc}") from exc
+        for attempt in range(1, TRANSACTION_ATTEMPTS + 1):
+            try:
+                with self._sessions.begin() as session:
+                    return work(session)
+            except SQLAlchemyError as exc:
+                if attempt == TRANSACTION_ATTEMPTS or not is_transient(exc):
+                    raise StoreError(what, f"{problem}: {exc}") from exc
+                logger.debug("retrying (%s) after a concurrent writer: %s", problem, exc)
+            except LookupError as exc:
+                raise StoreError(what, f"{problem}: {exc}") from exc
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def scan_checkpoint(self, archive: str) -> ScanCheckpoint | None:
         return self._transaction(
