@@ -6,8 +6,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "tests" / "fuzz_seeds"
 
@@ -17,11 +15,11 @@ def test_every_target_has_a_seed_corpus() -> None:
         assert sorted((SEEDS / target).iterdir()), target
 
 
-@pytest.mark.parametrize("target", ["clean", "warc", "extract", "all"])
-def test_fuzz_script_runs_for_its_budget_and_nothing_escapes(target: str, tmp_path: Path) -> None:
-    command = [sys.executable, str(ROOT / "benchmarks" / "fuzz.py"), "--engine", "random", "--seconds", "3"]
+def test_fuzz_script_runs_for_its_budget_and_nothing_escapes(tmp_path: Path) -> None:
+    # "all": the first byte of each input picks clean, warc or extract.
+    command = [sys.executable, str(ROOT / "benchmarks" / "fuzz.py"), "--engine", "random", "--seconds", "4"]
     result = subprocess.run(
-        [*command, "--target", target, "--work", str(tmp_path)], capture_output=True, text=True, timeout=120
+        [*command, "--target", "all", "--work", str(tmp_path)], capture_output=True, text=True, timeout=120
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert "nothing escaped" in result.stdout

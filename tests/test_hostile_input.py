@@ -132,10 +132,9 @@ def test_ten_thousand_deep_html_neither_crashes_nor_fails(tmp_path: Path) -> Non
     assert result.stdout or "nested.html: no article text" in result.stderr
 
 
-@pytest.mark.xfail(strict=True, reason="extract/sentences.py _en_boundaries rescans the paragraph per sentence")
 def test_sentence_splitting_is_linear_in_paragraph_length() -> None:
     # A one-paragraph page of 1 MB (a 100 MB one-line page under a raised limit is cut to max_html_bytes)
-    # took 270 s in the extract stage: each sentence end re-searched the whole text before it.
+    # took 270 s in the extract stage while each sentence end re-searched the whole text before it.
     from redefection.extract.sentences import split_text
 
     sentence = "The man crossed back over the border on Friday, officials said. "

@@ -42,7 +42,8 @@ class Sentence:
 def _en_boundaries(text: str) -> list[int]:
     cuts = []
     for m in EN_BREAK.finditer(text):
-        before = text[: m.start()].rstrip("\"'”’)]")
+        # Only the last word before the break matters: a short window keeps long paragraphs linear.
+        before = text[max(0, m.start() - 64) : m.start()].rstrip("\"'”’)]")
         word = re.search(r"([A-Za-z.]+)\.$", before)
         if word and word.group(1).lower().rstrip(".") in ABBREVIATIONS:
             continue
