@@ -102,7 +102,8 @@ def ingest_captures(
             logger.info("%s", outcome.error)
         if on_outcome is not None:
             on_outcome(outcome, saved)
-    if counts["stored"]:
+    # Duplicates too: a rerun after a crash between saving and rebuilding stores nothing new.
+    if counts["stored"] or counts["duplicate"]:
         _resolve_safely(store, failures)
     return IngestReport(
         stored=counts["stored"],
