@@ -23,9 +23,12 @@ from ..fingerprint import fingerprint_text
 from ..records import Capture, Case, Document, SourcedClaim, SourcedIncident, SyndicationCluster
 from . import cases as case_rows
 from . import clusters, scans
+from .account_sql import AccountSql
 from .base import SaveResult, ScanCheckpoint, StoredDecision, StoredDocument, StoredFacts
+from .browse_sql import BrowseSql
 from .facts import claim_from_row, fact_rows, incident_from_row, quote_from_row
 from .monitor_sql import MonitorSql
+from .review_sql import ReviewSql
 from .tables import (
     CaptureRow,
     CaptureSourceRow,
@@ -134,7 +137,7 @@ def _stored(row: DocumentRow, sha256: str, incidents: int, claims: int, quotes: 
     )
 
 
-class SqlStore(MonitorSql):
+class SqlStore(MonitorSql, BrowseSql, ReviewSql, AccountSql):
     """A ``Store`` over any SQLAlchemy engine whose schema is at the latest migration."""
 
     def __init__(self, engine: Engine, shown_url: str) -> None:
