@@ -296,12 +296,46 @@ def scaling(sizes: list[int]) -> None:
         )
 
 
+COPY_STORY = (
+    "A man who fled to the South six years ago has gone back across the border, officials said on Monday.",
+    "He had lived alone in a port city and had told neighbours that he could not find steady work, they said.",
+    "The ministry said it was checking how he crossed and whether anyone had helped him on the way north.",
+    "Rights groups said the number of such returns is small but has grown as resettlement support has thinned.",
+    "Police said they had opened an inquiry and that the military had reinforced its patrols along the river.",
+)
+
+
+def many_copies(counts: list[int]) -> None:
+    """One story ingested as N lightly edited copies: the store-backed clustering path, end to end."""
+    from redefection.services import ingest_paths, list_duplicates
+    from redefection.settings import Settings
+    from redefection.store import open_store
+
+    print("\none story, N near copies (ingest into a fresh SQLite file: pipeline, store, clustering, cases)")
+    print(f"  {'copies':>6}  {'seconds':>8}  {'pages/s':>8}  {'clusters':>8}  {'largest':>7}")
+    for count in counts:
+        rng = random.Random(count)
+        with tempfile.TemporaryDirectory() as folder:
+            for n in range(count):
+                body = "\n\n".join(_edited(COPY_STORY, rng).split("\n"))
+                Path(folder, f"copy{n:04d}.txt").write_text(f"Defector returns north ({n})\n\n{body}\n", "utf-8")
+            store = open_store(f"sqlite:///{folder}/copies.db")
+            started = time.perf_counter()
+            ingest_paths([folder], store, Settings())
+            seconds = time.perf_counter() - started
+            clusters = list_duplicates(store)
+            store.close()
+        largest = max((len(c.members) for c in clusters), default=0)
+        print(f"  {count:>6}  {seconds:>8.1f}  {count / seconds:>8.1f}  {len(clusters):>8}  {largest:>7}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--shared", type=Path, default=HERE.parent.parent / "shared")
     parser.add_argument("--sizes", default="50000,200000", help="generated corpus sizes, comma-separated")
     parser.add_argument("--no-scale", action="store_true", help="skip the scaling benchmark")
     parser.add_argument("--check", action="store_true", help="fail when a dev figure is below benchmarks/floors.json")
+    parser.add_argument("--copies", default="50,200", help="sizes of the one-story near-copy run ('' to skip)")
     parser.add_argument("--scale-run", type=int, help=argparse.SUPPRESS)  # internal: one size, JSON out
     args = parser.parse_args()
     if args.scale_run:
@@ -312,6 +346,8 @@ def main() -> int:
         figures = dev_figures(args.shared)
     else:
         print(f"skipped the dev corpus: {args.shared} (annotated corpus) is not present")
+    if args.copies.strip():
+        many_copies([int(size) for size in args.copies.split(",") if size.strip()])
     if not args.no_scale:
         scaling([int(size) for size in args.sizes.split(",") if size.strip()])
     if not args.check or figures is None:

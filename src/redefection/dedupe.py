@@ -24,7 +24,7 @@ import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 
 import numpy as np
 from datasketch import MinHash
@@ -92,6 +92,12 @@ def shingles(text: str) -> frozenset[str]:
         return frozenset(joined[i : i + n] for i in range(max(1, len(joined) - n + 1)))
     k = WORD_SHINGLE
     return frozenset(" ".join(words[i : i + k]) for i in range(max(1, len(words) - k + 1)))
+
+
+@lru_cache(maxsize=1024)
+def stored_shingles(text: str) -> frozenset[str]:
+    """``shingles`` of a stored text, remembered: a growing cluster compares its members on every new copy."""
+    return shingles(text)
 
 
 @cache
@@ -299,7 +305,7 @@ def build_cluster(
     unique = list({member.capture_sha256: member for member in members}.values())
     ranked = rank_members(unique, {doc_id: len(text) for doc_id, text in texts.items()})
     canonical = ranked[0]
-    shingled = {doc_id: shingles(text) for doc_id, text in texts.items()}
+    shingled = {doc_id: stored_shingles(text) for doc_id, text in texts.items()}
     described = [replace(canonical, role="canonical", similarity=1.0, differences=())]
     for member in ranked[1:]:
         similarity = compare(shingled[canonical.document_id], shingled[member.document_id])
@@ -339,4 +345,5 @@ __all__ = [
     "signature",
     "signature_from_bytes",
     "signature_to_bytes",
+    "stored_shingles",
 ]

@@ -127,44 +127,67 @@ def assign_syndication(store: Store, capture: Capture, document: Document, saved
 
     Exact copies share the stored document ``saved`` names; near copies of
     that document are found through the store's MinHash LSH index and checked
-    on their text.
+    on their text, one copy per stored cluster being enough to join it (so a
+    story with hundreds of copies costs one check per cluster, not per copy).
     Clusters the page joins are merged and their canonical page chosen again.
     Seeing a page again (the same bytes) changes nothing.
     """
     placed = store.cluster_of_page(capture.sha256)
     if placed is not None:
         return placed
-    # An exact copy's document is normally indexed already (indexing is idempotent); this also indexes
-    # documents stored before clustering existed, when they are ingested again.
-    related = {saved.document_id} | _near_copies(store, saved.document_id, document.text)
-    found = {c.id: c for c in map(store.cluster_of_document, sorted(related)) if c is not None and c.id is not None}
+    candidates = _near_candidates(store, saved.document_id, document.text)
+    clusters_of = store.clusters_of_documents([saved.document_id, *candidates])
+    found = {c.id: c for c in [clusters_of.get(saved.document_id)] if c is not None and c.id is not None}
+    unclustered = _near_copies(store, document.text, candidates, clusters_of, found)
     members = [member for cluster in found.values() for member in cluster.members]
     members.append(dedupe.page_member(capture, document, saved.document_id))
+    # Documents stored before clusters existed join as members of their own.
+    members.extend(_stored_member(store.get_document(doc_id)) for doc_id in sorted(unclustered))
     texts = {saved.document_id: document.text} if not saved.is_duplicate else {}
-    for doc_id in sorted({member.document_id for member in members} | related):
-        if doc_id not in texts:
-            stored = store.get_document(doc_id)
-            texts[doc_id] = stored.text
-            if not any(member.document_id == doc_id for member in members):  # stored before clusters existed
-                members.append(_stored_member(stored))
+    texts.update(store.document_texts({member.document_id for member in members} - set(texts)))
     cluster = dedupe.build_cluster(members, texts, cluster_id=min(found, default=None))
     return store.assign_cluster(cluster, replaces=sorted(found))
 
 
-def _near_copies(store: Store, document_id: int, text: str) -> set[int]:
-    shingles = dedupe.shingles(text)
+def _near_candidates(store: Store, document_id: int, text: str) -> list[int]:
+    """Index the document's MinHash and return the stored documents sharing an LSH bucket with it."""
+    shingles = dedupe.stored_shingles(text)
     signature = dedupe.signature(shingles)
     if signature is None:
-        return set()
+        return []
     buckets = [int(key) for key in dedupe.band_keys(signature)[0]]
     data = dedupe.signature_to_bytes(signature)
+    # Idempotent: an exact copy's document is normally indexed already; this also indexes
+    # documents stored before clustering existed, when they are ingested again.
     store.index_document(document_id, data, buckets, scheme=dedupe.SCHEME, shingle_count=len(shingles))
-    candidates = store.similar_documents(document_id, buckets)
-    return {
-        other
-        for other in candidates
-        if dedupe.compare(shingles, dedupe.shingles(store.get_document(other).text)).is_copy
-    }
+    return store.similar_documents(document_id, buckets)
+
+
+def _near_copies(
+    store: Store,
+    text: str,
+    candidates: Iterable[int],
+    clusters_of: dict[int, SyndicationCluster],
+    found: dict[int, SyndicationCluster],
+) -> set[int]:
+    """Check candidates on their text; clusters with a copy go into ``found``; returns copies in no cluster."""
+    pending = [
+        doc_id for doc_id in candidates if (cluster := clusters_of.get(doc_id)) is None or cluster.id not in found
+    ]
+    texts = store.document_texts(pending)
+    own = dedupe.stored_shingles(text)
+    unclustered: set[int] = set()
+    for doc_id in pending:
+        cluster = clusters_of.get(doc_id)
+        if cluster is not None and cluster.id in found:
+            continue  # a copy in this cluster was found already
+        if doc_id not in texts or not dedupe.compare(own, dedupe.stored_shingles(texts[doc_id])).is_copy:
+            continue  # deleted meanwhile, or only similar
+        if cluster is not None and cluster.id is not None:
+            found[cluster.id] = cluster
+        else:
+            unclustered.add(doc_id)
+    return unclustered
 
 
 def _stored_member(stored: StoredDocument) -> ClusterMember:

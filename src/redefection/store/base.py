@@ -6,7 +6,7 @@ Other modules import ``Store``, ``SaveResult``, ``StoredDocument`` and ``StoredF
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal, Protocol
@@ -181,6 +181,14 @@ class Store(MonitorStore, BrowseStore, ReviewStore, AccountStore, Protocol):
 
     def cluster_of_document(self, document_id: int) -> SyndicationCluster | None:
         """The syndication cluster of a document's pages, or None if it has none yet."""
+        ...
+
+    def clusters_of_documents(self, document_ids: Iterable[int]) -> dict[int, SyndicationCluster]:
+        """The syndication cluster of each of these documents that has one, loaded in one go."""
+        ...
+
+    def document_texts(self, document_ids: Iterable[int]) -> dict[int, str]:
+        """The cleaned text of each of these documents that exists, by id (one query per 500 ids)."""
         ...
 
     def assign_cluster(self, cluster: SyndicationCluster, replaces: Sequence[int] = ()) -> SyndicationCluster:

@@ -122,6 +122,20 @@ def cluster_id_of_document(session: Session, document_id: int) -> int | None:
     return session.scalar(query)
 
 
+def cluster_ids_of_documents(session: Session, document_ids: Iterable[int]) -> dict[int, int]:
+    """Document id -> the cluster its pages are in (the smallest if several); documents in none are absent."""
+    ids = sorted(set(document_ids))
+    found: dict[int, int] = {}
+    for start in range(0, len(ids), 500):  # bounded IN lists
+        query = (
+            select(ClusterMemberRow.document_id, func.min(ClusterMemberRow.cluster_id))
+            .where(ClusterMemberRow.document_id.in_(ids[start : start + 500]))
+            .group_by(ClusterMemberRow.document_id)
+        )
+        found.update((doc_id, cluster_id) for doc_id, cluster_id in session.execute(query))
+    return found
+
+
 def save_cluster(session: Session, cluster: SyndicationCluster, replaces: Sequence[int], now: datetime) -> int:
     """Write ``cluster`` over the stored clusters ``replaces`` (kept under the oldest id); returns its id."""
     kept = sorted(set(replaces))

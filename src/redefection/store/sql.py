@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from typing import TypeVar
 
@@ -295,6 +295,28 @@ class SqlStore(MonitorSql, BrowseSql, ReviewSql, AccountSql):
             return None if found is None else clusters.load_clusters(session, [found])[0]
 
         return self._transaction(f"document {document_id}", "cannot load its cluster", work)
+
+    def clusters_of_documents(self, document_ids: Iterable[int]) -> dict[int, SyndicationCluster]:
+        def work(session: Session) -> dict[int, SyndicationCluster]:
+            of_document = clusters.cluster_ids_of_documents(session, document_ids)
+            loaded = {c.id: c for c in clusters.load_clusters(session, of_document.values())}
+            return {doc_id: loaded[cluster_id] for doc_id, cluster_id in of_document.items() if cluster_id in loaded}
+
+        return self._transaction(self.url, "cannot load clusters", work)
+
+    def document_texts(self, document_ids: Iterable[int]) -> dict[int, str]:
+        ids = sorted(set(document_ids))
+
+        def work(session: Session) -> dict[int, str]:
+            texts: dict[int, str] = {}
+            for start in range(0, len(ids), 500):
+                query = select(DocumentRow.id, DocumentRow.body_text).where(
+                    DocumentRow.id.in_(ids[start : start + 500])
+                )
+                texts.update((doc_id, text) for doc_id, text in session.execute(query))
+            return texts
+
+        return self._transaction(self.url, "cannot load document texts", work)
 
     def assign_cluster(self, cluster: SyndicationCluster, replaces: Sequence[int] = ()) -> SyndicationCluster:
         def work(session: Session) -> SyndicationCluster:
