@@ -22,11 +22,13 @@ from redefection.records import Capture
 from redefection.services import ingest_paths
 from redefection.settings import Settings
 from redefection.store.connect import alembic_config, make_engine, parse_url
+from redefection.store.search_sql import include_name
 from redefection.store.sql import SqlStore
 from redefection.store.tables import Base
 from test_store import _insert_at_0001
 
 POSTGRES_URL = os.environ.get("REDEFECTION_TEST_POSTGRES_URL")
+COMPARE_OPTS = {"include_name": include_name}  # full-text search objects no model describes
 
 
 def revisions() -> list[str]:
@@ -96,7 +98,7 @@ def test_populated_database_walks_every_revision_up_and_down(engine: Engine, tmp
         _integrity(engine)
         assert _count(engine, "documents") == 1
     with engine.connect() as connection:  # the migrated schema is what the models describe
-        assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
+        assert compare_metadata(MigrationContext.configure(connection, opts=COMPARE_OPTS), Base.metadata) == []
     store = SqlStore(engine, "migrated")
     assert store.get_document(old_id).title == "Stored before facts existed"
     write_pages(tmp_path / "pages", 6)

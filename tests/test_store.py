@@ -28,10 +28,12 @@ from redefection.errors import NotFound, StoreError
 from redefection.records import Capture, Claim, Document, Incident, Person, Quote, Span
 from redefection.store import Store, StoredDocument, StoredFacts, open_store, sql
 from redefection.store.connect import alembic_config, hide_password, make_engine, parse_url
+from redefection.store.search_sql import include_name
 from redefection.store.sql import SqlStore
 from redefection.store.tables import Base
 
 POSTGRES_URL = os.environ.get("REDEFECTION_TEST_POSTGRES_URL")
+COMPARE_OPTS = {"include_name": include_name}  # full-text search objects no model describes
 TABLES = {"captures", "capture_sources", "documents", "failures", "drops"}
 FACT_TABLES = {"incidents", "incident_evidence", "claims", "quotes"}
 
@@ -234,7 +236,7 @@ def test_migrations_create_the_tables_the_models_describe(any_store: Store) -> N
         assert set(inspect(connection).get_table_names()) >= TABLES | FACT_TABLES
         columns = {column["name"] for column in inspect(connection).get_columns("documents")}
         assert {"doc_key", "body_json", "body_text", "fingerprint", "relevance_cues_json"} <= columns
-        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+        differences = compare_metadata(MigrationContext.configure(connection, opts=COMPARE_OPTS), Base.metadata)
     assert differences == []
 
 

@@ -18,9 +18,15 @@ from rich.table import Table
 from . import __version__
 from .cli_backup import backup as backup_command
 from .cli_backup import restore as restore_command
+from .cli_review import merge as merge_command
+from .cli_review import reextract as reextract_command
+from .cli_review import split as split_command
 from .cli_scan import scan as scan_command
 from .cli_watch import sources as sources_command
 from .cli_watch import watch as watch_command
+from .cli_web import serve as serve_command
+from .cli_web import token as token_command
+from .cli_web import user as user_command
 from .errors import RedefectionError
 from .ingest import iter_paths
 from .pipeline import Outcome
@@ -341,17 +347,19 @@ def cases(ctx: click.Context, db_url: str | None, fmt: str) -> None:
 @click.option(
     "--out", "out_path", type=click.Path(path_type=Path), help="JSON: the file [default: stdout]. CSV: a folder."
 )
+@click.option("--public", is_flag=True, help="Only reviewed facts, surnames of private persons, no article text.")
 @click.pass_context
-def export(ctx: click.Context, db_url: str | None, fmt: str, out_path: Path | None) -> None:
+def export(ctx: click.Context, db_url: str | None, fmt: str, out_path: Path | None, public: bool) -> None:
     """Write cases (values with sources, conflicts), claim series and sources as JSON or CSV tables."""
     from .export import export_json, write_csv
+    from .public_export import public_export_data
     from .services import export_data
 
     if fmt == "csv" and out_path is None:
         raise click.UsageError("CSV export writes four tables (cases, case values, claims, sources): give --out DIR")
     store = _open_existing(ctx, db_url)
     try:
-        data = export_data(store)
+        data = public_export_data(store) if public else export_data(store)
     except RedefectionError as exc:
         err.print(f"[red]error[/red] {exc}", markup=True)
         ctx.exit(1)
@@ -372,8 +380,14 @@ def export(ctx: click.Context, db_url: str | None, fmt: str, out_path: Path | No
 cli.add_command(scan_command)
 cli.add_command(backup_command)
 cli.add_command(restore_command)
+cli.add_command(reextract_command)
+cli.add_command(merge_command)
+cli.add_command(split_command)
 cli.add_command(watch_command)
 cli.add_command(sources_command)
+cli.add_command(serve_command)
+cli.add_command(user_command)
+cli.add_command(token_command)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -1,7 +1,290 @@
-"""(being written) the browse part of ``SqlStore``: a mixin; ``SqlStore`` owns the engine and transactions."""
+"""``BrowseStore`` over SQLAlchemy: a mixin of ``SqlStore`` (which owns the engine and transactions).
+
+Every list is filtered and paged in the database and loads what one page
+shows in a fixed number of queries. Cases live in ``case_pages``, the search
+syntax of each backend in ``search_sql``.
+"""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
+from datetime import date
+from typing import Any, TypeVar
+
+from sqlalchemy import ColumnElement, Float, Index, ScalarSelect, Select, func, literal_column, select
+from sqlalchemy.orm import Session
+
+from ..errors import NotFound
+from . import case_pages
+from .base import StoredDocument
+from .case_pages import escape_like, no_nul
+from .cases import REJECTED
+from .search_sql import apply_search, parse_query, snippet
+from .stored_facts import KINDS, fact_kind, load_rows, stored_fact
+from .tables import CaptureRow, ClaimRow, ClusterMemberRow, DocumentRow, IncidentRow, QuoteRow
+from .web import (
+    CaseDetail,
+    CaseFilter,
+    CaseSummary,
+    ClaimEntry,
+    ClaimFilter,
+    DocumentFilter,
+    DocumentHit,
+    FactKind,
+    Page,
+    QuoteEntry,
+    SourceRef,
+    StoredFact,
+)
+
+T = TypeVar("T")
+
+# Migration 0008 creates these. Lists sort documents by publication date; the listing index answers the
+# filters and sorting of a search's matches without reading the documents' text (SQLite keeps a row's
+# columns together, so reading ``relevant`` after ``body_text`` meant reading the whole text).
+Index("ix_documents_published", DocumentRow.published)
+Index(
+    "ix_documents_listing",
+    DocumentRow.id,
+    DocumentRow.published,
+    DocumentRow.language,
+    DocumentRow.relevant,
+    DocumentRow.outlet,
+)
+
+
+def _check_page(limit: int, offset: int) -> None:
+    if limit < 0 or offset < 0:
+        raise ValueError("limit and offset must not be negative")
+
+
+def _fact_count(table: type[IncidentRow] | type[ClaimRow] | type[QuoteRow]) -> ScalarSelect[int]:
+    return select(func.count()).where(table.document_id == DocumentRow.id).correlate(DocumentRow).scalar_subquery()
+
+
+def _documents() -> Select[DocumentRow, str, int, int, int]:
+    return select(
+        DocumentRow, CaptureRow.sha256, _fact_count(IncidentRow), _fact_count(ClaimRow), _fact_count(QuoteRow)
+    ).join(CaptureRow, DocumentRow.capture_id == CaptureRow.id)
+
+
+def _stored(row: DocumentRow, sha256: str, incidents: int, claims: int, quotes: int) -> StoredDocument:
+    return StoredDocument(
+        id=row.id,
+        key=row.doc_key,
+        source=row.source,
+        uri=row.uri,
+        format=row.format,
+        language=row.language,
+        title=row.title,
+        byline=row.byline,
+        published=row.published,
+        outlet=row.outlet,
+        body=tuple(json.loads(row.body_json)),
+        relevant=row.relevant,
+        relevance_cues=tuple(json.loads(row.relevance_cues_json)),
+        sha256=sha256,
+        created_at=row.created_at,
+        incidents=incidents,
+        claims=claims,
+        quotes=quotes,
+    )
+
+
+def _year(column: Any, year: int) -> ColumnElement[bool]:
+    return column.between(date(year, 1, 1), date(year, 12, 31))  # type: ignore[no-any-return]
+
+
+def _document_conditions(filters: DocumentFilter) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if filters.language is not None:
+        conditions.append(DocumentRow.language == no_nul(filters.language))
+    if filters.relevant is not None:
+        conditions.append(DocumentRow.relevant.is_(filters.relevant))
+    if filters.outlet is not None:
+        conditions.append(DocumentRow.outlet == no_nul(filters.outlet))
+    if filters.year is not None:
+        conditions.append(_year(DocumentRow.published, int(filters.year)))
+    return conditions
+
+
+def _cluster_of() -> ScalarSelect[int | None]:
+    return (
+        select(func.min(ClusterMemberRow.cluster_id))
+        .where(ClusterMemberRow.document_id == DocumentRow.id)
+        .correlate(DocumentRow)
+        .scalar_subquery()
+    )
+
+
+def _ref(document: DocumentRow, cluster_id: int | None) -> SourceRef:
+    return SourceRef(
+        document_id=document.id,
+        title=document.title,
+        outlet=document.outlet,
+        published=document.published,
+        language=document.language,
+        uri=document.uri,
+        source=document.source,
+        cluster_id=cluster_id,
+    )
+
+
+def _newest_report(table: type[ClaimRow] | type[QuoteRow]) -> tuple[Any, ...]:
+    return (DocumentRow.published.desc().nulls_last(), DocumentRow.id.desc(), table.position)
+
 
 class BrowseSql:
-    pass
+    """The browsing half of ``SqlStore``; ``_transaction`` and ``url`` come from it."""
+
+    url: str
+    _transaction: Callable[..., object]
+
+    def _browse_run(self, what: str, problem: str, work: Callable[[Session], T]) -> T:
+        result: T = self._transaction(what, problem, work)  # type: ignore[assignment]
+        return result
+
+    def list_cases(self, filters: CaseFilter, limit: int = 50, offset: int = 0) -> Page[CaseSummary]:
+        _check_page(limit, offset)
+        return self._browse_run(
+            self.url, "cannot list cases", lambda s: case_pages.list_cases(s, filters, limit, offset)
+        )
+
+    def get_case(self, case_id: int) -> CaseDetail:
+        return self._browse_run(f"case {case_id}", "cannot load the case", lambda s: case_pages.get_case(s, case_id))
+
+    def facet_counts(self) -> dict[str, dict[str, int]]:
+        return self._browse_run(self.url, "cannot count cases and documents", case_pages.facet_counts)
+
+    def search_documents(self, filters: DocumentFilter, limit: int = 50, offset: int = 0) -> Page[DocumentHit]:
+        _check_page(limit, offset)
+        terms = parse_query(filters.q)
+        conditions = _document_conditions(filters)
+
+        def work(session: Session) -> Page[DocumentHit]:
+            # Two steps: rank and page the matching ids, counting them in the same pass (narrow rows: sorting
+            # thousands of whole documents took seconds), then load the page's documents.
+            ids = select(DocumentRow.id, func.count().over().label("total")).where(*conditions)
+            rank: ColumnElement[float] | None = None
+            if not terms.is_empty:
+                ids, rank = apply_search(ids, session.get_bind().dialect.name, terms)
+            newest = (DocumentRow.published.desc().nulls_last(), DocumentRow.id.desc())
+            if rank is None:
+                ranked = ids.add_columns(literal_column("0.0", Float)).order_by(*newest)
+            else:
+                ranked = ids.add_columns(rank).order_by(rank.desc(), *newest)
+            found = session.execute(ranked.limit(limit).offset(offset)).all()
+            if found:
+                total = found[0][1]
+            elif offset == 0:
+                total = 0
+            else:  # past the end: count on its own
+                total = session.scalar(select(func.count()).select_from(ids.order_by(None).subquery())) or 0
+            rows = {
+                row[0].id: row for row in session.execute(_documents().where(DocumentRow.id.in_([f[0] for f in found])))
+            }
+            hits = []
+            for document_id, _, rank_value in found:
+                row, sha256, incidents, claims, quotes = rows[document_id]
+                document = _stored(row, sha256, incidents, claims, quotes)
+                hits.append(DocumentHit(document, snippet(row.body_text, terms), float(rank_value or 0.0)))
+            return Page(tuple(hits), total, limit, offset)
+
+        return self._browse_run(self.url, "cannot search documents", work)
+
+    def list_facts(self, document_id: int) -> list[StoredFact]:
+        def work(session: Session) -> list[StoredFact]:
+            if session.get(DocumentRow, document_id) is None:
+                raise NotFound(f"document {document_id}", "no such document in the store")
+            facts: list[StoredFact] = []
+            for kind in KINDS:
+                facts.extend(stored_fact(kind, row) for row in load_rows(session, kind, document_id=document_id))
+            return facts
+
+        return self._browse_run(f"document {document_id}", "cannot load its facts", work)
+
+    def get_fact(self, kind: FactKind, fact_id: int) -> StoredFact:
+        checked = fact_kind(kind)
+
+        def work(session: Session) -> StoredFact:
+            rows = load_rows(session, checked, fact_id=fact_id)
+            if not rows:
+                raise NotFound(f"{checked} {fact_id}", f"no such {checked} in the store")
+            return stored_fact(checked, rows[0])
+
+        return self._browse_run(f"{checked} {fact_id}", f"cannot load the {checked}", work)
+
+    def list_claims(self, filters: ClaimFilter, limit: int = 50, offset: int = 0) -> Page[ClaimEntry]:
+        _check_page(limit, offset)
+        conditions: list[ColumnElement[bool]] = [ClaimRow.review_state != REJECTED]
+        if filters.subject is not None:
+            conditions.append(ClaimRow.subject == no_nul(filters.subject))
+        if filters.source:
+            for word in filters.source.split()[:8]:
+                conditions.append(ClaimRow.source.ilike(f"%{escape_like(word)}%", escape="\\"))
+        if filters.year is not None:
+            conditions.append(_year(DocumentRow.published, int(filters.year)))
+        if filters.review == "machine":
+            conditions.append(ClaimRow.review_state == "machine")
+        elif filters.review == "reviewed":
+            conditions.append(ClaimRow.review_state != "machine")
+
+        def work(session: Session) -> Page[ClaimEntry]:
+            joined = (
+                select(func.count()).select_from(ClaimRow).join(DocumentRow, DocumentRow.id == ClaimRow.document_id)
+            )
+            total = session.scalar(joined.where(*conditions)) or 0
+            query = (
+                select(ClaimRow, DocumentRow, _cluster_of())
+                .join(DocumentRow, DocumentRow.id == ClaimRow.document_id)
+                .where(*conditions)
+                .order_by(*_newest_report(ClaimRow))
+                .limit(limit)
+                .offset(offset)
+            )
+            items = tuple(
+                ClaimEntry(stored_fact("claim", claim), _ref(document, cluster))
+                for claim, document, cluster in session.execute(query)
+            )
+            return Page(items, total, limit, offset)
+
+        return self._browse_run(self.url, "cannot list claims", work)
+
+    def list_quotes(self, limit: int = 50, offset: int = 0) -> Page[QuoteEntry]:
+        _check_page(limit, offset)
+
+        def work(session: Session) -> Page[QuoteEntry]:
+            kept = QuoteRow.review_state != REJECTED
+            total = session.scalar(select(func.count()).select_from(QuoteRow).where(kept)) or 0
+            query = (
+                select(QuoteRow, DocumentRow, _cluster_of())
+                .join(DocumentRow, DocumentRow.id == QuoteRow.document_id)
+                .where(kept)
+                .order_by(*_newest_report(QuoteRow))
+                .limit(limit)
+                .offset(offset)
+            )
+            items = tuple(
+                QuoteEntry(stored_fact("quote", quote), _ref(document, cluster))
+                for quote, document, cluster in session.execute(query)
+            )
+            return Page(items, total, limit, offset)
+
+        return self._browse_run(self.url, "cannot list quotes", work)
+
+    def get_raw_capture(self, document_id: int) -> tuple[bytes, str | None]:
+        def work(session: Session) -> tuple[bytes, str | None]:
+            found = session.execute(
+                select(CaptureRow.raw, CaptureRow.content_type)
+                .join(DocumentRow, DocumentRow.capture_id == CaptureRow.id)
+                .where(DocumentRow.id == document_id)
+            ).one_or_none()
+            if found is None:
+                raise NotFound(f"document {document_id}", "no such document in the store")
+            return bytes(found[0]), found[1]
+
+        return self._browse_run(f"document {document_id}", "cannot load its capture", work)
+
+
+__all__ = ["BrowseSql"]

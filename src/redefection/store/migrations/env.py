@@ -15,6 +15,7 @@ from alembic import context
 from sqlalchemy import Connection, create_engine
 
 from redefection.settings import Settings
+from redefection.store.search_sql import include_name
 from redefection.store.tables import Base
 
 config = context.config
@@ -28,6 +29,7 @@ def run_on(connection: Connection) -> None:
         # SQLite cannot ALTER most things in place; batch mode copies the table instead.
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=include_name,  # the full-text search tables and indexes are made by hand in 0008
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -1,0 +1,157 @@
+"""The public export (``redefection export --public``): the analyst export's shapes with the public view's content.
+
+The same JSON document and CSV tables as the full export (``export.py``
+writes both), redacted by the rules of ``redaction``: only cases with an
+incident a person confirmed or corrected, and within them only those
+incidents' values; surnames instead of private persons' names; only claims a
+person confirmed or corrected; no article text (titles, evidence) and no
+local file paths (a document is named by its URL, else ``document:<id>``).
+The machine's match features are dropped too, since they quote the names
+they compared.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import replace
+
+from . import browse, resolve
+from .errors import NotFound
+from .records import Case, CaseIncident, Claim, Conflict, FieldValue, SourcedClaim, Status
+from .redaction import PUBLIC_FIELDS, is_public, surname_of
+from .services import Export, export_data
+from .store import CaseDetail, ClaimFilter, Store, StoredCase, StoredDocument
+
+STATUSES: tuple[Status, ...] = ("returned", "attempted", "intended")
+
+
+def public_name(document_id: int, uri: str | None) -> str:
+    """How the public export names a document: its URL, else its id (never a local path)."""
+    return uri or f"document:{document_id}"
+
+
+def _redacted_member(member: CaseIncident, names: Mapping[int, str]) -> CaseIncident:
+    item = member.item
+    person = item.incident.person
+    incident = replace(item.incident, person=replace(person, name=surname_of(person.name, person.surname)), evidence=())
+    source = names[item.document_id or 0]
+    public_item = replace(item, incident=incident, source=source, document=source)
+    return CaseIncident(public_item, member.score, (), None)
+
+
+def _values(
+    name: str, values: Iterable[FieldValue], keys: Mapping[str, str], surnames: Mapping[str, str | None]
+) -> tuple[FieldValue, ...]:
+    merged: dict[object, list[str]] = {}
+    for value in values:
+        kept = [keys[k] for k in value.incidents if k in keys]
+        if not kept:
+            continue
+        shown: object = value.value
+        if name == "name":
+            shown = surname_of(value.value, surnames[kept[0]])
+            if shown is None:
+                continue
+        merged.setdefault(shown, []).extend(k for k in kept if k not in merged.get(shown, []))
+    return tuple(FieldValue(v, tuple(k)) for v, k in merged.items())  # type: ignore[arg-type]
+
+
+def _status(shown: str, stored: Status) -> Status:
+    for known in STATUSES:
+        if shown == known:
+            return known
+    return stored
+
+
+def public_stored_case(stored: StoredCase, detail: CaseDetail) -> StoredCase | None:
+    """The case limited to its public incidents (``detail`` is its public view from ``browse``), or None."""
+    public_ids = {fact.id for fact in detail.incidents if is_public(fact)}
+    members = [m for m in stored.case.incidents if m.item.id in public_ids]
+    if not members:
+        return None
+    names = {ref.document_id: public_name(ref.document_id, ref.uri) for ref in detail.sources}
+    for member in members:
+        names.setdefault(member.item.document_id or 0, public_name(member.item.document_id or 0, None))
+    redacted = [_redacted_member(m, names) for m in members]
+    keys = {old.item.key: new.item.key for old, new in zip(members, redacted, strict=True)}
+    surnames = {new.item.key: new.item.incident.person.surname for new in redacted}
+    allowed = PUBLIC_FIELDS["incident"]
+    fields = tuple(
+        (name, kept)
+        for name, values in stored.case.fields
+        if name in allowed and (kept := _values(name, values, keys, surnames))
+    )
+    by_name = dict(fields)
+    conflicts = tuple(
+        Conflict(c.field, by_name[c.field]) for c in stored.case.conflicts if len(by_name.get(c.field, ())) > 1
+    )
+    confirmed_by = tuple(
+        (rung, tuple(keys[k] for k in found if k in keys))
+        for rung, found in stored.case.confirmed_by
+        if any(k in keys for k in found)
+    )
+    summary = detail.summary
+    case = Case(
+        key=min(keys.values()),
+        label=summary.label,
+        incidents=tuple(redacted),
+        fields=fields,
+        conflicts=conflicts,
+        status=_status(summary.status, stored.case.status),
+        confirmation=stored.case.confirmation,
+        confirmed_by=confirmed_by,
+        event_date=summary.event_date,
+        disclosure_date=summary.disclosure_date,
+        independent_sources=stored.case.independent_sources,
+        documents=stored.case.documents,
+    )
+    return StoredCase(stored.id, case)
+
+
+def _public_claims(store: Store) -> Iterator[tuple[SourcedClaim, int]]:
+    offset = 0
+    while True:
+        page = browse.list_claims(store, ClaimFilter(), browse.MAX_LIMIT, offset, public=True)
+        for entry in page.items:
+            values, ref = entry.fact.values, entry.document
+            claim = Claim(
+                subject=values["subject"],
+                value=int(values["value"]),
+                qualifier=values.get("qualifier") or "exact",
+                period=values.get("period"),
+                as_of=values.get("as_of"),
+                source=values.get("source"),
+            )
+            name = public_name(ref.document_id, ref.uri)
+            yield SourcedClaim(claim, name, entry.fact.position, name, ref.published, ref.outlet), ref.document_id
+        offset += browse.MAX_LIMIT
+        if not page.has_next:
+            return
+
+
+def public_export_data(store: Store) -> Export:
+    """The public export's content: redacted cases and claim series, and the documents they cite."""
+    full = export_data(store)  # rebuilds the cases, as the full export does
+    cases: list[StoredCase] = []
+    for stored in full.cases:
+        try:
+            detail = browse.get_case(store, stored.id, public=True)
+        except NotFound:
+            continue
+        if (shown := public_stored_case(stored, detail)) is not None:
+            cases.append(shown)
+    by_id = {document.id: document for document in full.documents}
+    claims = list(_public_claims(store))
+    cited = {m.item.document_id for c in cases for m in c.case.incidents} | {doc_id for _, doc_id in claims}
+    documents = [_public_document(by_id[i]) for i in sorted(i for i in cited if i is not None and i in by_id)]
+    clusters = {public_name(d.id, d.uri): full.clusters[d.source] for d in by_id.values() if d.source in full.clusters}
+    series = resolve.claim_series([claim for claim, _ in claims], clusters)
+    return Export(cases, series, documents, {d.source: clusters[d.source] for d in documents if d.source in clusters})
+
+
+def _public_document(document: StoredDocument) -> StoredDocument:
+    name = public_name(document.id, document.uri)
+    return replace(document, source=name, uri=name, title=None, byline=None, body=(), relevance_cues=())
+
+
+__all__ = ["public_export_data", "public_name", "public_stored_case"]

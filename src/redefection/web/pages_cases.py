@@ -1,0 +1,152 @@
+"""Case pages: the filterable list, and one case with every source's values, conflicts, evidence and history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+
+from .. import browse
+from ..records import REASON_CODES, ClusterMember
+from ..store import AuditFilter, CaseDetail, CaseFilter, SourceRef, Store
+from .fact_views import FactView, documents_by_id, fact_view
+from .page_params import PAGE_SIZE, Reader, StoreDep, choice_param, int_param, kept_params, offset_param, text_param
+from .templating import label, render
+
+router = APIRouter()
+FILTERS = ("q", "year", "status", "reason", "language", "review")
+STATUSES = ("returned", "attempted", "intended")
+
+
+@dataclass(frozen=True, slots=True)
+class ValueRow:
+    """One value of a case field and the documents giving it."""
+
+    value: Any
+    refs: tuple[SourceRef, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FieldRow:
+    name: str
+    values: tuple[ValueRow, ...]
+    conflict: bool
+
+
+def case_filter(request: Request) -> CaseFilter:
+    """The case list's filters from the query string; a malformed value means "any"."""
+    review = choice_param(request, "review", ("machine", "reviewed"))
+    return CaseFilter(
+        year=int_param(request, "year", 1900, 2200),
+        status=choice_param(request, "status", STATUSES),
+        reason=choice_param(request, "reason", REASON_CODES),
+        language=text_param(request, "language", 20),
+        review="machine" if review == "machine" else "reviewed" if review == "reviewed" else None,
+        q=text_param(request, "q"),
+    )
+
+
+def filter_options(facets: dict[str, dict[str, int]]) -> dict[str, list[tuple[str, str]]]:
+    """Choices of the filter form, each with its number of cases."""
+
+    def choices(name: str, key: Any = None, reverse: bool = False) -> list[tuple[str, str]]:
+        counts = facets.get(name, {})
+        ordered = sorted(counts, key=key, reverse=reverse)
+        return [(value, f"{label(value)} ({counts[value]})") for value in ordered]
+
+    return {
+        "year": choices("year", reverse=True),
+        "status": choices("status", key=lambda s: STATUSES.index(s) if s in STATUSES else len(STATUSES)),
+        "reason": choices("reason"),
+        "language": choices("language"),
+    }
+
+
+@router.get("/cases")
+def cases_page(request: Request, principal: Reader, store: StoreDep) -> Response:
+    filters = case_filter(request)
+    page = browse.list_cases(store, filters, PAGE_SIZE, offset_param(request), public=principal.public)
+    context = {
+        "title": "Cases",
+        "page": page,
+        "filters": filters,
+        "params": kept_params(request, *FILTERS),
+        "options": filter_options(browse.facet_counts(store, public=principal.public)),
+    }
+    return render(request, "cases.html", context)
+
+
+def field_rows(store: Store, detail: CaseDetail, public: bool) -> list[FieldRow]:
+    """Each field with its values and the documents giving each; fields the sources disagree on are marked."""
+    refs = {ref.document_id: ref for ref in detail.sources}
+    rows = []
+    for name, values in detail.fields:
+        shown = []
+        for value in values:
+            cited = []
+            for doc_id in value.document_ids:
+                if doc_id not in refs and not public:
+                    doc = store.get_document(doc_id)
+                    refs[doc_id] = SourceRef(
+                        doc.id, doc.title, doc.outlet, doc.published, doc.language, doc.uri, doc.source
+                    )
+                cited.append(refs.get(doc_id) or SourceRef(doc_id, None, None, None, None, None, ""))
+            shown.append(ValueRow(value.value, tuple(cited)))
+        rows.append(FieldRow(name, tuple(shown), name in detail.conflicts))
+    return rows
+
+
+def syndicated_copies(store: Store, detail: CaseDetail) -> dict[int, list[ClusterMember]]:
+    """For each source with copies, the other pages of its syndication cluster."""
+    copies: dict[int, list[ClusterMember]] = {}
+    for ref in detail.sources:
+        if not ref.copies:
+            continue
+        cluster = store.cluster_of_document(ref.document_id)
+        if cluster is not None:
+            copies[ref.document_id] = [m for m in cluster.members if m.document_id != ref.document_id]
+    return copies
+
+
+def incident_views(store: Store, detail: CaseDetail, public: bool) -> list[FactView]:
+    """Every incident of the case with its evidence in context (no text in the public view)."""
+    documents = {} if public else documents_by_id(store, [fact.document_id for fact in detail.incidents])
+    refs = {ref.document_id: ref for ref in detail.sources}
+    views = []
+    for fact in detail.incidents:
+        view = fact_view(store, fact, documents.get(fact.document_id), with_reviewer=not public)
+        ref = refs.get(fact.document_id)
+        if public and ref is not None:
+            view = FactView(
+                fact,
+                (),
+                None,
+                fact.document_id,
+                ref.outlet or f"Document #{ref.document_id}",
+                ref.outlet,
+                ref.published,
+            )
+        views.append(view)
+    return views
+
+
+@router.get("/cases/{case_id}")
+def case_page(request: Request, case_id: int, principal: Reader, store: StoreDep) -> Response:
+    """One case: every field with each source's values, conflicts, the ladder, reports with evidence, history."""
+    public = principal.public
+    detail = browse.get_case(store, case_id, public=public)
+    entries = () if public else browse.list_audit(store, AuditFilter(case_id=case_id), limit=20).items
+    context = {
+        "title": detail.summary.label,
+        "case": detail,
+        "field_rows": field_rows(store, detail, public),
+        "shown_by": {rung: docs for rung, docs in detail.confirmed_by},
+        "incidents": incident_views(store, detail, public),
+        "copies": {} if public else syndicated_copies(store, detail),
+        "entries": entries,
+    }
+    return render(request, "case.html", context)
+
+
+__all__ = ["case_filter", "field_rows", "filter_options", "router"]

@@ -1,0 +1,219 @@
+"""Contract tests of the web app's store queries (browse and search), on SQLite and, when configured, PostgreSQL.
+
+The store is filled by ingesting the small pages of ``review_helpers``; see
+``test_review.py`` for review, the audit log and re-extraction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from alembic import command
+from sqlalchemy import text
+
+from redefection.errors import NotFound
+from redefection.records import Article, Capture, Document
+from redefection.store import CaseFilter, ClaimFilter, DocumentFilter, Store, open_store
+from redefection.store.connect import alembic_config, make_engine, parse_url
+from redefection.store.search_sql import parse_query, snippet
+from redefection.store.sql import SqlStore
+from review_helpers import BACKENDS, POSTGRES_URL, Filled, fill, open_backend, reset_postgres
+
+HOSTILE = ['"', "AND(", "*", "'; DROP TABLE documents; --", "NEAR(a b", 'title:"x', "a OR", "^", "%_\\", "\x00"]
+
+
+@pytest.fixture(params=BACKENDS)
+def filled(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Filled]:
+    for store in open_backend(request.param):
+        yield fill(store, tmp_path / "pages")
+
+
+def _labels(store: Store, filters: CaseFilter) -> list[str]:
+    return [summary.label.split(",")[0] for summary in store.list_cases(filters).items]
+
+
+def test_case_list_is_latest_first_and_filtered_in_the_database(filled: Filled) -> None:
+    store = filled.store
+    page = store.list_cases(CaseFilter())
+    assert page.total == 4
+    assert _labels(store, CaseFilter()) == ["Choi Min-ho", "Han Su-jin", "이 (surname only)", "张 (surname only)"]
+    assert _labels(store, CaseFilter(year=2021)) == ["이 (surname only)"]  # of the event date
+    assert _labels(store, CaseFilter(year=2022)) == ["Han Su-jin"]  # no event date: of the disclosure
+    assert _labels(store, CaseFilter(status="attempted")) == ["Choi Min-ho"]
+    assert _labels(store, CaseFilter(reason="maladjustment")) == ["Choi Min-ho", "이 (surname only)"]
+    assert _labels(store, CaseFilter(language="zh")) == ["张 (surname only)"]
+    assert _labels(store, CaseFilter(q="su-jin")) == ["Han Su-jin"]
+    assert _labels(store, CaseFilter(q="choi", language="ko")) == []
+    assert _labels(store, CaseFilter(review="reviewed")) == []
+    assert store.list_cases(CaseFilter(review="machine")).total == 4
+    assert store.list_cases(CaseFilter(q="100%_")).total == 0  # LIKE wildcards are literal
+
+
+def test_case_list_pages_and_summarises(filled: Filled) -> None:
+    second = filled.store.list_cases(CaseFilter(), limit=1, offset=1)
+    assert (second.total, len(second.items), second.has_next) == (4, 1, True)
+    summary = second.items[0]
+    assert summary.label.startswith("Han Su-jin")
+    assert (summary.incidents, summary.reviewed, summary.languages, summary.reasons) == (1, 0, ("en",), ("unknown",))
+    last = filled.store.list_cases(CaseFilter(), limit=2, offset=2)
+    assert not last.has_next
+    with pytest.raises(ValueError):
+        filled.store.list_cases(CaseFilter(), limit=-1)
+
+
+def test_case_detail_names_incidents_documents_and_folds_copies(filled: Filled) -> None:
+    incident = filled.incident("en-bus.html")
+    detail = filled.store.get_case(filled.case_of(incident))
+    fields = dict(detail.fields)
+    (age,) = fields["age"]
+    assert (age.value, age.incident_ids, age.document_ids) == (31, (incident,), (filled.documents["en-bus.html"],))
+    assert [fact.id for fact in detail.incidents] == [incident]
+    assert detail.incidents[0].evidence and detail.incidents[0].values["name"] == "Choi Min-ho"
+    assert dict(detail.confirmed_by)["single_outlet"] == (filled.documents["en-bus.html"],)
+    # The same article on two outlets: one source, the other page folded under it.
+    (source,) = detail.sources
+    assert (source.document_id, source.copies) == (filled.documents["en-bus.html"], 1)
+    assert source.cluster_id is not None and source.title == "Defector tries to drive stolen truck back to the North"
+    assert detail.conflicts == () and detail.summary.id == filled.case_of(incident)
+    with pytest.raises(NotFound):
+        filled.store.get_case(10_000)
+
+
+def test_facet_counts(filled: Filled) -> None:
+    facets = filled.store.facet_counts()
+    assert facets["status"] == {"attempted": 1, "returned": 3}
+    assert facets["reason"] == {"maladjustment": 2, "unknown": 2}
+    assert facets["year"] == {"2023": 1, "2022": 1, "2021": 1, "2019": 1}
+    assert facets["language"] == {"en": 3, "ko": 1, "zh": 1}
+
+
+def _found(store: Store, q: str, **filters: object) -> list[int]:
+    return [hit.document.id for hit in store.search_documents(DocumentFilter(q=q, **filters)).items]  # type: ignore[arg-type]
+
+
+def test_search_finds_words_prefixes_and_ranks(filled: Filled) -> None:
+    store, ids = filled.store, filled.documents
+    assert _found(store, "orchard") == [ids["en-orchard.html"]]
+    assert _found(store, "Pyongyang teacher") == [ids["en-han.html"]]  # title and body words, all required
+    assert _found(store, "Pyongyang truck") == []
+    assert _found(store, "spokes") == [ids["en-han.html"]]  # a prefix of "spokesman"
+    assert set(_found(store, "defector")) == {ids["en-bus.html"], ids["en-han.html"]}
+    assert _found(store, "defector", year=2022) == [ids["en-han.html"]]
+    assert _found(store, "defector", relevant=False) == []
+    hits = store.search_documents(DocumentFilter(q="truck")).items
+    assert hits[0].rank > 0 and hits[0].snippet[1].lower() == "truck"
+
+
+def test_search_korean_and_chinese(filled: Filled) -> None:
+    store, ids = filled.store, filled.documents
+    assert _found(store, "탈북민") == [ids["ko-swim.html"]]  # trigram: a word inside 탈북민이
+    assert _found(store, "적응하지") == [ids["ko-swim.html"]]
+    assert _found(store, "이모") == [ids["ko-swim.html"]]  # two syllables: scanned, not indexed
+    assert _found(store, "脱北者") == [ids["zh-return.html"]]
+    assert _found(store, "朝鲜") == [ids["zh-return.html"]]
+    assert _found(store, "統一") == []  # traditional characters are other characters
+    assert _found(store, "脱北者 2014") == [ids["zh-return.html"]]  # a CJK term and a word together
+    (hit,) = store.search_documents(DocumentFilter(q="统一部")).items
+    assert hit.snippet[1] == "统一部" and "统一部" not in hit.snippet[0]
+
+
+@pytest.mark.parametrize("query", HOSTILE)
+def test_hostile_queries_search_as_plain_words(filled: Filled, query: str) -> None:
+    page = filled.store.search_documents(DocumentFilter(q=query))
+    words = parse_query(query).words
+    assert page.total == (5 if not words else len(page.items))  # no word left: no text filter
+    for hit in page.items:
+        assert all(isinstance(piece, str) for piece in hit.snippet)
+        assert all(piece.lower().startswith(tuple(w.lower() for w in words)) for piece in hit.snippet[1::2])
+    assert filled.store.list_cases(CaseFilter(q=query)).total >= 0
+    assert filled.store.counts()["documents"] == 5
+
+
+def test_search_without_words_lists_newest_first(filled: Filled) -> None:
+    page = filled.store.search_documents(DocumentFilter(language="en"))
+    dates = [hit.document.published for hit in page.items]
+    assert len(dates) == 3 and dates == sorted(dates, key=lambda d: d or date.min, reverse=True)
+    assert page.items[0].snippet and not page.items[0].snippet[0].startswith("<")
+
+
+def test_snippet_marks_matches_in_plain_text() -> None:
+    body = "The <b>ministry</b> said the man, a Séoul resident, went back. The Ministry declined to comment."
+    pieces = snippet(body, parse_query("ministry seoul"))
+    assert pieces[1::2] == ("ministry", "Séoul", "Ministry")
+    assert "".join(pieces) == body
+    assert snippet("x" * 500, parse_query("absent"))[0].endswith("…")
+    assert snippet("", parse_query("absent")) == ()
+
+
+def test_facts_claims_quotes_and_raw_capture(filled: Filled) -> None:
+    store, han = filled.store, filled.documents["en-han.html"]
+    facts = store.list_facts(han)
+    assert [(f.kind, f.position) for f in facts] == [("incident", 0), ("claim", 0), ("claim", 1), ("quote", 0)]
+    claim = store.get_fact("claim", facts[2].id)
+    assert (claim.values["value"], claim.values["source"], claim.is_machine) == (31, "Ministry of Unification", True)
+    with pytest.raises(NotFound):
+        store.get_fact("quote", 10_000)
+    with pytest.raises(ValueError, match="kind"):
+        store.get_fact("rumour", 1)  # type: ignore[arg-type]
+    with pytest.raises(NotFound):
+        store.list_facts(10_000)
+    claims = store.list_claims(ClaimFilter())
+    assert claims.total == 3 and claims.items[0].document.document_id == han  # newest report first
+    assert store.list_claims(ClaimFilter(source="unification", year=2019)).total == 1
+    assert store.list_claims(ClaimFilter(subject="arrivals")).total == 0
+    quotes = store.list_quotes()
+    assert quotes.total == 2 and quotes.items[0].fact.values["organization"] == "police"
+    raw, content_type = store.get_raw_capture(han)
+    assert raw == (filled.folder / "en-han.html").read_bytes()
+    assert content_type is None or "html" in content_type
+    with pytest.raises(NotFound):
+        store.get_raw_capture(10_000)
+
+
+def _search_sql(store: Store, statement: str) -> None:
+    assert isinstance(store, SqlStore)
+    with store.engine.begin() as connection:
+        connection.execute(text(statement))
+
+
+def test_search_index_follows_changes_to_documents(filled: Filled) -> None:
+    store, han = filled.store, filled.documents["en-han.html"]
+    _search_sql(store, f"UPDATE documents SET title = 'Orange harvest', language = 'zh' WHERE id = {han}")
+    assert _found(store, "Pyongyang") == [] and _found(store, "harvest") == [han]
+    _search_sql(store, f"UPDATE documents SET body_text = '他回到了朝鲜半岛' WHERE id = {han}")
+    assert _found(store, "回到了") == [han]  # now a Chinese document: in the trigram index too
+    _search_sql(store, f"DELETE FROM documents WHERE id = {filled.documents['en-orchard.html']}")
+    assert _found(store, "orchard") == []
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_migration_0008_indexes_documents_stored_before_it(backend: str, tmp_path: Path) -> None:
+    url = str(tmp_path / "old.db") if backend == "sqlite" else str(POSTGRES_URL)
+    if backend != "sqlite":
+        reset_postgres(url)
+    engine = make_engine(parse_url(url))
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0007")
+    old = SqlStore(engine, "at 0007")
+    capture = Capture(source="old/탈북.html", data=b"x", content_type="text/html")
+    article = Article(title="Old report", body=("탈북민 김씨가 재입북했다.", "An older defector story."))
+    document = Document(id="old", source=capture.source, sha256=capture.sha256, format="html", article=article)
+    document_id = old.save_document(capture, document).document_id
+    engine.dispose()
+    store = open_store(url)  # migrates to the latest revision
+    try:
+        assert _found(store, "defector") == [document_id]
+        assert _found(store, "재입북") == [document_id]  # language unknown: in the trigram index as well
+    finally:
+        store.close()
+
+
+def test_search_past_the_last_page_still_counts(filled: Filled) -> None:
+    page = filled.store.search_documents(DocumentFilter(q="defector"), limit=10, offset=50)
+    assert (page.items, page.total, page.has_next) == ((), 2, False)
+    assert filled.store.search_documents(DocumentFilter(language="xx")).total == 0
