@@ -235,6 +235,16 @@ def test_correcting_a_fact_changes_it_and_shows_in_the_audit_log(fresh: Store) -
     assert "the ministry gave 30" in row.group(0)
     doc_page = page(http, back)
     assert "corrected by editor" in doc_page
+    # The cases are rebuilt in the background: once done, the case shows the corrected age.
+    assert http.app.state.case_rebuilder.wait(30)
+    (case,) = [c for c in fresh.list_cases(CaseFilter(), limit=500).items if c.id in _cases_of(fresh, incident.id)]
+    ages = dict(fresh.get_case(case.id).fields)["age"]
+    assert [value.value for value in ages] == [30]
+
+
+def _cases_of(store: Store, incident_id: int) -> set[int]:
+    cases = store.list_cases(CaseFilter(), limit=500).items
+    return {c.id for c in cases if any(f.id == incident_id for f in store.get_case(c.id).incidents)}
 
 
 def test_in_place_review_answers_with_the_fact_card(fresh: Store) -> None:

@@ -317,3 +317,32 @@ def test_claim_series_show_how_a_figure_changed_and_who_said_it() -> None:
     ]
     assert (ministry[0].copies, ministry[0].document, ministry[2].period) == (2, "a.html", "over the past decade")
     assert [p.value for p in series[("returned_north", "South Korean media")]] == [15]
+
+
+# Blocking
+
+
+def test_blocks_are_split_by_return_year_and_surname_without_losing_a_link() -> None:
+    from redefection.resolve.cluster import candidate_pairs
+    from redefection.resolve.features import compare, profile
+
+    route = "crossed the Han River estuary from Ganghwa Island"
+    items = [
+        report("a", route, surname="Kim", age=30, returned="2019-05", index=0),
+        report("b", route, surname="Kim", age=30, returned="2019-05", index=0),
+        report("c", route, surname="Kim", age=30, returned="2021-05", index=0),  # another year: never one case
+        report("d", route, surname="Lee", age=30, returned="2019-05", index=0),  # another surname
+        report("e", route, surname="Kim", age=30, index=0),  # no return date: compared with every Kim
+        report("f", route, surname="Gim", age=30, returned="2019-12-31", index=0),  # spelling of Kim; a day off 2020
+        report("g", route, surname="Kim", age=30, returned="2020-01-02", index=0),
+    ]
+    profiles = [profile(item) for item in items]
+    pairs = {(items[a].source, items[b].source) for a, b in candidate_pairs(profiles)}
+    assert ("a", "b") in pairs and ("a", "e") in pairs and ("c", "e") in pairs
+    assert ("f", "g") in pairs  # days a few apart across New Year stay comparable
+    assert ("a", "c") not in pairs and ("a", "d") not in pairs and ("b", "d") not in pairs
+    # Nothing left out could have linked: every skipped pair sharing the route has a hard conflict.
+    for i, first in enumerate(profiles):
+        for j in range(i + 1, len(profiles)):
+            if (items[i].source, items[j].source) not in pairs:
+                assert compare(first, profiles[j]).is_blocked

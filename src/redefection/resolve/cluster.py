@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from itertools import product
 
 from ..records import CaseDecision
 from .features import (
@@ -214,13 +215,68 @@ def _manual_rules(decisions: Iterable[CaseDecision], index: dict[str, int]) -> d
     return rules
 
 
+def _return_years(p: Profile) -> frozenset[int] | None:
+    """The years the return may fall in, for blocking: two incidents whose return dates are known in different
+    years always have a hard conflict (``features._events``), except day-precise dates a few days apart."""
+    if p.returned is None:
+        return None
+    year, month, day = p.returned
+    if month is None or day is None:
+        return frozenset({year})
+    start = date(year, month, day)
+    return frozenset((start + timedelta(days=d)).year for d in (-NEAR_DAYS, 0, NEAR_DAYS))
+
+
+Facets = tuple[frozenset[int] | None, frozenset[str] | None]  # return years, surname keys; None: unknown
+
+
+def _facets(p: Profile) -> Facets:
+    return _return_years(p), (frozenset(p.name.surnames) if p.name is not None and p.name.surnames else None)
+
+
+def _compatible(a: Facets, b: Facets) -> bool:
+    return all(x is None or y is None or bool(x & y) for x, y in zip(a, b, strict=True))
+
+
+def _block_pairs(members: Sequence[int], facets: Sequence[Facets]) -> Iterable[Pair]:
+    """Pairs of a block that can link: return years and surnames that can agree (an unknown agrees with any).
+
+    Different return years and surnames that cannot be one are hard conflicts
+    (``features``), so such pairs are never compared.
+    """
+    buckets: dict[tuple[int, str], list[int]] = defaultdict(list)
+    partial: list[int] = []
+    for i in members:
+        years, surnames = facets[i]
+        if years is None or surnames is None:
+            partial.append(i)
+            continue
+        for key in product(sorted(years), sorted(surnames)):
+            buckets[key].append(i)
+    for bucket in buckets.values():
+        yield from (pair_of(a, b) for n, a in enumerate(bucket) for b in bucket[n + 1 :])
+    for a in partial:
+        yield from (pair_of(a, b) for b in members if b != a and _compatible(facets[a], facets[b]))
+
+
 def candidate_pairs(profiles: Sequence[Profile]) -> set[Pair]:
-    """Pairs sharing a blocking token: the only ones worth comparing."""
+    """Pairs sharing a blocking token and not kept apart by a hard conflict: the only ones worth comparing.
+
+    A block of incidents sharing a token (often a common route, such as the
+    Han estuary off Ganghwa) is split by return year and surname first, since
+    returns in different years, or of people with different surnames, never
+    link: that keeps comparisons near-linear in a block rather than quadratic.
+    """
     blocks: dict[str, list[int]] = defaultdict(list)
     for i, p in enumerate(profiles):
         for key in block_keys(p):
             blocks[key].append(i)
-    return {pair_of(a, b) for members in blocks.values() for n, a in enumerate(members) for b in members[n + 1 :]}
+    facets = [_facets(p) for p in profiles]
+    pairs: set[Pair] = set()
+    for members in blocks.values():
+        if len(members) > 1:
+            pairs.update(_block_pairs(members, facets))
+    return pairs
 
 
 def group(profiles: Sequence[Profile], decisions: Iterable[CaseDecision] = ()) -> Grouping:

@@ -175,8 +175,14 @@ def _is_authority(sentence: str) -> bool:
     return bool(authority.search(sentence) and attribution.search(sentence))
 
 
+@lru_cache(maxsize=1 << 15)
 def profile(item: SourcedIncident) -> Profile:
-    """Read the comparable facts of one incident (names as keys, dates, age range, concepts, attributions)."""
+    """Read the comparable facts of one incident (names as keys, dates, age range, concepts, attributions).
+
+    Remembered: a long-running process (the web app, ``watch``) rebuilds cases
+    from mostly the same incidents again and again, and reading an incident's
+    evidence with the concept patterns is a third of a rebuild's time.
+    """
     incident, person = item.incident, item.incident.person
     evidence = [span.text for span in incident.evidence]
     text = "\n".join([incident.route or "", person.occupation or "", *evidence])

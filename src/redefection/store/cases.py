@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import delete, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, load_only, selectinload
 
 from ..records import Case, DecisionKind, SourcedClaim, SourcedIncident
 from ..serialize import case_to_json
@@ -31,13 +31,25 @@ def document_source(row: DocumentRow) -> str:
     return row.uri or row.source
 
 
+# What naming a source needs: never the document's text, which would make loading every incident slow.
+_SOURCE_COLUMNS = (
+    DocumentRow.id,
+    DocumentRow.uri,
+    DocumentRow.source,
+    DocumentRow.doc_key,
+    DocumentRow.published,
+    DocumentRow.outlet,
+    DocumentRow.language,
+)
+
+
 def sourced_incidents(session: Session) -> list[SourcedIncident]:
     query = (
         select(IncidentRow, DocumentRow)
         .join(DocumentRow, IncidentRow.document_id == DocumentRow.id)
         .where(IncidentRow.review_state != REJECTED)
         .order_by(DocumentRow.id, IncidentRow.position)
-        .options(selectinload(IncidentRow.evidence))
+        .options(selectinload(IncidentRow.evidence), load_only(*_SOURCE_COLUMNS))
     )
     return [
         SourcedIncident(
@@ -61,6 +73,7 @@ def sourced_claims(session: Session) -> list[SourcedClaim]:
         .join(DocumentRow, ClaimRow.document_id == DocumentRow.id)
         .where(ClaimRow.review_state != REJECTED)
         .order_by(DocumentRow.id, ClaimRow.position)
+        .options(load_only(*_SOURCE_COLUMNS))
     )
     return [
         SourcedClaim(
@@ -76,8 +89,10 @@ def sourced_claims(session: Session) -> list[SourcedClaim]:
 
 
 def document_clusters(session: Session) -> dict[str, str]:
-    query = select(ClusterMemberRow.cluster_id, DocumentRow).join(
-        DocumentRow, ClusterMemberRow.document_id == DocumentRow.id
+    query = (
+        select(ClusterMemberRow.cluster_id, DocumentRow)
+        .join(DocumentRow, ClusterMemberRow.document_id == DocumentRow.id)
+        .options(load_only(DocumentRow.id, DocumentRow.uri, DocumentRow.source))
     )
     return {document_source(document): str(cluster_id) for cluster_id, document in session.execute(query)}
 

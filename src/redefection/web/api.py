@@ -207,15 +207,22 @@ def audit(
 
 
 @router.post("/facts/{kind}/{fact_id}/review", response_model=FactOut)
-def review_fact(kind: FactKind, fact_id: int, body: ReviewIn, who: Editor, store: StoreDep) -> FactOut:
-    """Confirm, correct or reject a fact; recorded in the audit log under your name."""
+def review_fact(
+    request: Request, kind: FactKind, fact_id: int, body: ReviewIn, who: Editor, store: StoreDep
+) -> FactOut:
+    """Confirm, correct or reject a fact; recorded in the audit log under your name.
+
+    The fact and its audit entries are stored before the answer; the cases are rebuilt in the background
+    (a few seconds on a large store), so a case may show the old value briefly.
+    """
     from .. import review
 
     if body.action != "correct" and body.changes:
         raise HTTPException(422, "only a correction changes values")
     change = FactChange(kind, fact_id, body.action, who.name, dict(body.changes), body.note)
     try:
-        return FactOut.of(review.review_fact(store, change))
+        rebuild = request.app.state.case_rebuilder.request
+        return FactOut.of(review.review_fact(store, change, rebuild=rebuild))
     except ValueError as exc:
         raise HTTPException(422, str(exc)) from exc
 

@@ -20,6 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
 from ..errors import NotFound, StoreError
+from ..rebuild import CaseRebuilder
 from ..settings import Settings
 from ..store import Store
 from . import api, auth
@@ -113,6 +114,7 @@ def create_app(store: Store, settings: Settings, config: WebConfig | None = None
     app.state.store = store
     app.state.settings = settings
     app.state.config = config
+    app.state.case_rebuilder = CaseRebuilder(store)  # reviews rebuild the cases in the background
     app.state.login_limiter = FailureLimiter(config.login_attempts, config.login_window_s)
     app.add_middleware(SecurityHeadersMiddleware)
     _install_error_handlers(app)

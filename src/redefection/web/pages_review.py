@@ -103,7 +103,8 @@ async def review_fact(
         if action == "correct" and not changes:
             raise ValueError("nothing was changed: edit a field, or confirm the fact as it is")
         change = FactChange(kind, fact_id, action, principal.name, changes, note)
-        updated = await run_in_threadpool(review.review_fact, store, change)
+        rebuild = request.app.state.case_rebuilder.request
+        updated = await run_in_threadpool(review.review_fact, store, change, rebuild=rebuild)
     except ValueError as exc:
         if in_place(request):
             return await run_in_threadpool(_card, request, store, fact, str(exc), 400, back)

@@ -1,0 +1,75 @@
+"""Rebuild cases in the background after reviews, so a person's correction returns at once.
+
+Rebuilding every case from every incident (``services.resolve_cases``) takes
+seconds on a large store, too long to hold a web request. The web app asks a
+``CaseRebuilder`` instead: requests while a rebuild runs are folded into one
+more rebuild after it, so a burst of corrections costs at most two rebuilds and
+the last one always sees every decision. The review itself (the fact and its
+audit entries) is stored before the request returns; only the case view lags.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+
+from .errors import RedefectionError
+from .services import resolve_cases
+from .store import Store
+
+logger = logging.getLogger(__name__)
+
+
+class CaseRebuilder:
+    """One background thread at a time rebuilding the cases of ``store``; ``request`` never blocks."""
+
+    def __init__(self, store: Store, rebuild: Callable[[Store], object] = resolve_cases) -> None:
+        self.store = store
+        self._rebuild = rebuild
+        self._lock = threading.Lock()
+        self._dirty = False
+        self._worker: threading.Thread | None = None
+        self._idle = threading.Event()
+        self._idle.set()
+        self.failures = 0  # rebuilds that raised; logged, and the next request tries again
+
+    @property
+    def pending(self) -> bool:
+        """Whether a rebuild is running or waiting: case pages may not show the latest review yet."""
+        return not self._idle.is_set()
+
+    def request(self, store: Store | None = None) -> None:
+        """Ask for a rebuild (``store`` is accepted for the ``rebuild=`` hooks of ``review``; it must be ours)."""
+        if store is not None and store is not self.store:
+            raise ValueError("a CaseRebuilder rebuilds the store it was made for")
+        with self._lock:
+            self._dirty = True
+            self._idle.clear()
+            if self._worker is None:
+                self._worker = threading.Thread(target=self._run, name="case-rebuild", daemon=True)
+                self._worker.start()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until no rebuild is running or waiting; False if ``timeout`` ran out first."""
+        return self._idle.wait(timeout)
+
+    def _run(self) -> None:
+        while True:
+            with self._lock:
+                if not self._dirty:
+                    self._worker = None
+                    self._idle.set()
+                    return
+                self._dirty = False
+            try:
+                self._rebuild(self.store)
+            except RedefectionError as exc:
+                self.failures += 1
+                logger.warning("rebuilding the cases failed: %s", exc)
+            except Exception:  # a bug must not kill later rebuilds silently
+                self.failures += 1
+                logger.exception("rebuilding the cases failed")
+
+
+__all__ = ["CaseRebuilder"]
