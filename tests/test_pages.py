@@ -11,6 +11,7 @@ import html
 import json
 import math
 import re
+import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,8 +19,8 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from redefection import accounts
-from redefection.dashboard import DashboardCache, build_dashboard, case_year
+from redefection import accounts, browse
+from redefection.dashboard import DashboardCache, FacetCache, build_dashboard, case_year
 from redefection.records import Capture, Span
 from redefection.services import ingest_captures, ingest_paths, resolve_cases
 from redefection.settings import Settings
@@ -476,3 +477,108 @@ def test_links_only_to_web_addresses_and_cues_are_split() -> None:
         assert safe_url(bad) is None
     assert split_cue("[defector + swam back] He swam back.") == (["defector", "swam back"], "He swam back.")
     assert split_cue("no brackets") == ([], "no brackets")
+
+
+def test_claims_sort_by_a_column_both_ways(shared: Store) -> None:
+    http, _ = browser(shared)
+
+    def figures(path: str) -> list[int]:
+        body = page(http, path).split("<tbody>", 1)[1]
+        return [
+            int(v)
+            for v in re.findall(r'<td class="num nowrap">(?:<span class="qual">[^<]*</span> )?<strong>(\d+)', body)
+        ]
+
+    assert figures("/claims?sort=value&dir=asc") == [12, 14, 16]  # the three reports' figures
+    assert figures("/claims?sort=value") == [16, 14, 12]  # descending unless asked
+    assert sorted(figures("/claims?sort=bogus")) == [12, 14, 16]  # an unknown column: the default order
+
+
+def test_case_page_loads_its_documents_together(fresh: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    def one_by_one(*_: object) -> None:
+        raise AssertionError("a case page must not load documents or clusters one at a time")
+
+    monkeypatch.setattr(fresh, "get_document", one_by_one)
+    monkeypatch.setattr(fresh, "cluster_of_document", one_by_one)
+    http, _ = browser(fresh)
+    body = page(http, f"/cases/{conflicted_case(fresh)}")
+    assert "The Eastern Ledger" in body and "Harbour Daily News" in body
+    assert "unpaid debts" in body  # the evidence in context: the documents' text was loaded
+
+
+def test_filter_counts_are_kept_until_the_store_changes(fresh: Store) -> None:
+    counted: list[bool] = []
+    release = threading.Event()
+
+    def counting(store: Store, *, public: bool = False) -> dict[str, dict[str, int]]:
+        counted.append(public)
+        release.wait(10)
+        return browse.facet_counts(store, public=public)
+
+    cache = FacetCache(count=counting)
+    views = [threading.Thread(target=cache.get, args=(fresh,)) for _ in range(3)]
+    for view in views:
+        view.start()
+    release.set()
+    for view in views:
+        view.join(10)
+    assert counted == [False]  # three views at once: one count, the others waited for it
+    first = cache.get(fresh)
+    first["status"].clear()  # a copy: the caller may change it
+    assert cache.get(fresh)["status"] == {"returned": 2} and counted == [False]
+    fresh.review_fact(FactChange("incident", fact(fresh, "ledger", "incident").id, "confirm", "editor"))
+    assert cache.get(fresh)["language"] == {"en": 3} and counted == [False, False]
+    assert cache.get(fresh, public=True)["status"] == {"returned": 1} and counted[-1] is True  # the reviewed case
+
+
+def test_document_list_counts_languages_again_after_an_ingest(fresh: Store, tmp_path: Path) -> None:
+    http, _ = browser(fresh)
+    assert "en (3)" in page(http, "/documents") and "ko (" not in page(http, "/cases")
+    inbox = tmp_path / "korean"
+    inbox.mkdir()
+    (inbox / "ko.txt").write_text(
+        "탈북민 이모씨가 강화도에서 헤엄쳐 북한으로 다시 넘어갔다고 군 당국이 밝혔다.\n", "utf-8"
+    )
+    assert ingest_paths([inbox], fresh, Settings()).stored == 1
+    assert "ko (1)" in page(http, "/documents")
+
+
+def test_one_dashboard_build_serves_views_arriving_meanwhile(fresh: Store) -> None:
+    built: list[bool] = []
+    release = threading.Event()
+
+    def slow_once(store: Store, *, public: bool = False) -> object:
+        built.append(public)
+        release.wait(10)
+        return build_dashboard(store, public=public)
+
+    cache = DashboardCache(build=slow_once)  # type: ignore[arg-type]
+    boards: list[object] = []
+    views = [threading.Thread(target=lambda: boards.append(cache.get(fresh))) for _ in range(3)]
+    for view in views:
+        view.start()
+    release.set()
+    for view in views:
+        view.join(10)
+    assert len(built) == 1 and len(boards) == 3 and all(board is boards[0] for board in boards)
+
+
+def test_a_dashboard_that_takes_a_while_is_not_rebuilt_after_every_change(fresh: Store) -> None:
+    now = [0.0]
+
+    def one_second(store: Store, *, public: bool = False) -> object:
+        now[0] += 1.0  # each build "takes" a second on this clock: noticeable, but not slow enough for the background
+        return build_dashboard(store, public=public)
+
+    cache = DashboardCache(build=one_second, clock=lambda: now[0], spacing=10.0)  # type: ignore[arg-type]
+    first = cache.get(fresh)
+    fresh.review_fact(FactChange("claim", fact(fresh, "ledger", "claim").id, "confirm", "editor"))
+    now[0] += 5.0
+    assert cache.get(fresh) is first  # changed 5 s after a 1 s build: kept for 10 s
+    now[0] += 5.0
+    newer = cache.get(fresh)
+    assert newer is not first and len(newer.awaiting) == len(first.awaiting) - 1
+    plain = DashboardCache(build=one_second, clock=lambda: now[0])  # without spacing: rebuilt on every change
+    board = plain.get(fresh)
+    fresh.review_fact(FactChange("incident", fact(fresh, "ledger", "incident").id, "confirm", "editor"))
+    assert plain.get(fresh) is not board

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from alembic import command
@@ -16,11 +17,14 @@ from sqlalchemy import text
 
 from redefection.errors import NotFound
 from redefection.records import Article, Capture, Document
-from redefection.store import CaseFilter, ClaimFilter, DocumentFilter, Store, open_store
+from redefection.services import ingest_paths, resolve_cases
+from redefection.settings import Settings
+from redefection.store import CaseFilter, ClaimEntry, ClaimFilter, DocumentFilter, FactChange, Store, open_store
 from redefection.store.connect import alembic_config, make_engine, parse_url
 from redefection.store.search_sql import parse_query, snippet
 from redefection.store.sql import SqlStore
-from review_helpers import BACKENDS, POSTGRES_URL, Filled, fill, open_backend, reset_postgres
+from redefection.store.web import CLAIM_SORTS
+from review_helpers import BACKENDS, HAN, POSTGRES_URL, Filled, fill, open_backend, reset_postgres
 
 HOSTILE = ['"', "AND(", "*", "'; DROP TABLE documents; --", "NEAR(a b", 'title:"x', "a OR", "^", "%_\\", "\x00"]
 
@@ -60,6 +64,12 @@ def test_case_list_pages_and_summarises(filled: Filled) -> None:
     assert (summary.incidents, summary.reviewed, summary.languages, summary.reasons) == (1, 0, ("en",), ("unknown",))
     last = filled.store.list_cases(CaseFilter(), limit=2, offset=2)
     assert not last.has_next
+    for filters in (CaseFilter(), CaseFilter(status="returned")):  # past the last page: still counted
+        beyond = filled.store.list_cases(filters, limit=2, offset=10)
+        assert (beyond.items, beyond.total) == ((), filled.store.list_cases(filters).total)
+    returned = filled.store.list_cases(CaseFilter(status="returned"), limit=1, offset=1)
+    assert (len(returned.items), returned.total, returned.has_next) == (1, 3, True)
+    assert filled.store.list_cases(CaseFilter(q="nobody")).total == 0
     with pytest.raises(ValueError):
         filled.store.list_cases(CaseFilter(), limit=-1)
 
@@ -217,3 +227,100 @@ def test_search_past_the_last_page_still_counts(filled: Filled) -> None:
     page = filled.store.search_documents(DocumentFilter(q="defector"), limit=10, offset=50)
     assert (page.items, page.total, page.has_next) == ((), 2, False)
     assert filled.store.search_documents(DocumentFilter(language="xx")).total == 0
+
+
+def _python_order(entries: list[ClaimEntry], sort: str, ascending: bool) -> list[int]:
+    """Claim ids in the order a sort in Python gives (the claims page did so before it sorted in SQL)."""
+
+    def key(entry: ClaimEntry) -> Any:
+        values, document = entry.fact.values, entry.document
+        return {
+            "subject": values["subject"],
+            "value": values["value"],
+            "source": (values["source"] or "").casefold(),
+            "outlet": (document.outlet or "").casefold(),
+            "date": document.published or date.min,
+        }[sort]
+
+    return [entry.fact.id for entry in sorted(entries, key=key, reverse=not ascending)]  # stable: ties keep order
+
+
+@pytest.mark.parametrize("ascending", [True, False])
+def test_claims_sort_in_the_database_and_ties_keep_newest_first(filled: Filled, ascending: bool) -> None:
+    store = filled.store
+    newest_first = list(store.list_claims(ClaimFilter()).items)
+    assert len(newest_first) == 3 and len({e.document.document_id for e in newest_first}) == 2  # ties on outlet
+    for sort in CLAIM_SORTS:
+        page = store.list_claims(ClaimFilter(sort=sort, ascending=ascending))
+        assert [e.fact.id for e in page.items] == _python_order(newest_first, sort, ascending), sort
+        assert page.total == 3
+        second = store.list_claims(ClaimFilter(sort=sort, ascending=ascending), limit=1, offset=1)
+        assert second.items[0].fact.id == page.items[1].fact.id and second.total == 3
+    values = [e.fact.values["value"] for e in store.list_claims(ClaimFilter(sort="value", ascending=ascending)).items]
+    assert values == sorted(values, reverse=not ascending) and len(set(values)) > 1
+    with pytest.raises(ValueError, match="sort"):
+        store.list_claims(ClaimFilter(sort="nonsense"))  # type: ignore[arg-type]
+    zh = filled.documents["zh-return.html"]
+    _search_sql(store, f"UPDATE documents SET published = NULL, outlet = NULL WHERE id = {zh}")
+    newest_first = list(store.list_claims(ClaimFilter()).items)
+    assert newest_first[-1].document.document_id == zh  # no date: last when newest come first
+    for sort in ("date", "outlet"):  # no date, no outlet: the smallest value (PostgreSQL puts NULL last by default)
+        page = store.list_claims(ClaimFilter(sort=sort, ascending=ascending))
+        assert [e.fact.id for e in page.items] == _python_order(newest_first, sort, ascending), sort
+        assert page.items[0 if ascending else -1].document.document_id == zh
+
+
+def test_claim_and_quote_pages_name_their_documents(filled: Filled) -> None:
+    store, han = filled.store, filled.documents["en-han.html"]
+    claims = store.list_claims(ClaimFilter(), limit=2)
+    assert [e.fact.position for e in claims.items] == [0, 1] and claims.has_next
+    ref = claims.items[0].document
+    stored = store.get_document(han)
+    assert (ref.document_id, ref.title, ref.outlet, ref.published) == (
+        han,
+        stored.title,
+        stored.outlet,
+        stored.published,
+    )
+    assert (ref.language, ref.uri, ref.source) == (stored.language, stored.uri, stored.source)
+    assert [e.fact.values["value"] for e in store.list_claims(ClaimFilter(), limit=1, offset=2).items] != []
+    assert store.list_claims(ClaimFilter(), offset=10).items == ()
+    bus = store.list_quotes().items[0].document
+    assert bus.document_id == filled.documents["en-bus.html"] and bus.cluster_id is not None  # copies: a cluster
+
+
+def test_documents_load_together(filled: Filled) -> None:
+    store, ids = filled.store, filled.documents
+    wanted = [ids["ko-swim.html"], ids["en-han.html"], ids["ko-swim.html"], 10_000]
+    found = store.get_documents(wanted)
+    assert set(found) == {ids["ko-swim.html"], ids["en-han.html"]}  # each once; a missing id is left out
+    assert found[ids["en-han.html"]] == store.get_document(ids["en-han.html"])
+    assert store.get_documents([]) == {}
+
+
+def test_change_signature_moves_with_every_change_pages_count(filled: Filled, tmp_path: Path) -> None:
+    store = filled.store
+    before = store.change_signature()
+    store.list_cases(CaseFilter())
+    store.facet_counts()
+    assert store.change_signature() == before  # reading changes nothing
+    claim = store.list_claims(ClaimFilter()).items[0].fact
+    store.review_fact(FactChange("claim", claim.id, "confirm", "editor"))
+    reviewed = store.change_signature()
+    assert reviewed != before  # an audit entry
+    resolve_cases(store)  # the confirmed claim changes no case: nothing to rewrite
+    assert store.change_signature() == reviewed
+    store.record_failure("pages/broken.html", "fetch", "timeout")
+    failed = store.change_signature()
+    assert failed != reviewed
+    page = tmp_path / "more" / "en-new.html"
+    page.parent.mkdir()
+    page.write_text(HAN.replace("Han Su-jin", "Kang Min-ji").replace("Valley Courier", "Hill Times"), "utf-8")
+    assert ingest_paths([page.parent], store, Settings()).stored == 1  # resolves the cases too
+    ingested = store.change_signature()
+    assert ingested != failed
+    store.replace_cases([])  # cases removed, no other row touched
+    emptied = store.change_signature()
+    assert emptied != ingested
+    resolve_cases(store)  # and built again
+    assert store.change_signature() not in (emptied, ingested)

@@ -13,8 +13,8 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, and_, cast, exists, func, or_, select
-from sqlalchemy.orm import Session, defer, selectinload
+from sqlalchemy import ColumnElement, Integer, String, and_, cast, exists, func, literal_column, or_, select
+from sqlalchemy.orm import Session, defer, load_only, selectinload
 
 from ..errors import NotFound
 from ..records import REASON_CODES
@@ -126,22 +126,41 @@ def summaries(session: Session, rows: Sequence[CaseRow]) -> list[CaseSummary]:
 
 def list_cases(session: Session, filters: CaseFilter, limit: int, offset: int) -> Page[CaseSummary]:
     conditions = case_conditions(filters)
-    total = session.scalar(select(func.count()).select_from(CaseRow).where(*conditions)) or 0
     # Sort ids, then load the page: sorting whole rows carried every case's fields_json (10 kB on average).
-    ids = list(
-        session.scalars(
-            select(CaseRow.id)
-            .where(*conditions)
-            .order_by(_sort_date().desc().nulls_last(), CaseRow.id.desc())
-            .limit(limit)
-            .offset(offset)
-        )
-    )
+    # With filters, the page's ids come with the count of every match, so that the filters (a name looked up
+    # in every case's incidents) are evaluated once rather than for a count and again for the page.
+    counted = func.count().over() if conditions else literal_column("0", Integer)
+    found = session.execute(
+        select(CaseRow.id, counted)
+        .where(*conditions)
+        .order_by(_sort_date().desc().nulls_last(), CaseRow.id.desc())
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    ids = [case_id for case_id, _ in found]
+    if found and conditions:
+        total = found[0][1]
+    elif found or offset:  # no filter (a count from the index), or past the last page
+        total = session.scalar(select(func.count()).select_from(CaseRow).where(*conditions)) or 0
+    else:
+        total = 0
     unordered = session.scalars(
         select(CaseRow).where(CaseRow.id.in_(ids)).options(defer(CaseRow.fields_json), defer(CaseRow.confirmed_by_json))
     )
     by_id = {row.id: row for row in unordered}
     return Page(tuple(summaries(session, [by_id[i] for i in ids])), total, limit, offset)
+
+
+# What a source reference shows of a document: a case page loads these, never the documents' text.
+_REF_ONLY = load_only(
+    DocumentRow.id,
+    DocumentRow.title,
+    DocumentRow.outlet,
+    DocumentRow.published,
+    DocumentRow.language,
+    DocumentRow.uri,
+    DocumentRow.source,
+)
 
 
 def _document_ref(document: DocumentRow, cluster_id: int | None = None, copies: int = 0) -> SourceRef:
@@ -177,6 +196,7 @@ def _sources(session: Session, documents: Sequence[DocumentRow]) -> tuple[Source
             .join(DocumentRow, DocumentRow.id == ClusterMemberRow.document_id)
             .where(ClusterMemberRow.cluster_id.in_(cluster_ids))
             .order_by(ClusterMemberRow.cluster_id, ClusterMemberRow.position)
+            .options(_REF_ONLY)
         ).all()
         for member, document in members:
             sizes[member.cluster_id] = sizes.get(member.cluster_id, 0) + 1
@@ -229,7 +249,7 @@ def get_case(session: Session, case_id: int) -> CaseDetail:
         .join(DocumentRow, DocumentRow.id == IncidentRow.document_id)
         .where(CaseIncidentRow.case_id == case_id)
         .order_by(DocumentRow.published, DocumentRow.id, IncidentRow.position)
-        .options(selectinload(IncidentRow.evidence))
+        .options(selectinload(IncidentRow.evidence), _REF_ONLY)
     ).all()
     # Cases name their sources as "<uri or path>" + position (see serialize.case_to_json).
     known = {(document_source(document), incident.position): (incident.id, document.id) for incident, document in found}
@@ -260,10 +280,11 @@ def facet_counts(session: Session) -> dict[str, dict[str, int]]:
         .group_by(DocumentRow.language)
     )
     reasons: dict[int, set[str]] = {}
-    query = (
+    query = (  # distinct: a case's reports mostly give the same reasons (1,000 rows to decode, not 9,000)
         select(CaseIncidentRow.case_id, IncidentRow.reasons_json)
         .join(IncidentRow, IncidentRow.id == CaseIncidentRow.incident_id)
         .where(and_(IncidentRow.review_state != REJECTED, IncidentRow.reasons_json != "[]"))
+        .distinct()
     )
     for case_id, reasons_json in session.execute(query):
         reasons.setdefault(case_id, set()).update(json.loads(reasons_json))

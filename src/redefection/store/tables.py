@@ -101,6 +101,7 @@ class DocumentRow(Base):
     """The cleaned article of one capture; one row per distinct cleaned text."""
 
     __tablename__ = "documents"
+    __table_args__ = (Index("ix_documents_language", "language"),)  # migration 0009: counts per language
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     capture_id: Mapped[int] = mapped_column(ForeignKey("captures.id"), unique=True)
@@ -308,6 +309,7 @@ class CaseRow(Base):
     """
 
     __tablename__ = "cases"
+    __table_args__ = (Index("ix_cases_updated_at", "updated_at"),)  # migration 0009: the change signature
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     label: Mapped[str] = mapped_column(Text)

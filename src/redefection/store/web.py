@@ -23,6 +23,8 @@ FactKind = Literal["incident", "claim", "quote"]
 ReviewState = Literal["machine", "confirmed", "corrected", "rejected"]
 ReviewAction = Literal["confirm", "correct", "reject", "merge", "split"]
 Role = Literal["viewer", "editor", "admin"]
+ClaimSort = Literal["subject", "value", "source", "outlet", "date"]
+CLAIM_SORTS: tuple[ClaimSort, ...] = ("subject", "value", "source", "outlet", "date")
 ROLES: tuple[Role, ...] = ("viewer", "editor", "admin")  # each role may do what the ones before it may
 
 # The fields a reviewer may correct, per kind of fact (the column names of the fact tables).
@@ -183,6 +185,8 @@ class ClaimFilter:
     source: str | None = None  # words in the attributed source
     year: int | None = None  # of the reporting document's publication date
     review: Literal["machine", "reviewed"] | None = None
+    sort: ClaimSort | None = None  # None: newest report first; ties of a sort keep that order
+    ascending: bool = False  # the direction of ``sort``; a missing date or outlet counts as the smallest value
 
 
 @dataclass(frozen=True, slots=True)
@@ -312,6 +316,15 @@ class BrowseStore(Protocol):
         """For filters and the dashboard: case counts per status, reason, year; document counts per language."""
         ...
 
+    def get_documents(self, document_ids: Sequence[int]) -> dict[int, StoredDocument]:
+        """The documents with these ids that exist, by id, loaded together (a case page cites dozens)."""
+        ...
+
+    def change_signature(self) -> tuple[object, ...]:
+        """A cheap value that changes whenever what the pages count may have: documents, facts or cases added,
+        cases rebuilt, a review or merge written. Caches of figures built from the whole store key on it."""
+        ...
+
 
 class ReviewStore(Protocol):
     """Review of facts, with an audit log; reviewed facts survive re-extraction."""
@@ -397,6 +410,7 @@ class AccountStore(Protocol):
 
 
 __all__ = [
+    "CLAIM_SORTS",
     "EDITABLE_FIELDS",
     "ROLES",
     "AccountStore",
@@ -410,6 +424,7 @@ __all__ = [
     "CaseValue",
     "ClaimEntry",
     "ClaimFilter",
+    "ClaimSort",
     "DocumentFilter",
     "DocumentHit",
     "FactChange",

@@ -13,6 +13,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from ..dashboard import FacetCache
 from ..store import Store
 from .auth import Principal, get_store, page_principal
 
@@ -63,6 +64,15 @@ def offset_param(request: Request) -> int:
     return int_param(request, "offset", 0, MAX_OFFSET) or 0
 
 
+def facet_counts(request: Request, store: Store, public: bool) -> dict[str, dict[str, int]]:
+    """The filter counts of the case and document lists, from the app's ``FacetCache`` (made on first use)."""
+    cache: FacetCache | None = getattr(request.app.state, "facet_cache", None)
+    if cache is None:
+        cache = FacetCache()
+        request.app.state.facet_cache = cache
+    return cache.get(store, public=public)
+
+
 def kept_params(request: Request, *names: str) -> dict[str, str]:
     """The non-empty query parameters among ``names``: the filters a pager or sort link must keep."""
     kept = {}
@@ -81,6 +91,7 @@ __all__ = [
     "StoreDep",
     "bool_param",
     "choice_param",
+    "facet_counts",
     "int_param",
     "kept_params",
     "offset_param",

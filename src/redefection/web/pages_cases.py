@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -9,9 +10,19 @@ from fastapi import APIRouter, Request, Response
 
 from .. import browse
 from ..records import REASON_CODES, ClusterMember
-from ..store import AuditFilter, CaseDetail, CaseFilter, SourceRef, Store
-from .fact_views import FactView, documents_by_id, fact_view
-from .page_params import PAGE_SIZE, Reader, StoreDep, choice_param, int_param, kept_params, offset_param, text_param
+from ..store import AuditFilter, CaseDetail, CaseFilter, SourceRef, Store, StoredDocument
+from .fact_views import FactView, fact_view
+from .page_params import (
+    PAGE_SIZE,
+    Reader,
+    StoreDep,
+    choice_param,
+    facet_counts,
+    int_param,
+    kept_params,
+    offset_param,
+    text_param,
+)
 from .templating import label, render
 
 router = APIRouter()
@@ -72,46 +83,50 @@ def cases_page(request: Request, principal: Reader, store: StoreDep) -> Response
         "page": page,
         "filters": filters,
         "params": kept_params(request, *FILTERS),
-        "options": filter_options(browse.facet_counts(store, public=principal.public)),
+        "options": filter_options(facet_counts(request, store, principal.public)),
     }
     return render(request, "cases.html", context)
 
 
-def field_rows(store: Store, detail: CaseDetail, public: bool) -> list[FieldRow]:
-    """Each field with its values and the documents giving each; fields the sources disagree on are marked."""
+def case_documents(store: Store, detail: CaseDetail, public: bool) -> dict[int, StoredDocument]:
+    """Every document the case page shows text or a reference of, loaded together (none in the public view)."""
+    if public:
+        return {}
+    ids = [fact.document_id for fact in detail.incidents]
+    ids.extend(doc_id for _, values in detail.fields for value in values for doc_id in value.document_ids)
+    return store.get_documents(ids)
+
+
+def field_rows(detail: CaseDetail, documents: Mapping[int, StoredDocument]) -> list[FieldRow]:
+    """Each field with its values and the documents giving each; fields the sources disagree on are marked.
+
+    A document is named by its source reference, else from ``documents`` (a syndicated copy is not one of
+    the case's sources), else by its number only (the public view, or a document gone since).
+    """
     refs = {ref.document_id: ref for ref in detail.sources}
+    for doc_id, doc in documents.items():
+        if doc_id not in refs:
+            refs[doc_id] = SourceRef(doc.id, doc.title, doc.outlet, doc.published, doc.language, doc.uri, doc.source)
     rows = []
     for name, values in detail.fields:
         shown = []
         for value in values:
-            cited = []
-            for doc_id in value.document_ids:
-                if doc_id not in refs and not public:
-                    doc = store.get_document(doc_id)
-                    refs[doc_id] = SourceRef(
-                        doc.id, doc.title, doc.outlet, doc.published, doc.language, doc.uri, doc.source
-                    )
-                cited.append(refs.get(doc_id) or SourceRef(doc_id, None, None, None, None, None, ""))
+            cited = [refs.get(i) or SourceRef(i, None, None, None, None, None, "") for i in value.document_ids]
             shown.append(ValueRow(value.value, tuple(cited)))
         rows.append(FieldRow(name, tuple(shown), name in detail.conflicts))
     return rows
 
 
 def syndicated_copies(store: Store, detail: CaseDetail) -> dict[int, list[ClusterMember]]:
-    """For each source with copies, the other pages of its syndication cluster."""
-    copies: dict[int, list[ClusterMember]] = {}
-    for ref in detail.sources:
-        if not ref.copies:
-            continue
-        cluster = store.cluster_of_document(ref.document_id)
-        if cluster is not None:
-            copies[ref.document_id] = [m for m in cluster.members if m.document_id != ref.document_id]
-    return copies
+    """For each source with copies, the other pages of its syndication cluster (the clusters loaded together)."""
+    clusters = store.clusters_of_documents([ref.document_id for ref in detail.sources if ref.copies])
+    return {doc_id: [m for m in cluster.members if m.document_id != doc_id] for doc_id, cluster in clusters.items()}
 
 
-def incident_views(store: Store, detail: CaseDetail, public: bool) -> list[FactView]:
+def incident_views(
+    store: Store, detail: CaseDetail, documents: Mapping[int, StoredDocument], public: bool
+) -> list[FactView]:
     """Every incident of the case with its evidence in context (no text in the public view)."""
-    documents = {} if public else documents_by_id(store, [fact.document_id for fact in detail.incidents])
     refs = {ref.document_id: ref for ref in detail.sources}
     views = []
     for fact in detail.incidents:
@@ -137,16 +152,17 @@ def case_page(request: Request, case_id: int, principal: Reader, store: StoreDep
     public = principal.public
     detail = browse.get_case(store, case_id, public=public)
     entries = () if public else browse.list_audit(store, AuditFilter(case_id=case_id), limit=20).items
+    documents = case_documents(store, detail, public)
     context = {
         "title": detail.summary.label,
         "case": detail,
-        "field_rows": field_rows(store, detail, public),
+        "field_rows": field_rows(detail, documents),
         "shown_by": {rung: docs for rung, docs in detail.confirmed_by},
-        "incidents": incident_views(store, detail, public),
+        "incidents": incident_views(store, detail, documents, public),
         "copies": {} if public else syndicated_copies(store, detail),
         "entries": entries,
     }
     return render(request, "case.html", context)
 
 
-__all__ = ["case_filter", "field_rows", "filter_options", "router"]
+__all__ = ["case_documents", "case_filter", "field_rows", "filter_options", "router"]

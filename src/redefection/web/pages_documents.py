@@ -21,6 +21,7 @@ from .page_params import (
     Reader,
     StoreDep,
     bool_param,
+    facet_counts,
     int_param,
     kept_params,
     offset_param,
@@ -56,8 +57,8 @@ def documents_page(request: Request, principal: Reader, store: StoreDep) -> Resp
         year=int_param(request, "year", 1900, 2200),
     )
     page = browse.search_documents(store, filters, PAGE_SIZE, offset_param(request), public=principal.public)
-    facets = browse.facet_counts(store, public=principal.public)
-    options = {"language": [(lang, f"{lang} ({n})") for lang, n in sorted(facets.get("language", {}).items())]}
+    languages = facet_counts(request, store, principal.public).get("language", {})
+    options = {"language": [(lang, f"{lang} ({n})") for lang, n in sorted(languages.items())]}
     context = {
         "title": f"Search: {filters.q}" if filters.q else "Documents",
         "page": page,
