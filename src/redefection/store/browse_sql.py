@@ -7,12 +7,11 @@ syntax of each backend in ``search_sql``.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import ColumnElement, Float, Index, Integer, ScalarSelect, Select, func, literal_column, select
+from sqlalchemy import ColumnElement, Float, Index, Integer, ScalarSelect, func, literal_column, select
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
@@ -21,6 +20,7 @@ from . import case_pages
 from .base import StoredDocument
 from .case_pages import escape_like, no_nul
 from .cases import REJECTED
+from .document_rows import documents_query, stored_document
 from .search_sql import apply_search, parse_query, snippet
 from .stored_facts import KINDS, fact_kind, load_rows, stored_fact
 from .tables import (
@@ -96,39 +96,6 @@ Index(
 def _check_page(limit: int, offset: int) -> None:
     if limit < 0 or offset < 0:
         raise ValueError("limit and offset must not be negative")
-
-
-def _fact_count(table: type[IncidentRow] | type[ClaimRow] | type[QuoteRow]) -> ScalarSelect[int]:
-    return select(func.count()).where(table.document_id == DocumentRow.id).correlate(DocumentRow).scalar_subquery()
-
-
-def _documents() -> Select[DocumentRow, str, int, int, int]:
-    return select(
-        DocumentRow, CaptureRow.sha256, _fact_count(IncidentRow), _fact_count(ClaimRow), _fact_count(QuoteRow)
-    ).join(CaptureRow, DocumentRow.capture_id == CaptureRow.id)
-
-
-def _stored(row: DocumentRow, sha256: str, incidents: int, claims: int, quotes: int) -> StoredDocument:
-    return StoredDocument(
-        id=row.id,
-        key=row.doc_key,
-        source=row.source,
-        uri=row.uri,
-        format=row.format,
-        language=row.language,
-        title=row.title,
-        byline=row.byline,
-        published=row.published,
-        outlet=row.outlet,
-        body=tuple(json.loads(row.body_json)),
-        relevant=row.relevant,
-        relevance_cues=tuple(json.loads(row.relevance_cues_json)),
-        sha256=sha256,
-        created_at=row.created_at,
-        incidents=incidents,
-        claims=claims,
-        quotes=quotes,
-    )
 
 
 def _year(column: Any, year: int) -> ColumnElement[bool]:
@@ -250,8 +217,8 @@ class BrowseSql:
         def work(session: Session) -> dict[int, StoredDocument]:
             found: dict[int, StoredDocument] = {}
             for start in range(0, len(wanted), CHUNK):
-                query = _documents().where(DocumentRow.id.in_(wanted[start : start + CHUNK]))
-                found.update((row[0].id, _stored(*row)) for row in session.execute(query))
+                query = documents_query().where(DocumentRow.id.in_(wanted[start : start + CHUNK]))
+                found.update((row[0].id, stored_document(*row)) for row in session.execute(query))
             return found
 
         return self._browse_run(self.url, "cannot load documents", work)
@@ -296,13 +263,12 @@ class BrowseSql:
                     total = 0
                 else:  # past the end: count on its own
                     total = session.scalar(select(func.count()).select_from(ids.order_by(None).subquery())) or 0
-            rows = {
-                row[0].id: row for row in session.execute(_documents().where(DocumentRow.id.in_([f[0] for f in found])))
-            }
+            page_query = documents_query().where(DocumentRow.id.in_([f[0] for f in found]))
+            rows = {row[0].id: row for row in session.execute(page_query)}
             hits = []
             for document_id, _, rank_value in found:
                 row, sha256, incidents, claims, quotes = rows[document_id]
-                document = _stored(row, sha256, incidents, claims, quotes)
+                document = stored_document(row, sha256, incidents, claims, quotes)
                 hits.append(DocumentHit(document, snippet(row.body_text, terms), float(rank_value or 0.0)))
             return Page(tuple(hits), total, limit, offset)
 

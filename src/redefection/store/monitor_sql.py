@@ -10,6 +10,7 @@ from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from .base import StoredDocument
+from .document_rows import documents_query, stored_document
 from .monitor import AlertDelivery, SeenUrl, SourceCheck, SourceDay, SourceState
 from .monitor_tables import AlertDeliveryRow, AlertRuleRow, SeenUrlRow, SourceDayRow, SourceRow, UserMarkerRow
 from .tables import DocumentRow
@@ -230,12 +231,12 @@ class MonitorSql:
     def documents_since(
         self, since: datetime | None, *, relevant_only: bool = True, limit: int = 100
     ) -> list[StoredDocument]:
-        from .sql import _documents_query, _stored
-
-        query = _documents_query()
+        query = documents_query()
         if since is not None:
             query = query.where(DocumentRow.created_at > since)
         if relevant_only:
             query = query.where(DocumentRow.relevant.is_(True))
         query = query.order_by(DocumentRow.id.desc()).limit(limit)
-        return self._run(self.url, "cannot list new documents", lambda s: [_stored(*row) for row in s.execute(query)])
+        return self._run(
+            self.url, "cannot list new documents", lambda s: [stored_document(*row) for row in s.execute(query)]
+        )

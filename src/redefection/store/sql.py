@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from typing import TypeVar
 
-from sqlalchemy import Engine, ScalarSelect, Select, func, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
@@ -26,6 +26,7 @@ from . import clusters, scans
 from .account_sql import AccountSql
 from .base import SaveResult, ScanCheckpoint, StoredDecision, StoredDocument, StoredFacts
 from .browse_sql import BrowseSql
+from .document_rows import documents_query, stored_document
 from .facts import claim_from_row, fact_rows, incident_from_row, quote_from_row
 from .monitor_sql import MonitorSql
 from .review_sql import ReviewSql
@@ -100,40 +101,6 @@ def document_row(capture_id: int, document: Document, fingerprint: str, now: dat
         relevant=document.relevant,
         relevance_cues_json=json.dumps(list(document.relevance_cues), ensure_ascii=False),
         created_at=now,
-    )
-
-
-def _fact_count(table: type[IncidentRow] | type[ClaimRow] | type[QuoteRow]) -> ScalarSelect[int]:
-    # Correlated per document row; the (document_id, position) index makes each one an index lookup.
-    return select(func.count()).where(table.document_id == DocumentRow.id).correlate(DocumentRow).scalar_subquery()
-
-
-def _documents_query() -> Select[DocumentRow, str, int, int, int]:
-    return select(
-        DocumentRow, CaptureRow.sha256, _fact_count(IncidentRow), _fact_count(ClaimRow), _fact_count(QuoteRow)
-    ).join(CaptureRow, DocumentRow.capture_id == CaptureRow.id)
-
-
-def _stored(row: DocumentRow, sha256: str, incidents: int, claims: int, quotes: int) -> StoredDocument:
-    return StoredDocument(
-        id=row.id,
-        key=row.doc_key,
-        source=row.source,
-        uri=row.uri,
-        format=row.format,
-        language=row.language,
-        title=row.title,
-        byline=row.byline,
-        published=row.published,
-        outlet=row.outlet,
-        body=tuple(json.loads(row.body_json)),
-        relevant=row.relevant,
-        relevance_cues=tuple(json.loads(row.relevance_cues_json)),
-        sha256=sha256,
-        created_at=row.created_at,
-        incidents=incidents,
-        claims=claims,
-        quotes=quotes,
     )
 
 
@@ -221,15 +188,15 @@ class SqlStore(MonitorSql, BrowseSql, ReviewSql, AccountSql):
     def list_documents(self, limit: int = 50, offset: int = 0) -> list[StoredDocument]:
         if limit < 0 or offset < 0:
             raise ValueError("limit and offset must not be negative")
-        query = _documents_query().order_by(DocumentRow.id.desc()).limit(limit).offset(offset)
+        query = documents_query().order_by(DocumentRow.id.desc()).limit(limit).offset(offset)
         try:
             with self._sessions() as session:
-                return [_stored(*found) for found in session.execute(query)]
+                return [stored_document(*found) for found in session.execute(query)]
         except SQLAlchemyError as exc:
             raise StoreError(self.url, f"cannot list documents: {exc}") from exc
 
     def get_document(self, doc_id: int) -> StoredDocument:
-        query = _documents_query().where(DocumentRow.id == doc_id)
+        query = documents_query().where(DocumentRow.id == doc_id)
         try:
             with self._sessions() as session:
                 found = session.execute(query).one_or_none()
@@ -237,7 +204,7 @@ class SqlStore(MonitorSql, BrowseSql, ReviewSql, AccountSql):
             raise StoreError(self.url, f"cannot load document {doc_id}: {exc}") from exc
         if found is None:
             raise NotFound(f"document {doc_id}", f"no such document in {self.url}")
-        return _stored(*found)
+        return stored_document(*found)
 
     def get_facts(self, document_id: int) -> StoredFacts:
         try:
