@@ -27,7 +27,8 @@ from .errors import NotFound
 from .health import SourceHealth, WhatsNew
 from .health import source_health as _source_health
 from .health import whats_new as _whats_new
-from .redaction import public_case, public_document, public_fact, public_facts, public_source
+from .redaction import private_names, public_case, public_document, public_fact, public_facts, public_source
+from .redaction_names import PrivateNames
 from .store import (
     AuditEntry,
     AuditFilter,
@@ -198,8 +199,13 @@ def search_documents(
             documents.append(document)
     documents.sort(key=_newest_first, reverse=True)
     page = _page(documents, limit, offset)
-    hits = tuple(DocumentHit(public_document(d, public_facts(store.list_facts(d.id)))) for d in page.items)
+    hits = tuple(_public_hit(store, d) for d in page.items)
     return Page(hits, page.total, limit, offset)
+
+
+def _public_hit(store: Store, document: StoredDocument) -> DocumentHit:
+    facts = store.list_facts(document.id)
+    return DocumentHit(public_document(document, public_facts(facts), private_names(facts)))
 
 
 def _document_matches(document: StoredDocument, filters: DocumentFilter) -> bool:
@@ -217,7 +223,8 @@ def get_document(store: Store, document_id: int, *, public: bool = False) -> Sto
     document = store.get_document(document_id)
     if not public:
         return document
-    return public_document(document, document_facts(store, document_id, public=True))
+    facts = store.list_facts(document_id)
+    return public_document(document, document_facts(store, document_id, public=True), private_names(facts))
 
 
 def document_facts(store: Store, document_id: int, *, public: bool = False) -> list[StoredFact]:
@@ -235,7 +242,7 @@ def get_fact(store: Store, kind: FactKind, fact_id: int, *, public: bool = False
     fact = store.get_fact(kind, fact_id)
     if not public:
         return fact
-    shown = public_fact(fact)
+    shown = public_fact(fact, private_names(store.list_facts(fact.document_id)))
     if shown is None:
         raise NotFound(f"{kind} {fact_id}", "no such public fact")
     return shown
@@ -258,10 +265,11 @@ def list_claims(
     if not public:
         return store.list_claims(filters, limit, offset)
     page = store.list_claims(replace(filters, review="reviewed"), limit, offset)
+    names = _names_by_document(store)
     items = tuple(
-        ClaimEntry(shown, public_source(entry.document))
+        ClaimEntry(shown, public_source(entry.document, names(entry.fact.document_id)))
         for entry in page.items
-        if (shown := public_fact(entry.fact)) is not None
+        if (shown := public_fact(entry.fact, names(entry.fact.document_id))) is not None
     )
     return replace(page, items=items)
 
@@ -278,19 +286,32 @@ def _source_ref(document: StoredDocument) -> SourceRef:
     )
 
 
+def _names_by_document(store: Store) -> Callable[[int], PrivateNames]:
+    """The private persons' names of a document's facts, looked up once per document."""
+    seen: dict[int, PrivateNames] = {}
+
+    def names(document_id: int) -> PrivateNames:
+        if document_id not in seen:
+            seen[document_id] = private_names(store.list_facts(document_id))
+        return seen[document_id]
+
+    return names
+
+
 def list_quotes(store: Store, limit: int = 50, offset: int = 0, *, public: bool = False) -> Page[QuoteEntry]:
     _check_page(limit, offset)
     if not public:
         return store.list_quotes(limit, offset)
     entries = []
+    names = _names_by_document(store)
     for (_, fact_id), document_id in _reviewed_facts(store, ("quote",)).items():
         try:
-            shown = public_fact(store.get_fact("quote", fact_id))
+            shown = public_fact(store.get_fact("quote", fact_id), names(document_id))
             document = store.get_document(document_id)
         except NotFound:
             continue
         if shown is not None:
-            entries.append(QuoteEntry(shown, public_source(_source_ref(document))))
+            entries.append(QuoteEntry(shown, public_source(_source_ref(document), names(document_id))))
     entries.sort(key=lambda e: (e.document.published or date.min, e.document.document_id, -e.fact.position))
     entries.reverse()
     return _page(entries, limit, offset)

@@ -12,13 +12,14 @@ they compared.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import replace
 
 from . import browse, resolve
 from .errors import NotFound
 from .records import Case, CaseIncident, Claim, Conflict, FieldValue, SourcedClaim, Status
-from .redaction import PUBLIC_FIELDS, is_public, surname_of
+from .redaction import PUBLIC_FIELDS, document_label, is_public, private_names, public_uri, surname_of
+from .redaction_names import PrivateNames
 from .services import Export, export_data
 from .store import CaseDetail, ClaimFilter, Store, StoredCase, StoredDocument
 
@@ -26,21 +27,42 @@ STATUSES: tuple[Status, ...] = ("returned", "attempted", "intended")
 
 
 def public_name(document_id: int, uri: str | None) -> str:
-    """How the public export names a document: its URL, else its id (never a local path)."""
-    return uri or f"document:{document_id}"
+    """How the public export names a document: its URL (one ``redaction.public_uri`` let through), else its id."""
+    return uri or document_label(document_id)
 
 
-def _redacted_member(member: CaseIncident, names: Mapping[int, str]) -> CaseIncident:
+def _namer(store: Store, documents: Mapping[int, StoredDocument]) -> Callable[[int], str]:
+    """Each document's public name, decided once (so cases, claims and sources agree on it)."""
+    seen: dict[int, str] = {}
+
+    def name(document_id: int) -> str:
+        if document_id not in seen:
+            document = documents.get(document_id)
+            uri = document.uri if document is not None else None
+            seen[document_id] = public_name(document_id, public_uri(uri, private_names(store.list_facts(document_id))))
+        return seen[document_id]
+
+    return name
+
+
+def _redacted_member(member: CaseIncident, names: Mapping[int, str], persons: PrivateNames) -> CaseIncident:
     item = member.item
     person = item.incident.person
-    incident = replace(item.incident, person=replace(person, name=surname_of(person.name, person.surname)), evidence=())
+    shown = replace(
+        person, name=surname_of(person.name, person.surname), occupation=persons.redact_value(person.occupation)
+    )
+    incident = replace(item.incident, person=shown, route=persons.redact_value(item.incident.route), evidence=())
     source = names[item.document_id or 0]
     public_item = replace(item, incident=incident, source=source, document=source)
     return CaseIncident(public_item, member.score, (), None)
 
 
 def _values(
-    name: str, values: Iterable[FieldValue], keys: Mapping[str, str], surnames: Mapping[str, str | None]
+    name: str,
+    values: Iterable[FieldValue],
+    keys: Mapping[str, str],
+    surnames: Mapping[str, str | None],
+    persons: PrivateNames,
 ) -> tuple[FieldValue, ...]:
     merged: dict[object, list[str]] = {}
     for value in values:
@@ -52,6 +74,8 @@ def _values(
             shown = surname_of(value.value, surnames[kept[0]])
             if shown is None:
                 continue
+        elif name != "surname":
+            shown = persons.redact_value(shown)
         merged.setdefault(shown, []).extend(k for k in kept if k not in merged.get(shown, []))
     return tuple(FieldValue(v, tuple(k)) for v, k in merged.items())  # type: ignore[arg-type]
 
@@ -63,23 +87,35 @@ def _status(shown: str, stored: Status) -> Status:
     return stored
 
 
-def public_stored_case(stored: StoredCase, detail: CaseDetail) -> StoredCase | None:
-    """The case limited to its public incidents (``detail`` is its public view from ``browse``), or None."""
+def public_stored_case(
+    stored: StoredCase, detail: CaseDetail, label: Callable[[int], str] | None = None
+) -> StoredCase | None:
+    """The case limited to its public incidents (``detail`` is its public view from ``browse``), or None.
+
+    ``label`` names a document by id (default: the address ``detail`` shows, else ``document:<id>``).
+    """
     public_ids = {fact.id for fact in detail.incidents if is_public(fact)}
     members = [m for m in stored.case.incidents if m.item.id in public_ids]
     if not members:
         return None
-    names = {ref.document_id: public_name(ref.document_id, ref.uri) for ref in detail.sources}
+    names = {
+        ref.document_id: label(ref.document_id) if label else public_name(ref.document_id, ref.uri)
+        for ref in detail.sources
+    }
     for member in members:
-        names.setdefault(member.item.document_id or 0, public_name(member.item.document_id or 0, None))
-    redacted = [_redacted_member(m, names) for m in members]
+        document_id = member.item.document_id or 0
+        names.setdefault(document_id, label(document_id) if label else public_name(document_id, None))
+    persons = PrivateNames.of(
+        (m.item.incident.person.name, m.item.incident.person.surname) for m in stored.case.incidents
+    )
+    redacted = [_redacted_member(m, names, persons) for m in members]
     keys = {old.item.key: new.item.key for old, new in zip(members, redacted, strict=True)}
     surnames = {new.item.key: new.item.incident.person.surname for new in redacted}
     allowed = PUBLIC_FIELDS["incident"]
     fields = tuple(
         (name, kept)
         for name, values in stored.case.fields
-        if name in allowed and (kept := _values(name, values, keys, surnames))
+        if name in allowed and (kept := _values(name, values, keys, surnames, persons))
     )
     by_name = dict(fields)
     conflicts = tuple(
@@ -108,7 +144,7 @@ def public_stored_case(stored: StoredCase, detail: CaseDetail) -> StoredCase | N
     return StoredCase(stored.id, case)
 
 
-def _public_claims(store: Store) -> Iterator[tuple[SourcedClaim, int]]:
+def _public_claims(store: Store, label: Callable[[int], str]) -> Iterator[tuple[SourcedClaim, int]]:
     offset = 0
     while True:
         page = browse.list_claims(store, ClaimFilter(), browse.MAX_LIMIT, offset, public=True)
@@ -122,7 +158,7 @@ def _public_claims(store: Store) -> Iterator[tuple[SourcedClaim, int]]:
                 as_of=values.get("as_of"),
                 source=values.get("source"),
             )
-            name = public_name(ref.document_id, ref.uri)
+            name = label(ref.document_id)
             yield SourcedClaim(claim, name, entry.fact.position, name, ref.published, ref.outlet), ref.document_id
         offset += browse.MAX_LIMIT
         if not page.has_next:
@@ -132,26 +168,36 @@ def _public_claims(store: Store) -> Iterator[tuple[SourcedClaim, int]]:
 def public_export_data(store: Store) -> Export:
     """The public export's content: redacted cases and claim series, and the documents they cite."""
     full = export_data(store)  # rebuilds the cases, as the full export does
+    by_id = {document.id: document for document in full.documents}
+    label = _namer(store, by_id)
     cases: list[StoredCase] = []
     for stored in full.cases:
         try:
             detail = browse.get_case(store, stored.id, public=True)
         except NotFound:
             continue
-        if (shown := public_stored_case(stored, detail)) is not None:
+        if (shown := public_stored_case(stored, detail, label)) is not None:
             cases.append(shown)
-    by_id = {document.id: document for document in full.documents}
-    claims = list(_public_claims(store))
+    claims = list(_public_claims(store, label))
     cited = {m.item.document_id for c in cases for m in c.case.incidents} | {doc_id for _, doc_id in claims}
-    documents = [_public_document(by_id[i]) for i in sorted(i for i in cited if i is not None and i in by_id)]
-    clusters = {public_name(d.id, d.uri): full.clusters[d.source] for d in by_id.values() if d.source in full.clusters}
+    shown_ids = sorted(i for i in cited if i is not None and i in by_id)
+    documents = [_public_document(by_id[i], label(i)) for i in shown_ids]
+    clusters = {label(i): full.clusters[by_id[i].source] for i in shown_ids if by_id[i].source in full.clusters}
     series = resolve.claim_series([claim for claim, _ in claims], clusters)
     return Export(cases, series, documents, {d.source: clusters[d.source] for d in documents if d.source in clusters})
 
 
-def _public_document(document: StoredDocument) -> StoredDocument:
-    name = public_name(document.id, document.uri)
-    return replace(document, source=name, uri=name, title=None, byline=None, body=(), relevance_cues=())
+def _public_document(document: StoredDocument, name: str) -> StoredDocument:
+    return replace(
+        document,
+        key=document_label(document.id),
+        source=name,
+        uri=name,
+        title=None,
+        byline=None,
+        body=(),
+        relevance_cues=(),
+    )
 
 
 __all__ = ["public_export_data", "public_name", "public_stored_case"]

@@ -16,7 +16,11 @@ to the least important:
    journalists...); anyone else (a friend, neighbour, relative, fellow
    defector, witness, suspect, or no role at all) is a private person and
    keeps the surname. Organisations (a quote's organisation, a claim's
-   attributed source) keep their names.
+   attributed source) keep their names, but no free-text value shown
+   (organisation, role, occupation, route, period, claim source...) may carry
+   a private person's full name: each is checked against the names of the
+   private persons of its document or case, in every script and romanisation
+   (``redaction_names.PrivateNames``), and a match is cut to the surname.
 3. **No family details, and no text they could hide in.** No field of
    ``Incident`` describes family members (they are age, gender, occupation,
    group size, dates, route, status and reasons of the person who went
@@ -26,14 +30,25 @@ to the least important:
    people), bylines, bodies, snippets, raw captures and local file paths. The
    fields shown are an allowlist (``PUBLIC_FIELDS``): a field added later
    stays private until someone decides otherwise.
+4. **Addresses only when they name no one.** A URL's slug is often the
+   headline ("/defector-choi-min-seo-returns"), and a file-name key is
+   whatever the page was saved as. A document is shown by outlet and date;
+   its URL only when no private person of the document (or case) is named in
+   it in full (``public_uri``: the words of the address are checked like any
+   free text); its ``key`` never (``document:<id>`` instead). The rule holds
+   for the HTML pages, the API, the "Copy citation" text, charts and the
+   public export, which all take documents and sources from here.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import Any
+from urllib.parse import unquote
 
+from .redaction_names import PrivateNames
 from .resolve.names import split_name
 from .store import CaseDetail, CaseSummary, CaseValue, SourceRef, StoredDocument, StoredFact
 
@@ -90,33 +105,77 @@ def surname_of(name: object, surname: object = None) -> str | None:
     return found or None
 
 
-def _public_values(fact: StoredFact) -> dict[str, Any]:
+def private_names(facts: Iterable[StoredFact]) -> PrivateNames:
+    """The private persons' full names of these facts (reviewed or not): incident names, private speakers."""
+    pairs: list[tuple[object, object]] = []
+    for fact in facts:
+        if fact.kind == "incident":
+            pairs.append((fact.values.get("name"), fact.values.get("surname")))
+        elif fact.kind == "quote" and not speaks_publicly(fact.values.get("role")):
+            pairs.append((fact.values.get("speaker"), None))
+    return PrivateNames.of(pairs)
+
+
+def _public_values(fact: StoredFact, names: PrivateNames) -> dict[str, Any]:
     allowed = PUBLIC_FIELDS.get(fact.kind, ())
     values = {name: fact.values.get(name) for name in allowed}
+    kept: tuple[str, ...] = ()
     if fact.kind == "incident":
         values["name"] = surname_of(values.get("name"), values.get("surname"))
+        kept = ("name", "surname")
     elif fact.kind == "quote" and not speaks_publicly(values.get("role")):
         values["speaker"] = surname_of(values.get("speaker"))
-    return values
+    elif fact.kind == "quote":
+        kept = ("speaker",)  # named in full for speaking in a public capacity
+    return (names | private_names([fact])).redact_values(values, kept)
 
 
-def public_fact(fact: StoredFact) -> StoredFact | None:
-    """The fact as the public may see it (allowed fields, surnames, no evidence), or None if it is not public."""
+def public_fact(fact: StoredFact, names: PrivateNames | None = None) -> StoredFact | None:
+    """The fact as the public may see it (allowed fields, surnames, no evidence), or None if it is not public.
+
+    ``names``: the private persons of the fact's document (``private_names`` of its facts), whose full names
+    are cut to the surname in every free-text value.
+    """
     if not is_public(fact):
         return None
-    return replace(fact, values=_public_values(fact), evidence=())
+    return replace(fact, values=_public_values(fact, names or PrivateNames()), evidence=())
 
 
 def public_facts(facts: Iterable[StoredFact]) -> list[StoredFact]:
-    return [shown for fact in facts if (shown := public_fact(fact)) is not None]
+    """The public ones of one document's facts, each redacted against the names of all of them."""
+    every = list(facts)
+    names = private_names(every)
+    return [shown for fact in every if (shown := public_fact(fact, names)) is not None]
 
 
-def public_document(document: StoredDocument, facts: Iterable[StoredFact] = ()) -> StoredDocument:
-    """A document's metadata without text: no title, byline, body, cues or local path; counts of public facts."""
+def document_label(document_id: int) -> str:
+    """How the public view names a document whose address it withholds."""
+    return f"document:{document_id}"
+
+
+def public_uri(uri: str | None, names: PrivateNames) -> str | None:
+    """The address when none of ``names`` is printed in it (its words read as text: "choi-min-seo"), else None."""
+    if not uri:
+        return None
+    words = " ".join(part for part in re.split(r"[\W_]+", unquote(uri)) if part)
+    return uri if names.redact(words) == words else None
+
+
+def public_document(
+    document: StoredDocument, facts: Iterable[StoredFact] = (), names: PrivateNames | None = None
+) -> StoredDocument:
+    """A document's metadata without text: no title, byline, body, cues, local path or key; counts of public facts.
+
+    ``facts``: its public facts (for the counts); ``names``: the private persons of all its facts, whose
+    names must not be in the address shown.
+    """
     shown = list(facts)
+    uri = public_uri(document.uri, names or PrivateNames())
     return replace(
         document,
-        source=document.uri or "",
+        key=document_label(document.id),
+        uri=uri,
+        source=uri or document_label(document.id),
         title=None,
         byline=None,
         body=(),
@@ -127,11 +186,14 @@ def public_document(document: StoredDocument, facts: Iterable[StoredFact] = ()) 
     )
 
 
-def public_source(ref: SourceRef) -> SourceRef:
-    return replace(ref, title=None, source=ref.uri or "")
+def public_source(ref: SourceRef, names: PrivateNames | None = None) -> SourceRef:
+    uri = public_uri(ref.uri, names or PrivateNames())
+    return replace(ref, title=None, uri=uri, source=uri or document_label(ref.document_id))
 
 
-def _public_case_values(name: str, values: Iterable[CaseValue], incidents: Mapping[int, StoredFact]) -> list[CaseValue]:
+def _public_case_values(
+    name: str, values: Iterable[CaseValue], incidents: Mapping[int, StoredFact], names: PrivateNames
+) -> list[CaseValue]:
     merged: dict[Any, tuple[list[int], list[int]]] = {}
     for value in values:
         kept = [i for i in value.incident_ids if i in incidents]
@@ -142,6 +204,8 @@ def _public_case_values(name: str, values: Iterable[CaseValue], incidents: Mappi
             shown = surname_of(shown, incidents[kept[0]].values.get("surname"))
             if shown is None:
                 continue
+        elif name != "surname":
+            shown = names.redact_value(shown)
         ids, docs = merged.setdefault(shown, ([], []))
         ids.extend(i for i in kept if i not in ids)
         docs.extend(d for d in (incidents[i].document_id for i in kept) if d not in docs)
@@ -170,14 +234,15 @@ def public_case(detail: CaseDetail) -> CaseDetail | None:
     if not incidents:
         return None
     allowed = PUBLIC_FIELDS["incident"]
+    names = private_names(detail.incidents)
     fields = tuple(
         (name, tuple(kept))
         for name, values in detail.fields
-        if name in allowed and (kept := _public_case_values(name, values, incidents))
+        if name in allowed and (kept := _public_case_values(name, values, incidents, names))
     )
     by_name = dict(fields)
     documents = {fact.document_id for fact in incidents.values()}
-    sources = tuple(public_source(ref) for ref in detail.sources if ref.document_id in documents)
+    sources = tuple(public_source(ref, names) for ref in detail.sources if ref.document_id in documents)
     conflicts = tuple(name for name, values in fields if len(values) > 1 and name in detail.conflicts)
     statuses = {str(v.value) for v in by_name.get("status", ())}
     status = next((s for s in reversed(STATUS_ORDER) if s in statuses), detail.summary.status)
@@ -197,7 +262,7 @@ def public_case(detail: CaseDetail) -> CaseDetail | None:
         fields=fields,
         conflicts=conflicts,
         confirmed_by=tuple((rung, tuple(d for d in docs if d in documents)) for rung, docs in detail.confirmed_by),
-        incidents=tuple(public_facts(incidents.values())),
+        incidents=tuple(shown for f in incidents.values() if (shown := public_fact(f, names)) is not None),
         sources=sources,
     )
 
@@ -210,13 +275,16 @@ def summary_may_be_public(summary: CaseSummary) -> bool:
 __all__ = [
     "PUBLIC_FIELDS",
     "PUBLIC_STATES",
+    "document_label",
     "is_public",
+    "private_names",
     "public_case",
     "public_document",
     "public_fact",
     "public_facts",
     "public_label",
     "public_source",
+    "public_uri",
     "speaks_publicly",
     "summary_may_be_public",
     "surname_of",
