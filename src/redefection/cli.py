@@ -352,6 +352,7 @@ def cases(ctx: click.Context, db_url: str | None, fmt: str) -> None:
 def export(ctx: click.Context, db_url: str | None, fmt: str, out_path: Path | None, public: bool) -> None:
     """Write cases (values with sources, conflicts), claim series and sources as JSON or CSV tables."""
     from .export import export_json, write_csv
+    from .private_files import open_private
     from .public_export import public_export_data
     from .services import export_data
 
@@ -373,7 +374,8 @@ def export(ctx: click.Context, db_url: str | None, fmt: str, out_path: Path | No
     if out_path is None:
         sys.stdout.write(text)
     else:
-        out_path.write_text(text, encoding="utf-8")
+        with open_private(out_path, "w", encoding="utf-8") as handle:
+            handle.write(text)
         err.print(f"wrote {out_path}: {len(data.cases)} cases, {len(data.series)} claim series")
 
 

@@ -8,6 +8,12 @@ tables that open directly in a spreadsheet, pandas or DuckDB:
 - ``case_values.csv``: one row per (case, field, value, source), with a conflict flag;
 - ``claims.csv``: one row per figure of a claim series, oldest first within a series;
 - ``sources.csv``: one row per stored document, with its syndication cluster.
+
+A text cell a spreadsheet would read as a formula (it starts with ``=``,
+``+``, ``-``, ``@``, a tab or a carriage return: a title
+``=HYPERLINK(...)``, an outlet ``+SUM(1,2)``) gets a leading ``'``, the
+rule OWASP gives for CSV injection; numbers are written as they are. Files
+are created readable by their owner only (``private_files``).
 """
 
 from __future__ import annotations
@@ -17,11 +23,13 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from .private_files import open_private
 from .resolve import FIELDS, series_to_json
 from .serialize import case_to_json
 from .services import Export
 from .store import StoredCase, StoredDocument
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_FILES = ("cases.csv", "case_values.csv", "claims.csv", "sources.csv")
 CASE_COLUMNS = (
     "case_id",
@@ -125,6 +133,13 @@ def _claim_rows(data: Export) -> Iterable[dict[str, Any]]:
             yield {"subject": series["subject"], "attributed_to": series["source"], **point}
 
 
+def neutralise(cell: Any) -> Any:
+    """A cell as a spreadsheet may safely read it: text that would start a formula gets a leading ``'``."""
+    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
+        return "'" + cell
+    return cell
+
+
 def write_csv(data: Export, folder: Path) -> list[Path]:
     """Write the four CSV tables into ``folder`` (created if needed); returns their paths."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -137,12 +152,12 @@ def write_csv(data: Export, folder: Path) -> list[Path]:
     written = []
     for name, columns, rows in tables:
         path = folder / name
-        with path.open("w", encoding="utf-8", newline="") as handle:
+        with open_private(path, "w", encoding="utf-8", newline="") as handle:
             writer = csv.DictWriter(handle, fieldnames=list(columns), extrasaction="ignore")
             writer.writeheader()
-            writer.writerows(rows)
+            writer.writerows({key: neutralise(cell) for key, cell in row.items()} for row in rows)
         written.append(path)
     return written
 
 
-__all__ = ["CSV_FILES", "case_json", "export_json", "write_csv"]
+__all__ = ["CSV_FILES", "case_json", "export_json", "neutralise", "write_csv"]

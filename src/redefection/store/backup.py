@@ -26,6 +26,7 @@ from sqlalchemy import Connection, Engine, func, insert, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..errors import StoreError
+from ..private_files import create_private, open_private
 from .connect import alembic_config, has_schema, hint_for, is_memory, make_engine, parse_url
 from .tables import Base
 
@@ -116,6 +117,7 @@ def _sqlite_copy(source: Path, target: Path, shown: str) -> None:
     partial = target.with_name(target.name + ".partial")
     partial.unlink(missing_ok=True)
     try:
+        create_private(partial)  # a backup holds password and token hashes: owner only
         with sqlite3.connect(f"file:{source}?mode=ro", uri=True) as reader, sqlite3.connect(partial) as writer:
             reader.execute(f"PRAGMA busy_timeout = {30_000}")
             reader.backup(writer)  # all pages in one step: one read transaction, one moment
@@ -156,7 +158,7 @@ def _iter_rows(connection: Connection) -> Iterator[tuple[str, Any]]:
 
 def _write_dump(connection: Connection, out: Path) -> None:
     partial = out.with_name(out.name + ".partial")
-    with gzip.open(partial, "wt", encoding="utf-8") as handle:
+    with open_private(partial, "wb") as raw, gzip.open(raw, "wt", encoding="utf-8") as handle:
         handle.write(json.dumps({"format": DUMP_FORMAT}) + "\n")
         for kind, value in _iter_rows(connection):
             handle.write(json.dumps([kind, _encode(value)], ensure_ascii=False) + "\n")

@@ -20,6 +20,7 @@ from sqlalchemy.exc import ArgumentError
 from sqlalchemy.pool import StaticPool
 
 from ..errors import StoreError
+from ..private_files import create_private
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 MEMORY_URLS = {":memory:", "sqlite://", "sqlite:///:memory:"}
@@ -95,6 +96,9 @@ def make_engine(url: URL) -> Engine:
         raise StoreError(shown, f"invalid database URL ({exc}); {URL_HINT}") from exc
     if url.get_backend_name() == "sqlite":
         event.listen(engine, "connect", _configure_sqlite)
+        if url.database and not url.database.startswith("file:") and Path(url.database).parent.is_dir():
+            # SQLite would create the file 0644; its -wal and -shm files take the main file's mode.
+            create_private(url.database)
     return engine
 
 
