@@ -14,7 +14,8 @@ from redefection.fetch import USER_AGENT, Fetcher, FetchError, FetchPolicy, cano
 from watch_helpers import Request, Response, Site, html
 
 pytestmark = pytest.mark.timeout(30)
-FAST = FetchPolicy(timeout=1.0, retries=2, backoff=0.01, host_delay=0.0, max_bytes=10_000)
+LOOPBACK = ("127.0.0.1",)  # the test servers: named, since private addresses are refused by default
+FAST = FetchPolicy(timeout=1.0, retries=2, backoff=0.01, host_delay=0.0, max_bytes=10_000, allow_private_hosts=LOOPBACK)
 
 
 @pytest.fixture
@@ -115,7 +116,7 @@ def test_not_found_is_not_retried(site: Site, fetcher: Fetcher) -> None:
 def test_slow_server_times_out(site: Site) -> None:
     site.routes["/slow"] = Response(200, b"late", delay=2.0)
     started = time.monotonic()
-    policy = FetchPolicy(timeout=0.3, retries=1, backoff=0.01, host_delay=0.0)
+    policy = FetchPolicy(timeout=0.3, retries=1, backoff=0.01, host_delay=0.0, allow_private_hosts=LOOPBACK)
     with Fetcher(policy) as impatient, pytest.raises(FetchError) as caught:
         impatient.fetch(site.url("/slow"))
     assert caught.value.kind == "timeout"
@@ -174,3 +175,127 @@ def test_requests_to_one_host_are_paced() -> None:
         paced.fetch("http://other.invalid/")
     # Each host: robots.txt, then each page waits its turn behind the request before it on that host only.
     assert waits == pytest.approx([0.5, 1.0, 1.5, 0.5], abs=0.2)
+
+
+def test_private_and_link_local_addresses_are_refused_issue_14(site: Site) -> None:
+    site.routes["/admin"] = html("<p>internal admin page</p>")
+    port = site.base.rsplit(":", 1)[1]
+    refused = [
+        site.url("/admin"),  # 127.0.0.1, not allowed by name here
+        f"http://localhost:{port}/admin",
+        f"http://[::1]:{port}/admin",
+        f"http://[::ffff:127.0.0.1]:{port}/admin",
+        f"http://0.0.0.0:{port}/admin",
+        "http://169.254.169.254/latest/meta-data/",  # refused by its address: nothing is sent anywhere
+        "http://10.0.0.1/feed.xml",
+        "http://192.168.1.1/feed.xml",
+        "file:///etc/passwd",
+        "ftp://127.0.0.1/feed.xml",
+    ]
+    with Fetcher(FetchPolicy(retries=0, host_delay=0.0)) as default:
+        for url in refused:
+            with pytest.raises(FetchError) as caught:
+                default.fetch(url)
+            assert caught.value.kind == "blocked", (url, caught.value)
+    assert site.requests == []
+
+
+def test_names_resolving_to_private_addresses_are_refused_at_connect_time_issue_14(site: Site) -> None:
+    site.routes["/secret"] = html("<p>internal</p>")
+    port = site.base.rsplit(":", 1)[1]
+    site.routes["/hop"] = Response(302, b"", {"Location": f"http://rebound.example:{port}/secret"})
+    answers = {"rebound.example": "127.0.0.1", "mixed.example": "127.0.0.1"}
+
+    def resolve(host: str, port: int, **_: object) -> list[tuple[object, ...]]:
+        if host == "127.0.0.1":
+            return [(2, 1, 6, "", ("127.0.0.1", port))]
+        return [(2, 1, 6, "", ("198.51.100.7", port)), (2, 1, 6, "", (answers[host], port))]
+
+    with Fetcher(FAST) as allowed_loopback:
+        allowed_loopback.guard._resolve = resolve
+        for url in (site.url("/hop"), f"http://mixed.example:{port}/secret"):
+            with pytest.raises(FetchError) as caught:  # a redirect into a private address, a name resolving to one
+                allowed_loopback.fetch(url)
+            assert caught.value.kind == "blocked" and "127.0.0.1" in caught.value.problem, caught.value
+    assert site.hits("/hop") == 1 and site.hits("/secret") == 0
+
+
+def test_allowed_private_hosts_are_named_in_the_watch_config_issue_14() -> None:
+    from redefection.watch_config import parse_watch_config
+
+    sources = [{"name": "Intranet", "feed": "http://10.1.2.3/rss.xml"}]
+    config = parse_watch_config({"fetch": {"allow_private_hosts": ["10.1.2.3", "feeds.internal"]}, "sources": sources})
+    assert config.fetch.allow_private_hosts == ("10.1.2.3", "feeds.internal")
+    assert FetchPolicy().allow_private_hosts == ()
+
+
+@pytest.fixture
+def trickle() -> Iterator[str]:
+    """A loopback server answering every request one byte every 0.1 s (a 1,000-byte body: 100 s in all)."""
+    import socket
+    import threading
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    listener.settimeout(0.2)
+    done = threading.Event()
+
+    def serve(connection: socket.socket) -> None:
+        with connection:
+            connection.recv(4096)
+            connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\nContent-Type: text/html\r\n\r\n")
+            for _ in range(1000):
+                if done.is_set():
+                    return
+                try:
+                    connection.sendall(b"x")
+                except OSError:
+                    return
+                time.sleep(0.1)
+
+    def accept() -> None:
+        while not done.is_set():
+            try:
+                connection, _ = listener.accept()
+            except OSError:
+                continue
+            threading.Thread(target=serve, args=(connection,), daemon=True).start()
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{listener.getsockname()[1]}/page"
+    done.set()
+    thread.join(timeout=5)
+    listener.close()
+
+
+def test_a_trickling_server_is_cut_off_at_the_overall_deadline_issue_14(trickle: str) -> None:
+    policy = FetchPolicy(
+        timeout=1.0, deadline=1.5, retries=0, host_delay=0.0, respect_robots=False, allow_private_hosts=LOOPBACK
+    )
+    started = time.monotonic()
+    with Fetcher(policy) as fetcher, pytest.raises(FetchError) as caught:
+        fetcher.fetch(trickle)  # every read gets a byte well within its 1 s timeout
+    elapsed = time.monotonic() - started
+    print(f"trickling server cut off after {elapsed:.2f} s (deadline 1.5 s)")
+    assert caught.value.kind == "timeout" and "1.5 s" in caught.value.problem
+    assert elapsed < 4
+
+
+def test_a_stop_abandons_a_request_in_flight_after_the_grace_issue_14(trickle: str) -> None:
+    import threading
+
+    stop = threading.Event()
+    policy = FetchPolicy(
+        timeout=5.0, deadline=120.0, retries=0, host_delay=0.0, respect_robots=False,
+        allow_private_hosts=LOOPBACK, stop_grace=0.5,
+    )  # fmt: skip
+    timer = threading.Timer(0.5, stop.set)
+    started = time.monotonic()
+    timer.start()
+    with Fetcher(policy, stop=stop) as fetcher, pytest.raises(FetchError) as caught:
+        fetcher.fetch(trickle)
+    elapsed = time.monotonic() - started
+    assert caught.value.kind == "timeout" and "stopping" in caught.value.problem
+    assert elapsed < 3, elapsed

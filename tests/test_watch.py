@@ -29,7 +29,10 @@ from redefection.watch_config import load_watch_config, parse_watch_config
 from watch_helpers import RETURN_STORY, WEATHER_STORY, Request, Response, Site, html, rss
 
 pytestmark = pytest.mark.timeout(120)
-FAST_FETCH = "[fetch]\ntimeout = 1.0\nretries = 1\nbackoff = 0.01\nhost_delay = 0.0\nmax_bytes = 20000\n"
+FAST_FETCH = (
+    "[fetch]\ntimeout = 1.0\nretries = 1\nbackoff = 0.01\nhost_delay = 0.0\nmax_bytes = 20000\n"
+    'allow_private_hosts = ["127.0.0.1"]\n'  # the loopback test servers, named explicitly
+)
 ROOT = Path(__file__).resolve().parent.parent
 
 

@@ -3,7 +3,9 @@
 ``Fetcher`` wraps one ``httpx.Client``; tests pass ``transport=`` (an
 ``httpx.MockTransport``, or nothing and a loopback server) so nothing here
 needs the network. Redirects are followed by hand, so every hop is checked
-against robots.txt and counted.
+against robots.txt and counted. What it may connect to (public addresses
+only, unless a host is allowed by name) and for how long (a deadline per
+request, a prompt stop) is ``fetch_guard``'s part.
 """
 
 from __future__ import annotations
@@ -19,11 +21,13 @@ from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
+import httpcore
 import httpx
 from courlan import normalize_url
 
 from . import __version__
 from .errors import SourceError
+from .fetch_guard import Abandoned, BlockedAddress, Guard, GuardedBackend
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +41,7 @@ ROBOTS_TTL = 24 * 3600.0  # seconds a robots.txt is trusted; RFC 9309 asks not t
 
 
 class FetchError(SourceError):
-    """A URL could not be fetched; ``kind`` says why (robots, http, timeout, too_large, redirects, network)."""
+    """A URL could not be fetched; ``kind`` says why (robots, http, timeout, too_large, redirects, network, blocked)."""
 
     def __init__(self, uri: str, problem: str, kind: str, status: int | None = None) -> None:
         super().__init__(uri, problem)
@@ -51,6 +55,7 @@ class FetchPolicy:
 
     user_agent: str = USER_AGENT
     timeout: float = 20.0  # seconds, per connect / read
+    deadline: float = 60.0  # seconds for one whole request, however the server trickles its answer
     max_bytes: int = 5 * 1024 * 1024  # a news page or feed fits well inside 5 MiB
     max_redirects: int = 5
     retries: int = 2  # extra attempts after a retryable failure
@@ -58,6 +63,10 @@ class FetchPolicy:
     host_delay: float = 1.0  # seconds between two requests to one host
     host_concurrency: int = 2  # requests in flight per host
     respect_robots: bool = True
+    # Hosts fetched even though they are (or resolve to) loopback, private or link-local addresses: an intranet
+    # feed, or 127.0.0.1 in tests. Every other non-public address is refused, on every redirect hop.
+    allow_private_hosts: tuple[str, ...] = ()
+    stop_grace: float = 2.0  # seconds requests in flight may go on after a stop (SIGTERM) before being abandoned
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,9 +132,18 @@ class Fetcher:
         *,
         transport: httpx.BaseTransport | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        stop: threading.Event | None = None,
     ) -> None:
         self.policy = policy or FetchPolicy()
         self._sleep = sleep
+        self.guard = Guard(
+            self.policy.allow_private_hosts,
+            deadline=self.policy.deadline,
+            stop=stop,
+            stop_grace=self.policy.stop_grace,
+        )
+        if transport is None:
+            transport = _guarded_transport(self.guard)
         timeout = httpx.Timeout(self.policy.timeout)
         headers = {"User-Agent": self.policy.user_agent, "Accept-Encoding": "gzip, deflate"}
         self.client = httpx.Client(transport=transport, timeout=timeout, headers=headers, follow_redirects=False)
@@ -151,6 +169,7 @@ class Fetcher:
         """
         current, visited = url, {url}
         for _ in range(self.policy.max_redirects + 1):
+            self._check_address(url, current)
             self._check_robots(current)
             result = self._get_with_retries(current, url, etag, last_modified)
             location = dict(result.headers).get("location")
@@ -164,6 +183,13 @@ class Fetcher:
                 raise FetchError(url, f"redirect loop at {current}", "redirects", result.status)
             visited.add(current)
         raise FetchError(url, f"more than {self.policy.max_redirects} redirects", "redirects")
+
+    def _check_address(self, url: str, current: str) -> None:
+        try:
+            self.guard.check_url(current)
+        except BlockedAddress as exc:
+            where = "" if current == url else f" (redirected to {current})"
+            raise FetchError(url, f"refused{where}: {exc.problem}", "blocked") from None
 
     def allowed(self, url: str) -> bool:
         """Whether robots.txt lets our user agent fetch ``url`` (always, if robots are not respected)."""
@@ -206,6 +232,8 @@ class Fetcher:
                 target = urljoin(result.final_url, location)
                 result = self._get_with_retries(target, robots_url, None, None)
         except FetchError as exc:
+            if exc.kind == "blocked":
+                raise FetchError(url, exc.problem, "blocked") from None
             return None, f"robots.txt unavailable ({exc.problem}); not fetching this host"
         if 400 <= result.status < 500 or result.status in REDIRECT_STATUSES:
             return None, None
@@ -246,6 +274,11 @@ class Fetcher:
                 where = "" if url == shown else f" from {url}"
                 error = FetchError(shown, f"HTTP {result.status}{where}", "http", result.status)
                 wait = max(wait, _retry_after(dict(result.headers).get("retry-after")))
+            except BlockedAddress as exc:  # never retried: the answer will not change
+                where = "" if url == shown else f" (at {url})"
+                raise FetchError(shown, f"refused{where}: {exc.problem}", "blocked") from None
+            except Abandoned as exc:
+                raise FetchError(shown, exc.problem, "timeout") from None
             except httpx.TimeoutException as exc:
                 error = FetchError(
                     shown, f"timed out after {self.policy.timeout:g} s ({type(exc).__name__})", "timeout"
@@ -261,16 +294,33 @@ class Fetcher:
             self._sleep(wait)
 
     def _get(self, url: str, headers: dict[str, str]) -> FetchResult:
+        self.guard.start()
         with self.client.stream("GET", url, headers=headers) as response:
             declared = response.headers.get("content-length")
             if declared and declared.isdigit() and int(declared) > self.policy.max_bytes:
                 raise FetchError(url, f"response of {declared} bytes exceeds {self.policy.max_bytes}", "too_large")
             body = bytearray()
             for chunk in response.iter_bytes():
+                self.guard.remaining()  # the overall deadline, whatever the transport
                 body.extend(chunk)
                 if len(body) > self.policy.max_bytes:
                     raise FetchError(url, f"response exceeds {self.policy.max_bytes} bytes; cut off", "too_large")
             return _result(url, response, bytes(body))
+
+
+def _guarded_transport(guard: Guard) -> httpx.HTTPTransport:
+    """httpx's own transport (its TLS settings and pool), connecting through ``GuardedBackend``.
+
+    httpx offers no argument for httpcore's network backend, so the pool it
+    built is given one. A transport passed explicitly also means httpx ignores
+    proxy environment variables: the monitor connects directly, so the address
+    checked is the address reached.
+    """
+    transport = httpx.HTTPTransport()
+    pool = transport._pool
+    assert isinstance(pool, httpcore.ConnectionPool)
+    pool._network_backend = GuardedBackend(guard)
+    return transport
 
 
 def _result(url: str, response: httpx.Response, data: bytes) -> FetchResult:

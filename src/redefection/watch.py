@@ -82,9 +82,10 @@ class Watcher:
         stop: threading.Event | None = None,
     ) -> None:
         self.config, self.store, self.settings = config, store, settings
-        self.fetcher = fetcher or Fetcher(config.fetch)
-        self.notifier = notifier or Notifier(store, config.smtp, timeout=config.fetch.timeout)
         self.stop = stop or threading.Event()
+        # The fetcher sees the stop too: a request still in flight stop_grace seconds after it is abandoned.
+        self.fetcher = fetcher or Fetcher(config.fetch, stop=self.stop)
+        self.notifier = notifier or Notifier(store, config.smtp, timeout=config.fetch.timeout)
 
     def close(self) -> None:
         self.fetcher.close()

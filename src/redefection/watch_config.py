@@ -165,7 +165,9 @@ def _dataclass(cls: Any, table: _Table, extra: tuple[str, ...] = ()) -> Any:
     for item in dataclasses.fields(cls):
         default = getattr(cls(), item.name)
         kind: Any = (int, float) if isinstance(default, float) else type(default) if default is not None else str
-        if item.name in table.raw:
+        if item.name in table.raw and isinstance(default, tuple):
+            values[item.name] = table.strings(item.name)  # a TOML list of strings (or one string)
+        elif item.name in table.raw:
             values[item.name] = table.pop(item.name, kind)
     if "contact" in extra:
         contact = table.pop("contact", str)
