@@ -199,4 +199,4 @@ class GuardedBackend(httpcore.SyncBackend):
         raise error
 
 
-__all__ = ["Abandoned", "BlockedAddress", "GuardedBackend", "Guard", "is_public"]
+__all__ = ["Abandoned", "BlockedAddress", "Guard", "GuardedBackend", "is_public"]
