@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,6 @@ from redefection.store import Store
 from redefection.web import WebConfig, create_app
 from redefection.web.app import STATIC_DIR
 from redefection.web.auth import SESSION_COOKIE
-from redefection.web.ratelimit import FailureLimiter
 from redefection.web.security import CONTENT_SECURITY_POLICY
 from web_helpers import PASSWORD, bearer, build_store, case_of, client, confirm, document_id, facts, session_for
 
@@ -277,9 +277,14 @@ def test_login_never_redirects_off_site(store: Store, target: str) -> None:
     assert response.status_code == 303 and response.headers["location"] == "/"
 
 
+def _from(store: Store, config: WebConfig, address: str) -> TestClient:
+    app = create_app(store, _settings(), config)
+    return TestClient(app, base_url="http://127.0.0.1", client=(address, 5000), follow_redirects=False)
+
+
 def test_failed_logins_are_throttled_per_username(store: Store) -> None:
     config = WebConfig(login_attempts=3, login_window_s=600)
-    with client(store, config) as http:
+    with _from(store, config, "192.0.2.11") as http:  # an address of its own: the budget is kept in the store
         for _ in range(3):
             assert _login(http, password="wrong password").status_code == 401
         blocked = _login(http)  # even the right password, until the window has passed
@@ -290,7 +295,7 @@ def test_failed_logins_are_throttled_per_username(store: Store) -> None:
 
 def test_failed_logins_are_throttled_per_address(store: Store) -> None:
     config = WebConfig(login_attempts=3, login_window_s=600)
-    with client(store, config) as http:
+    with _from(store, config, "192.0.2.12") as http:
         for name in ("ghost1", "ghost2", "ghost3"):
             assert _login(http, username=name).status_code == 401
         assert _login(http, username="editor").status_code == 429
@@ -298,7 +303,7 @@ def test_failed_logins_are_throttled_per_address(store: Store) -> None:
 
 def test_a_successful_login_does_not_reset_the_address_budget(store: Store) -> None:
     config = WebConfig(login_attempts=3, login_window_s=600)
-    with client(store, config) as http:
+    with _from(store, config, "192.0.2.13") as http:
         assert _login(http, username="ghost1").status_code == 401
         assert _login(http, username="ghost2").status_code == 401
         assert _login(http).status_code == 303
@@ -306,23 +311,63 @@ def test_a_successful_login_does_not_reset_the_address_budget(store: Store) -> N
         assert _login(http, username="admin").status_code == 429
 
 
-def test_the_limiter_forgets_failures_after_the_window() -> None:
-    now = [1000.0]
-    limiter = FailureLimiter(2, 60, clock=lambda: now[0])
-    keys = ("user:x", "addr:a")
-    limiter.fail(keys)
-    now[0] += 30
-    limiter.fail(("user:x", "addr:b"))  # the same user from another address counts too
-    assert limiter.retry_after(keys) == 30
-    assert limiter.retry_after(("user:y", "addr:b")) == 0  # addr:b failed once only
-    now[0] += 30.5
-    assert limiter.retry_after(keys) == 0  # the first failure expired: one left, under the limit
-    limiter.fail(keys)
-    assert limiter.retry_after(keys) == 30  # failures at +30 and +60.5: free again at +90
-    now[0] += 29.4
-    assert limiter.retry_after(keys) == 1
-    now[0] += 0.2
-    assert limiter.retry_after(keys) == 0
+def test_the_login_budget_renews_after_the_window(tmp_path: Path) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from redefection.store import open_store
+
+    counted = open_store(str(tmp_path / "throttle.db"))
+    start = datetime(2026, 1, 1, 9, 0, tzinfo=UTC)
+    keys = ("pair:x|a", "addr:a")
+    assert [n for n, _ in counted.count_login_attempt(keys, start, 60)] == [1, 1]
+    later = start + timedelta(seconds=30)
+    assert counted.count_login_attempt(keys, later, 60) == [(2, start), (2, start)]
+    counted.forgive_login_attempt(release=("addr:a",), clear=("pair:x|a",))  # a success takes its attempt back
+    assert counted.count_login_attempt(keys, later, 60) == [(1, later), (2, start)]
+    renewed = start + timedelta(seconds=61)
+    assert counted.count_login_attempt(keys, renewed, 60) == [(2, later), (1, renewed)]
+    counted.close()
+
+
+def _concurrent_logins(store: Store, attempts: list[str], username: str, address: str) -> list[int]:
+    """POST the login form with each password at once, from one address, on threads; the status codes."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    config = WebConfig(login_attempts=5, login_window_s=600)
+    app = create_app(store, _settings(), config)
+    barrier = threading.Barrier(len(attempts))
+
+    def one(password: str) -> int:
+        with TestClient(app, base_url="http://127.0.0.1", client=(address, 5000), follow_redirects=False) as http:
+            barrier.wait()
+            return int(_login(http, username=username, password=password).status_code)
+
+    with ThreadPoolExecutor(max_workers=len(attempts)) as pool:
+        return list(pool.map(one, attempts))
+
+
+def test_simultaneous_logins_cannot_exceed_the_budget_issue_14(tmp_path: Path) -> None:
+    store = build_store(tmp_path)
+    codes = _concurrent_logins(store, ["wrong password"] * 30, "editor", "192.0.2.21")
+    print(f"30 simultaneous wrong logins: {codes.count(401)} checked, {codes.count(429)} throttled")
+    assert codes.count(401) == 5 and codes.count(429) == 25
+    codes = _concurrent_logins(store, ["wrong password"] * 24 + [PASSWORD], "admin", "192.0.2.22")
+    print(f"24 wrong and 1 right at once: {sorted(codes)}")
+    assert codes.count(401) + codes.count(303) == 5 and codes.count(429) == 20
+    store.close()
+
+
+def test_failing_someone_elses_password_does_not_lock_them_out_issue_14(tmp_path: Path) -> None:
+    store = build_store(tmp_path)
+    config = WebConfig(login_attempts=5, login_window_s=900)
+    app = create_app(store, _settings(), config)
+    with TestClient(app, base_url="http://127.0.0.1", client=("203.0.113.9", 5000), follow_redirects=False) as attacker:
+        codes = [_login(attacker, username="admin", password="wrong password").status_code for _ in range(8)]
+        assert codes == [401] * 5 + [429] * 3
+        assert _login(attacker, username="admin").status_code == 429  # the attacker's own address is throttled
+    with TestClient(app, base_url="http://127.0.0.1", client=("198.51.100.4", 5000), follow_redirects=False) as owner:
+        assert _login(owner, username="admin").status_code == 303  # the admin, from elsewhere, gets in
+    store.close()
 
 
 INJECTIONS = (

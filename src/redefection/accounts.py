@@ -82,10 +82,26 @@ def add_user(store: Store, username: str, password: str, role: str) -> User:
     return store.add_user(validate_username(username), hash_password(password), validate_role(role))
 
 
-def set_password(store: Store, username: str, password: str) -> None:
+def set_password(store: Store, username: str, password: str, keep_cookie: str | None = None) -> int:
+    """Change the password and end every session of the user but the one behind ``keep_cookie``.
+
+    Returns how many sessions ended. API tokens live on (each is revoked on its own: ``revoke_token``).
+    """
     if store.get_user(username) is None:
         raise NotFound(f"user {username}", "no such account")
-    store.set_password_hash(username, hash_password(password))
+    keep = token_hash(keep_cookie) if keep_cookie and len(keep_cookie) <= 256 else None
+    return store.set_password_hash(username, hash_password(password), keep_session=keep)
+
+
+def change_own_password(store: Store, username: str, current: str, new: str, keep_cookie: str | None) -> int:
+    """A logged-in user's change of their own password: the current one must be given; other sessions end.
+
+    Raises ``PermissionError`` for a wrong current password, ``ValueError`` for a new one too short or long.
+    """
+    validate_password(new)
+    if authenticate(store, username, current) is None:
+        raise PermissionError("the current password is wrong")
+    return set_password(store, username, new, keep_cookie)
 
 
 def _verify(stored: str, password: str) -> bool:
@@ -107,7 +123,7 @@ def authenticate(store: Store, username: str, password: str) -> User | None:
     if not _verify(stored, password):
         return None
     if _hasher.check_needs_rehash(stored):
-        store.set_password_hash(username, _hasher.hash(password))
+        store.set_password_hash(username, _hasher.hash(password), end_sessions=False)  # the same password
     user = store.get_user(username)
     return None if user is None or user.disabled else user
 
@@ -151,15 +167,31 @@ class NewToken:
     token: ApiToken
 
 
-def create_api_token(store: Store, username: str, name: str) -> NewToken:
-    """A new bearer token for ``username``'s API access; raises ``NotFound`` for an unknown user."""
+def create_api_token(store: Store, username: str, name: str, days: int | None = None) -> NewToken:
+    """A new bearer token for ``username``'s API access, valid ``days`` (None: until revoked).
+
+    Raises ``NotFound`` for an unknown user, ``ValueError`` for a bad name or number of days.
+    """
     if not name.strip() or len(name) > 200:
         raise ValueError("a token needs a name of 1 to 200 characters (what it is for)")
+    if days is not None and not 1 <= days <= 3650:
+        raise ValueError("a token's lifetime is 1 to 3650 days")
     user = store.get_user(username)
     if user is None:
         raise NotFound(f"user {username}", "no such account")
     secret = "rf_" + secrets.token_urlsafe(TOKEN_BYTES)
-    return NewToken(secret, store.create_api_token(user.id, name.strip(), token_hash(secret)))
+    expires = datetime.now(UTC) + timedelta(days=days) if days is not None else None
+    return NewToken(secret, store.create_api_token(user.id, name.strip(), token_hash(secret), expires))
+
+
+def list_tokens(store: Store, username: str | None = None) -> list[ApiToken]:
+    """Every API token (of ``username``): name, user, created, last used, expiry; never the secret."""
+    return store.list_api_tokens(username)
+
+
+def revoke_token(store: Store, token_id: int) -> ApiToken:
+    """Stop the token with this id at once, without disabling its user; raises ``NotFound``."""
+    return store.revoke_api_token(token_id)
 
 
 def user_for_token(store: Store, secret: str | None, now: datetime | None = None) -> User | None:
@@ -175,9 +207,12 @@ __all__ = [
     "NewToken",
     "add_user",
     "authenticate",
+    "change_own_password",
     "create_api_token",
     "end_session",
     "hash_password",
+    "list_tokens",
+    "revoke_token",
     "session_for_cookie",
     "set_password",
     "start_session",

@@ -18,6 +18,8 @@ from .errors import NotFound, RedefectionError
 from .settings import Settings
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from .store import Store
 
 err = Console(stderr=True, highlight=False)
@@ -95,7 +97,7 @@ def serve(
 
 @click.group()
 def user() -> None:
-    """Manage local accounts: add, list, set-role, disable, enable."""
+    """Manage local accounts: add, list, set-role, set-password, disable, enable."""
 
 
 def _read_password(from_stdin: bool) -> str:
@@ -179,6 +181,31 @@ def user_set_role(ctx: click.Context, name: str, role: str, db_url: str | None) 
     _change(ctx, db_url, name, "role", role)
 
 
+@user.command("set-password")
+@click.argument("name")
+@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of standard input.")
+@click.option("--db", "db_url", help=DB_HELP)
+@click.pass_context
+def user_set_password(ctx: click.Context, name: str, password_stdin: bool, db_url: str | None) -> None:
+    """Give the account NAME a new password; every session of NAME ends (its API tokens do not)."""
+    from . import accounts
+
+    password = _read_password(password_stdin)
+    try:
+        accounts.validate_password(password)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
+    store = _open(ctx, db_url)
+    try:
+        ended = accounts.set_password(store, name, password)
+    except NotFound:
+        err.print(f"[red]error[/red] no account named {name}", markup=True)
+        ctx.exit(1)
+    finally:
+        store.close()
+    err.print(f"{name}: password changed, {ended} session(s) ended")
+
+
 @user.command("disable")
 @click.argument("name")
 @click.option("--db", "db_url", help=DB_HELP)
@@ -205,15 +232,16 @@ def token() -> None:
 @token.command("create")
 @click.argument("username")
 @click.option("--name", "name", required=True, help="What the token is for (e.g. the script or machine).")
+@click.option("--days", type=int, help="Let the token expire after this many days [default: never].")
 @click.option("--db", "db_url", help=DB_HELP)
 @click.pass_context
-def token_create(ctx: click.Context, username: str, name: str, db_url: str | None) -> None:
+def token_create(ctx: click.Context, username: str, name: str, days: int | None, db_url: str | None) -> None:
     """Create an API token acting as USERNAME; it is printed once and only its hash is kept."""
     from . import accounts
 
     store = _open(ctx, db_url)
     try:
-        created = accounts.create_api_token(store, username, name)
+        created = accounts.create_api_token(store, username, name, days)
     except ValueError as exc:
         raise click.UsageError(str(exc)) from exc
     except NotFound:
@@ -225,6 +253,55 @@ def token_create(ctx: click.Context, username: str, name: str, db_url: str | Non
     err.print(
         f"token {created.token.name!r} for {username} ({created.token.user.role}): store it now, it is not shown again"
     )
+
+
+def _stamp(value: datetime | None) -> str:
+    return value.strftime("%Y-%m-%d %H:%M") if value is not None else "never"
+
+
+@token.command("list")
+@click.option("--user", "username", help="Only this account's tokens.")
+@click.option("--db", "db_url", help=DB_HELP)
+@click.pass_context
+def token_list(ctx: click.Context, username: str | None, db_url: str | None) -> None:
+    """List API tokens: id, name, user, created, last used, expiry (never the token itself)."""
+    from . import accounts
+
+    store = _open(ctx, db_url)
+    try:
+        tokens = accounts.list_tokens(store, username)
+    finally:
+        store.close()
+    table = Table("id", "name", "user", "created", "last used", "expires")
+    for found in tokens:
+        table.add_row(
+            str(found.id),
+            found.name,
+            found.user.username,
+            _stamp(found.created_at),
+            _stamp(found.last_used_at),
+            _stamp(found.expires_at),
+        )
+    out.print(table)
+
+
+@token.command("revoke")
+@click.argument("token_id", type=click.IntRange(min=1))
+@click.option("--db", "db_url", help=DB_HELP)
+@click.pass_context
+def token_revoke(ctx: click.Context, token_id: int, db_url: str | None) -> None:
+    """Revoke the API token TOKEN_ID (from `token list`): it stops working at once; its user is untouched."""
+    from . import accounts
+
+    store = _open(ctx, db_url)
+    try:
+        revoked = accounts.revoke_token(store, token_id)
+    except NotFound:
+        err.print(f"[red]error[/red] no token with id {token_id}", markup=True)
+        ctx.exit(1)
+    finally:
+        store.close()
+    err.print(f"revoked token {revoked.id} {revoked.name!r} of {revoked.user.username}")
 
 
 __all__ = ["serve", "token", "user"]

@@ -8,17 +8,18 @@ also checks that its user is still enabled.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import UTC, datetime
-from typing import TypeVar
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
 
-from sqlalchemy import delete, select
+from sqlalchemy import case, delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from ..errors import NotFound, StoreError
 from . import web_tables as web_tables  # registers the web tables on Base.metadata
 from .web import ApiToken, Role, User, WebSession
-from .web_tables import ApiTokenRow, UserRow, WebSessionRow
+from .web_tables import ApiTokenRow, LoginThrottleRow, UserRow, WebSessionRow
 
 T = TypeVar("T")
 
@@ -68,11 +69,20 @@ class AccountSql:
             raise NotFound(f"user {username}", "no such account")
         return row
 
-    def set_password_hash(self, username: str, password_hash: str) -> None:
-        def work(session: Session) -> None:
-            self._user_row(session, username).password_hash = password_hash
+    def set_password_hash(
+        self, username: str, password_hash: str, *, end_sessions: bool = True, keep_session: str | None = None
+    ) -> int:
+        def work(session: Session) -> int:
+            row = self._user_row(session, username)
+            row.password_hash = password_hash
+            if not end_sessions:
+                return 0
+            ended = delete(WebSessionRow).where(WebSessionRow.user_id == row.id)
+            if keep_session is not None:
+                ended = ended.where(WebSessionRow.token_hash != keep_session)
+            return int(session.execute(ended).rowcount or 0)  # type: ignore[attr-defined]
 
-        self._accounts(f"user {username}", "cannot change the password", work)
+        return self._accounts(f"user {username}", "cannot change the password", work)
 
     def set_role(self, username: str, role: Role) -> User:
         def work(session: Session) -> User:
@@ -141,17 +151,49 @@ class AccountSql:
 
         self._accounts(self.url, "cannot end the session", work)
 
-    def create_api_token(self, user_id: int, name: str, token_hash: str) -> ApiToken:
+    def create_api_token(
+        self, user_id: int, name: str, token_hash: str, expires_at: datetime | None = None
+    ) -> ApiToken:
         def work(session: Session) -> ApiToken:
             user = session.get(UserRow, user_id)
             if user is None:
                 raise NotFound(f"user {user_id}", "no such account")
-            row = ApiTokenRow(token_hash=token_hash, user_id=user_id, name=name, created_at=datetime.now(UTC))
+            row = ApiTokenRow(
+                token_hash=token_hash, user_id=user_id, name=name, created_at=datetime.now(UTC), expires_at=expires_at
+            )
             session.add(row)
             session.flush()
-            return ApiToken(row.id, name, _user(user), row.created_at)
+            return ApiToken(row.id, name, _user(user), row.created_at, None, expires_at)
 
         return self._accounts(f"user {user_id}", "cannot create the token", work)
+
+    def list_api_tokens(self, username: str | None = None) -> list[ApiToken]:
+        def work(session: Session) -> list[ApiToken]:
+            query = select(ApiTokenRow, UserRow).join(UserRow, ApiTokenRow.user_id == UserRow.id)
+            if username is not None:
+                query = query.where(UserRow.username == username)
+            rows = session.execute(query.order_by(UserRow.username, ApiTokenRow.id)).all()
+            return [
+                ApiToken(token.id, token.name, _user(user), token.created_at, token.last_used_at, token.expires_at)
+                for token, user in rows
+            ]
+
+        return self._accounts(self.url, "cannot list the tokens", work)
+
+    def revoke_api_token(self, token_id: int) -> ApiToken:
+        def work(session: Session) -> ApiToken:
+            found = session.execute(
+                select(ApiTokenRow, UserRow)
+                .join(UserRow, ApiTokenRow.user_id == UserRow.id)
+                .where(ApiTokenRow.id == token_id)
+            ).one_or_none()
+            if found is None:
+                raise NotFound(f"token {token_id}", "no such token")
+            token, user = found
+            session.delete(token)
+            return ApiToken(token.id, token.name, _user(user), token.created_at, token.last_used_at, token.expires_at)
+
+        return self._accounts(f"token {token_id}", "cannot revoke the token", work)
 
     def user_for_api_token(self, token_hash: str, now: datetime) -> User | None:
         def work(session: Session) -> User | None:
@@ -160,10 +202,64 @@ class AccountSql:
                 .join(UserRow, ApiTokenRow.user_id == UserRow.id)
                 .where(ApiTokenRow.token_hash == token_hash, UserRow.disabled.is_(False))
             ).one_or_none()
-            if found is None:
+            if found is None or (found[0].expires_at is not None and found[0].expires_at <= now):
                 return None
             token, user = found
             token.last_used_at = now
             return _user(user)
 
         return self._accounts(self.url, "cannot look the token up", work)
+
+    # Login throttling: counted in the store, so simultaneous attempts and several processes share one budget.
+
+    def count_login_attempt(self, keys: Sequence[str], now: datetime, window_s: int) -> list[tuple[int, datetime]]:
+        """Count one attempt under each key; returns (attempts in the key's window, window start) per key.
+
+        One UPDATE per key, in key order: PostgreSQL locks the row, SQLite the
+        database, until the transaction ends, so no two attempts read the same count.
+        """
+        cutoff = now - timedelta(seconds=window_s)
+
+        def work(session: Session) -> list[tuple[int, datetime]]:
+            dialect = session.get_bind().dialect.name
+            insert: Any = postgresql.insert if dialect == "postgresql" else sqlite.insert
+            found: dict[str, tuple[int, datetime]] = {}
+            for key in sorted(set(keys)):
+                session.execute(
+                    insert(LoginThrottleRow)
+                    .values(key=key, attempts=0, window_start=now)
+                    .on_conflict_do_nothing(index_elements=["key"])
+                )
+                expired = LoginThrottleRow.window_start <= cutoff
+                session.execute(
+                    update(LoginThrottleRow)
+                    .where(LoginThrottleRow.key == key)
+                    .values(
+                        attempts=case((expired, 1), else_=LoginThrottleRow.attempts + 1),
+                        window_start=case((expired, now), else_=LoginThrottleRow.window_start),
+                    )
+                )
+                row = session.execute(
+                    select(LoginThrottleRow.attempts, LoginThrottleRow.window_start).where(LoginThrottleRow.key == key)
+                ).one_or_none()
+                found[key] = (row[0], row[1]) if row is not None else (1, now)
+            # Forget windows long over (cheap: indexed), so the table holds only recent keys.
+            session.execute(delete(LoginThrottleRow).where(LoginThrottleRow.window_start <= cutoff - (now - cutoff)))
+            return [found[key] for key in keys]
+
+        return self._accounts(self.url, "cannot count the login attempt", work)
+
+    def forgive_login_attempt(self, release: Sequence[str], clear: Sequence[str] = ()) -> None:
+        """After a successful login: take its attempt back under ``release``, reset ``clear`` entirely."""
+
+        def work(session: Session) -> None:
+            for key in sorted(set(release)):
+                session.execute(
+                    update(LoginThrottleRow)
+                    .where(LoginThrottleRow.key == key, LoginThrottleRow.attempts > 0)
+                    .values(attempts=LoginThrottleRow.attempts - 1)
+                )
+            if clear:
+                session.execute(delete(LoginThrottleRow).where(LoginThrottleRow.key.in_(list(clear))))
+
+        self._accounts(self.url, "cannot record the login", work)

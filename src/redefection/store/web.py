@@ -262,6 +262,7 @@ class ApiToken:
     user: User
     created_at: datetime
     last_used_at: datetime | None = None
+    expires_at: datetime | None = None  # None: never
 
 
 @dataclass(frozen=True, slots=True)
@@ -382,7 +383,11 @@ class AccountStore(Protocol):
         """The stored hash of an enabled user's password, or None."""
         ...
 
-    def set_password_hash(self, username: str, password_hash: str) -> None: ...
+    def set_password_hash(
+        self, username: str, password_hash: str, *, end_sessions: bool = True, keep_session: str | None = None
+    ) -> int:
+        """Change the stored hash; unless told otherwise, end every session but ``keep_session`` (how many ended)."""
+        ...
 
     def set_role(self, username: str, role: Role) -> User:
         """Change a user's role; raises ``NotFound``."""
@@ -402,10 +407,28 @@ class AccountStore(Protocol):
 
     def delete_session(self, token_hash: str) -> None: ...
 
-    def create_api_token(self, user_id: int, name: str, token_hash: str) -> ApiToken: ...
+    def create_api_token(
+        self, user_id: int, name: str, token_hash: str, expires_at: datetime | None = None
+    ) -> ApiToken: ...
+
+    def list_api_tokens(self, username: str | None = None) -> list[ApiToken]:
+        """Every token (of ``username``), with its last use and expiry; never the token itself."""
+        ...
+
+    def revoke_api_token(self, token_id: int) -> ApiToken:
+        """Delete a token so it stops working at once; raises ``NotFound``."""
+        ...
 
     def user_for_api_token(self, token_hash: str, now: datetime) -> User | None:
-        """The enabled user owning this token (its last use is recorded), or None."""
+        """The enabled user owning this unexpired token (its last use is recorded), or None."""
+        ...
+
+    def count_login_attempt(self, keys: Sequence[str], now: datetime, window_s: int) -> list[tuple[int, datetime]]:
+        """Count a login attempt under each key, atomically; (attempts in the window, window start) per key."""
+        ...
+
+    def forgive_login_attempt(self, release: Sequence[str], clear: Sequence[str] = ()) -> None:
+        """A login succeeded: take its attempt back under ``release``; reset ``clear``."""
         ...
 
 

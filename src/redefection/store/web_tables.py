@@ -53,6 +53,17 @@ class ApiTokenRow(Base):
     name: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     last_used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    expires_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # migration 0012; None: never
+
+
+class LoginThrottleRow(Base):
+    """Login attempts counted under one key ("pair:<user>|<address>", "addr:<address>") in a fixed window."""
+
+    __tablename__ = "login_throttle"
+
+    key: Mapped[str] = mapped_column(Text, primary_key=True)
+    attempts: Mapped[int] = mapped_column(Integer)
+    window_start: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
 
 
 class AuditRow(Base):

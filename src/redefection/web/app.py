@@ -25,7 +25,6 @@ from ..settings import Settings
 from ..store import Store
 from . import api, auth
 from .config import WebConfig
-from .ratelimit import FailureLimiter
 from .security import SecurityHeadersMiddleware
 
 logger = logging.getLogger(__name__)
@@ -115,7 +114,6 @@ def create_app(store: Store, settings: Settings, config: WebConfig | None = None
     app.state.settings = settings
     app.state.config = config
     app.state.case_rebuilder = CaseRebuilder(store)  # reviews rebuild the cases in the background
-    app.state.login_limiter = FailureLimiter(config.login_attempts, config.login_window_s)
     app.add_middleware(SecurityHeadersMiddleware)
     _install_error_handlers(app)
     app.include_router(auth.router)

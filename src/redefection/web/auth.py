@@ -10,18 +10,26 @@ and bearer clients need none (a browser never attaches the token by itself).
 The login form has no session yet, so it cannot carry the session's token;
 instead a login whose ``Origin`` (or ``Referer``) names another host is
 refused, which stops a foreign page from logging a visitor into an account of
-the attacker's choosing. Failed logins are throttled per username and per
-client address (``WebConfig.login_attempts`` per ``login_window_s``): past
-the budget, 429 with ``Retry-After``.
+the attacker's choosing. Login attempts are throttled in the store, per
+(username, client address) pair and per client address
+(``WebConfig.login_attempts`` each per ``login_window_s``): past the budget,
+429 with ``Retry-After``. An attempt is counted *before* the password is
+checked, atomically, so simultaneous attempts cannot all slip under the
+budget, and several server processes share it; a successful login takes its
+attempt back. Throttling the pair rather than the username alone means that
+nobody can lock an account out by failing its password from elsewhere: the
+owner, from another address, still gets in.
 """
 
 from __future__ import annotations
 
 import html
 import ipaddress
+import math
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Annotated
 from urllib.parse import quote, urlsplit
 
@@ -32,7 +40,6 @@ from .. import accounts
 from ..settings import Settings
 from ..store import ROLES, Role, Store, User, WebSession
 from .config import WebConfig
-from .ratelimit import FailureLimiter
 
 SESSION_COOKIE = "rf_session"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -278,22 +285,24 @@ def login(
     if not _same_origin(request):
         raise HTTPException(403, "a login form from another site is refused")
     target = safe_next(next)
-    limiter: FailureLimiter = request.app.state.login_limiter
-    keys = (f"user:{username.casefold()}", f"addr:{client_address(request)}")
-    wait = limiter.retry_after(keys)
-    if wait:
+    store = get_store(request)
+    config = get_config(request)
+    address = client_address(request)
+    pair, by_address = f"pair:{username.casefold()}|{address}", f"addr:{address}"
+    now = datetime.now(UTC)
+    counted = store.count_login_attempt((pair, by_address), now, config.login_window_s)
+    over = [start for attempts, start in counted if attempts > config.login_attempts]
+    if over:
+        wait = max(1, math.ceil(max((start - now).total_seconds() + config.login_window_s for start in over)))
         minutes = max(1, round(wait / 60))
         response = _login_form(request, target, f"Too many failed logins: try again in {minutes} min.", 429)
         response.headers["Retry-After"] = str(wait)
         return response
-    store = get_store(request)
     user = accounts.authenticate(store, username, password)
     if user is None:
-        limiter.fail(keys)
         return _login_form(request, target, "Wrong username or password.", 401)
-    limiter.clear(keys[0])
+    store.forgive_login_attempt(release=(by_address,), clear=(pair,))
     accounts.end_session(store, request.cookies.get(SESSION_COOKIE))  # a new session id at every login
-    config = get_config(request)
     started = accounts.start_session(store, user, config.session_hours)
     response = RedirectResponse(target, status_code=303)
     response.set_cookie(
