@@ -54,6 +54,10 @@ RULES: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/facts/{kind}/{fact_id}/review"): "editor",
     ("POST", "/api/v1/cases/merge"): "editor",
     ("POST", "/api/v1/cases/{case_id}/split"): "editor",
+    ("GET", "/account"): "viewer",
+    ("POST", "/account/password"): "viewer",
+    ("GET", "/admin/tokens"): "admin",
+    ("POST", "/admin/tokens/{token_id}/revoke"): "admin",
     ("GET", "/api/v1/openapi.json"): "reader",
     ("GET", "/api/v1/docs"): "reader",
 }
@@ -72,6 +76,7 @@ BODIES: dict[str, dict[str, Any]] = {
     "/cases/merge": {"data": {"note": ""}},
     "/cases/{case_id}/split": {"data": {"note": ""}},
     "/login": {"data": {}},
+    "/account/password": {"data": {}},  # no password given: 400
     "/api/v1/facts/{kind}/{fact_id}/review": {"json": {}},
     "/api/v1/cases/merge": {"json": {}},
     "/api/v1/cases/{case_id}/split": {"json": {}},
@@ -114,6 +119,7 @@ def _url(store: Store, path: str) -> str:
         "fact_id": str(facts(store, "kim", "incident")[0].id),
         "filename": "returns.vl.json",
         "action": "correct",
+        "token_id": "999999",  # no such token: 404 once allowed
     }
     return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
 

@@ -25,7 +25,7 @@ from .. import browse
 from ..dashboard import STATUSES, Dashboard, DashboardCache, build_dashboard
 from ..store import AuditFilter, ClaimFilter, Store
 from ..store.web import CLAIM_SORTS, ClaimSort
-from . import pages_cases, pages_documents, pages_review
+from . import pages_account, pages_cases, pages_documents, pages_review
 from .auth import csrf_protect
 from .charts import CHARTS, Spec, chart_spec, draw, spec_hash, spec_json
 from .page_params import (
@@ -45,6 +45,7 @@ router = APIRouter()
 router.include_router(pages_cases.router)
 router.include_router(pages_documents.router)
 router.include_router(pages_review.router)
+router.include_router(pages_account.router)
 
 CHART_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".vl.json": "application/json"}
 # An SVG opened on its own is a document: it may run nothing and load nothing (Vega's SVG needs neither).
