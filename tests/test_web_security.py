@@ -482,3 +482,89 @@ def test_markup_in_urls_is_not_reflected_as_html(store: Store) -> None:
         for path in ("/api/v1/cases/<script>alert(1)</script>", "/api/v1/cases/<img src=x onerror=alert(1)>"):
             api = http.get(path)
             assert api.status_code in {404, 422} and api.headers["content-type"] == "application/json", path
+
+
+def _asgi_post(app: Any, path: str, headers: dict[str, str], chunks: list[bytes]) -> tuple[int, int, dict[str, str]]:
+    """POST ``chunks`` to ``app`` over raw ASGI; (status, body chunks the app asked for, response headers)."""
+    import anyio
+
+    asked = 0
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        nonlocal asked
+        asked += 1
+        if asked > len(chunks):
+            return {"type": "http.disconnect"}
+        return {"type": "http.request", "body": chunks[asked - 1], "more_body": asked < len(chunks)}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    raw = [(k.lower().encode(), v.encode()) for k, v in {"host": "127.0.0.1", **headers}.items()]
+    scope = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST", "scheme": "http",
+        "path": path, "raw_path": path.encode(), "query_string": b"", "headers": raw,
+        "client": ("127.0.0.1", 5000), "server": ("127.0.0.1", 80), "root_path": "",
+    }  # fmt: skip
+    anyio.run(app, scope, receive, send)
+    start = next(m for m in sent if m["type"] == "http.response.start")
+    return start["status"], asked, {k.decode(): v.decode() for k, v in start["headers"]}
+
+
+def test_bodies_are_read_only_after_authentication_and_are_capped_issue_14(store: Store) -> None:
+    app = create_app(store, _settings(), WebConfig())
+    chunk = b"[" + b"1," * 32_767 + b"1]"  # 64 KiB of JSON
+    big = [chunk] * 48  # 3 MiB, as a client streams it
+    json_type = {"content-type": "application/json"}
+    status, asked, headers = _asgi_post(app, "/api/v1/cases/merge", {**json_type, "content-length": "3145728"}, big)
+    assert (status, asked) == (401, 0)  # refused before one byte of the body was read
+    assert headers["content-security-policy"] == CONTENT_SECURITY_POLICY
+    for path in ("/cases/merge", "/facts/incident/1/confirm"):
+        assert _asgi_post(app, path, {"content-type": "application/x-www-form-urlencoded"}, big)[:2] == (403, 0)
+    editor = {**json_type, **bearer(store, "editor")}
+    status, asked, _ = _asgi_post(app, "/api/v1/cases/merge", {**editor, "content-length": "3145728"}, big)
+    assert (status, asked) == (413, 0)  # too large by its declared length
+    status, asked, _ = _asgi_post(app, "/api/v1/cases/merge", editor, big)  # chunked: no length declared
+    assert status == 413 and asked <= 17  # stopped at the 1 MiB cap, not read to the end
+    status, _, _ = _asgi_post(app, "/api/v1/cases/merge", editor, [b'{"incident_ids": []}'])
+    assert status in {400, 422}  # a small body from an editor still reaches the route
+
+
+def test_ids_beyond_sql_integers_are_refused_not_crashed_issue_14(store: Store) -> None:
+    big = str(2**63)
+    with client(store) as http:
+        csrf = session_for(store, http, "admin")
+        for path in (f"/cases/{big}", f"/documents/{big}", f"/documents/{big}/raw", f"/api/v1/cases/{big}",
+                     f"/api/v1/documents/{big}", f"/api/v1/facts/incident/{big}"):  # fmt: skip
+            response = http.get(path)
+            assert response.status_code == 404, path
+            assert response.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
+        for path in (f"/api/v1/audit?case_id={big}", f"/api/v1/cases?offset={big}"):
+            assert http.get(path).status_code == 422, path
+        posts = {
+            f"/api/v1/cases/{big}/split": {"json": {"incident_ids": [1]}},
+            f"/api/v1/facts/incident/{big}/review": {"json": {"action": "confirm"}},
+            f"/facts/incident/{big}/confirm": {"data": {}},
+            f"/admin/tokens/{big}/revoke": {"data": {}},
+            "/api/v1/cases/merge": {"json": {"incident_ids": [2**63, 2**64]}},
+        }
+        for path, body in posts.items():
+            assert http.post(path, headers={"X-CSRF-Token": csrf}, **body).status_code == 404, path
+        assert http.get(f"/api/v1/cases/{2**63 - 1}").status_code == 404  # the largest id is simply not there
+
+
+def test_an_unexpected_error_is_answered_with_the_security_headers_issue_14(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*_: object) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(store, "get_case", broken)
+    app = create_app(store, _settings(), WebConfig(anonymous=True))
+    with TestClient(app, base_url="http://127.0.0.1", raise_server_exceptions=False) as http:
+        for path in ("/api/v1/cases/1", "/cases/1"):
+            response = http.get(path)
+            assert response.status_code == 500 and "a bug" not in response.text
+            assert response.headers["content-security-policy"] == CONTENT_SECURITY_POLICY, path
+            assert response.headers["x-frame-options"] == "DENY"

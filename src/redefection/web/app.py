@@ -25,6 +25,7 @@ from ..settings import Settings
 from ..store import Store
 from . import api, auth
 from .config import WebConfig
+from .limits import RequestLimitsMiddleware
 from .security import SecurityHeadersMiddleware
 
 logger = logging.getLogger(__name__)
@@ -92,7 +93,13 @@ def _install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(auth.LoginRequired, login_required)
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(RequestValidationError, invalid)
+
+    async def out_of_range(request: Request, exc: Exception) -> Response:
+        # A number too large for a SQL integer that got past RequestLimitsMiddleware (e.g. inside a JSON body).
+        return error_response(request, 404, "no such item: the number is out of range")
+
     app.add_exception_handler(StoreError, store_error)
+    app.add_exception_handler(OverflowError, out_of_range)
 
 
 def _include_pages(app: FastAPI) -> None:
@@ -114,7 +121,8 @@ def create_app(store: Store, settings: Settings, config: WebConfig | None = None
     app.state.settings = settings
     app.state.config = config
     app.state.case_rebuilder = CaseRebuilder(store)  # reviews rebuild the cases in the background
-    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(RequestLimitsMiddleware, max_body_bytes=config.max_body_bytes)
+    app.add_middleware(SecurityHeadersMiddleware)  # added last: the outermost, so every answer gets the headers
     _install_error_handlers(app)
     app.include_router(auth.router)
     app.include_router(api.router)

@@ -25,10 +25,13 @@ class WebConfig:
     session_hours: int = 12
     login_attempts: int = 5  # failed logins per username, and per client address, within login_window_s
     login_window_s: int = 900
+    max_body_bytes: int = 1024 * 1024  # a request body past this is answered 413 (a review is a few hundred bytes)
 
     def __post_init__(self) -> None:
         if self.session_hours <= 0:
             raise ValueError("session_hours must be positive")
+        if self.max_body_bytes <= 0:
+            raise ValueError("max_body_bytes must be positive")
         if self.login_attempts <= 0 or self.login_window_s <= 0:
             raise ValueError("login_attempts and login_window_s must be positive")
 

@@ -10,11 +10,14 @@ otherwise (static files set their own validators).
 
 from __future__ import annotations
 
+import logging
+
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .auth import SESSION_COOKIE
 
+logger = logging.getLogger(__name__)
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
     "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
@@ -51,9 +54,12 @@ class SecurityHeadersMiddleware:
             return
         private = _has_credentials(scope)
         static = str(scope.get("path", "")).startswith("/static/")
+        started = False
 
         async def send_with_headers(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 headers = MutableHeaders(scope=message)
                 for name, value in HEADERS.items():
                     # A route may set a stricter policy of its own (charts: ``default-src 'none'; sandbox``).
@@ -67,7 +73,25 @@ class SecurityHeadersMiddleware:
                     headers["Cache-Control"] = "no-store"
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        try:
+            await self.app(scope, receive, send_with_headers)
+        except Exception:
+            # An unexpected error: answered here, inside this middleware, so the 500 carries the same headers.
+            logger.exception("error answering %s %s", scope.get("method"), scope.get("path"))
+            if started:
+                raise
+            body = b"500 Internal Server Error: the error is in the server log\n"
+            await send_with_headers(
+                {
+                    "type": "http.response.start",
+                    "status": 500,
+                    "headers": [
+                        (b"content-type", b"text/plain; charset=utf-8"),
+                        (b"content-length", str(len(body)).encode()),
+                    ],
+                }
+            )
+            await send_with_headers({"type": "http.response.body", "body": body})
 
 
 __all__ = ["CONTENT_SECURITY_POLICY", "HEADERS", "SecurityHeadersMiddleware"]
