@@ -234,3 +234,18 @@ def test_response_record_without_http_headers_is_a_failure_not_a_crash(tmp_path:
     (tmp_path / "no-http.warc").write_bytes(head + b"oops\r\n\r\n")
     result = run_cli("scan", str(tmp_path / "no-http.warc"), "--db", str(tmp_path / "store.db"), "--workers", "1")
     assert "Traceback" not in result.stderr
+
+
+def test_an_oversized_record_is_a_named_failure_not_a_silent_skip_issue_14(tmp_path: Path) -> None:
+    folder = tmp_path / "crawl"
+    folder.mkdir()
+    relevant = page_html(7, relevant=True)
+    huge = Rec("https://e.org/huge", b"<html><body><p>" + b" " * (70 << 20) + b"</p></body></html>")
+    write_warc(folder / "huge.warc.gz", [huge, Rec("https://e.org/after", relevant)])  # 70 MB over the 64 MiB cap
+    result = run_cli("scan", str(folder), "--db", str(tmp_path / "store.db"), "--workers", "1")
+    assert result.code == 1, result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error")]
+    assert any("huge.warc.gz" in line and "exceed the 67,108,864-byte limit" in line for line in errors), errors
+    assert "1 failed" in result.stderr, result.stderr  # counted like any other failure
+    with sqlite3.connect(tmp_path / "store.db") as db:
+        assert db.execute("SELECT count(*) FROM documents").fetchone()[0] == 1  # the next record is read

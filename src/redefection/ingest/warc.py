@@ -160,8 +160,13 @@ def _capture(
     http: Any = record.http_headers  # None when the block holds no HTTP message (dns:, a bare resource)
     content_type = http.get("Content-Type") if http is not None else None
     status = http.status_code if http is not None else None
-    wanted = status is not None and 200 <= status < 300 and length <= max_bytes
-    if not wanted or (content_type is not None and not is_html(content_type, b"")):
+    page = status is not None and 200 <= status < 300 and (content_type is None or is_html(content_type, b""))
+    if page and length > max_bytes:  # a page we would read, but too large: a failure like any other, named
+        if record.reader.consume() < length:
+            return _cut_short(url, record, offset)
+        problem = f"record {record.record_id} at offset {offset}: {length:,} bytes exceed the {max_bytes:,}-byte limit"
+        return _failure(url, offset, problem + "; skipped")
+    if not page:
         return _cut_short(url, record, offset) if record.reader.consume() < length else None
     payload = record.reader.read()
     if len(payload) < length:
