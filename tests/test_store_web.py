@@ -117,6 +117,19 @@ def test_search_finds_words_prefixes_and_ranks(filled: Filled) -> None:
     assert hits[0].rank > 0 and hits[0].snippet[1].lower() == "truck"
 
 
+def test_search_short_words_alone_and_with_long_ones_issue_14(filled: Filled) -> None:
+    store, ids = filled.store, filled.documents
+    # Words of one or two characters alone (a surname like Ri, UN, a number) search the word index.
+    assert _found(store, "Su") == [ids["en-han.html"]]  # Han Su-jin
+    assert set(_found(store, "31")) == {ids["en-bus.html"], ids["en-han.html"]}  # Choi, 31; 31 defectors
+    assert _found(store, "Ri") == []
+    # Mixed with a longer word, every word is still required: "3" is inside the Korean and Chinese pages,
+    # "Pyongyang" is not, so neither is found (the long word's condition must not be dropped).
+    assert _found(store, "3 Pyongyang") == []
+    assert _found(store, "31 Pyongyang") == [ids["en-han.html"]]
+    assert _found(store, "Min ho") == [ids["en-bus.html"]]
+
+
 def test_search_korean_and_chinese(filled: Filled) -> None:
     store, ids = filled.store, filled.documents
     assert _found(store, "탈북민") == [ids["ko-swim.html"]]  # trigram: a word inside 탈북민이

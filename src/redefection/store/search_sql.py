@@ -9,6 +9,8 @@ each term is quoted again by us. Every term must appear:
   ``to_tsvector('simple', ...)``); a word of three letters or more also
   matches the words it begins ("defect" finds "defector"). In CJK documents
   such a word also matches inside unspaced text ("2014" in "2014年抵达");
+  a word of one or two characters ("Ri", a common surname; "UN"; "29")
+  matches whole words only, alone or beside longer words;
 - a term with Korean, Chinese or Japanese characters matches as a substring in
   documents of those languages or of unknown language (SQLite
   ``documents_fts_cjk``, trigram tokenizer; PostgreSQL ``pg_trgm``). Terms of
@@ -179,11 +181,15 @@ def _word_hits(words: Sequence[str]) -> Any:
     if long:
         inside = _fts_select("documents_fts_cjk", long, prefix=False, name="words_cjk", scored=False)
         if short:  # too short for trigrams: looked for in the few documents the long words found
-            ids = select(inside.selected_columns.rid)
+            ids = inside.with_only_columns(inside.selected_columns.rid)  # the MATCH condition kept
             inside = select(DocumentRow.id.label("rid"), literal_column("0.0", Float).label("score")).where(
                 DocumentRow.id.in_(ids), *_scanned(short, "word")
             )
         parts.append(inside)
+    if len(parts) == 1:
+        # Words of one or two letters only ("Ri", "UN", "29"): the word index alone, not wrapped in an
+        # aggregate (SQLite cannot evaluate bm25() once the FTS query is flattened into a GROUP BY).
+        return parts[0].subquery("word_hits")
     found = union_all(*parts).subquery("word_matches")
     return select(found.c.rid, func.max(found.c.score).label("score")).group_by(found.c.rid).subquery("word_hits")
 
