@@ -122,3 +122,43 @@ def test_scan_killed_at_random_points_then_rerun_loses_nothing(tmp_path: Path) -
         query = "SELECT source FROM documents ORDER BY source"
         assert connection.execute(query).fetchall() == other.execute(query).fetchall()
         assert connection.execute("SELECT count(*) FROM scan_checkpoints").fetchone()[0] == 4
+
+
+def test_a_document_is_never_stored_without_its_minhash_rows_issue_14(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    from redefection.services import ingest_paths
+    from redefection.settings import Settings
+    from redefection.store import clusters, open_store
+
+    inbox = tmp_path / "inbox"
+    write_pages(inbox, 3)
+    real = clusters.index_document
+    calls = {"n": 0}
+
+    def fails_once(*args: object, **kwargs: object) -> None:
+        calls["n"] += 1
+        if calls["n"] == 2:  # the write of the second document's index fails (a crash, a full disk...)
+            raise OperationalError("INSERT INTO document_minhashes", {}, Exception("disk I/O error"))
+        real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(clusters, "index_document", fails_once)
+    db = tmp_path / "store.db"
+    store = open_store(str(db))
+    report = ingest_paths([inbox], store, Settings())
+    monkeypatch.setattr(clusters, "index_document", real)
+    orphans = (
+        "SELECT count(*) FROM documents d LEFT JOIN document_minhashes m ON m.document_id = d.id "
+        "WHERE m.document_id IS NULL"
+    )
+    with sqlite3.connect(db) as connection:
+        assert connection.execute(orphans).fetchone()[0] == 0  # the failed save left nothing half-done
+        assert connection.execute("SELECT count(*) FROM documents").fetchone()[0] == report.stored
+    assert report.failed >= 1 or len(report.failures) >= 1
+    assert ingest_paths([inbox], store, Settings()).stored == 3 - report.stored  # the rerun stores the rest
+    with sqlite3.connect(db) as connection:
+        assert connection.execute(orphans).fetchone()[0] == 0
+        assert connection.execute("SELECT count(*) FROM documents").fetchone()[0] == 3
+    store.close()

@@ -8,7 +8,7 @@ import pytest
 
 from redefection.errors import Dropped, StoreError
 from redefection.pipeline import STAGES, Outcome
-from redefection.records import Capture, Document
+from redefection.records import Capture, Document, MinhashIndex
 from redefection.services import extract_paths, ingest_paths
 from redefection.settings import Settings
 from redefection.store import SaveResult, Store, StoredFacts
@@ -134,10 +134,10 @@ def test_store_error_fails_that_input_only(
 ) -> None:
     real_save = store.save_document
 
-    def flaky_save(capture: Capture, document: Document) -> SaveResult:
+    def flaky_save(capture: Capture, document: Document, index: MinhashIndex | None = None) -> SaveResult:
         if capture.source.endswith("dump.txt"):
             raise StoreError(capture.source, "cannot save the document: database is locked")
-        return real_save(capture, document)
+        return real_save(capture, document, index)
 
     monkeypatch.setattr(store, "save_document", flaky_save)
     report = ingest_paths([inbox], store, settings)

@@ -32,7 +32,7 @@ from numpy.typing import NDArray
 
 from .clean.attribution import credited_outlet
 from .clean.decode import decode
-from .records import Capture, ClusterMember, Document, SyndicationCluster
+from .records import Capture, ClusterMember, Document, MinhashIndex, SyndicationCluster
 
 logger = logging.getLogger(__name__)
 
@@ -179,6 +179,16 @@ def estimate(jaccard: float, size_a: int, size_b: int) -> Similarity:
         return Similarity(0.0, 0.0, 0)
     common = jaccard * (size_a + size_b) / (1 + jaccard)
     return Similarity(jaccard, min(1.0, common / smaller), smaller)
+
+
+def index_entry(text: str) -> MinhashIndex | None:
+    """The MinHash signature and LSH buckets that index ``text`` for near-copy lookups; None for no shingles."""
+    shingle_set = stored_shingles(text)
+    values = signature(shingle_set)
+    if values is None:
+        return None
+    buckets = tuple(int(key) for key in band_keys(values)[0])
+    return MinhashIndex(signature_to_bytes(values), buckets, SCHEME, len(shingle_set))
 
 
 def cluster_signatures(signatures: NDArray[np.uint32], sizes: Sequence[int]) -> list[list[int]]:
@@ -339,6 +349,7 @@ __all__ = [
     "describe_differences",
     "estimate",
     "find_credited_outlet",
+    "index_entry",
     "page_member",
     "rank_members",
     "shingles",

@@ -167,6 +167,16 @@ class ClusterMember:
 
 
 @dataclass(frozen=True, slots=True)
+class MinhashIndex:
+    """A document's near-copy index entry (``dedupe.index_entry``), saved in the same transaction as the document."""
+
+    signature: bytes
+    buckets: tuple[int, ...]  # one LSH bucket per band
+    scheme: str
+    shingle_count: int
+
+
+@dataclass(frozen=True, slots=True)
 class SyndicationCluster:
     """Copies of one article on different pages; the canonical page comes first.
 

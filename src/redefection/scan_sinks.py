@@ -6,6 +6,7 @@ import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from . import dedupe
 from .errors import StoreError
 from .ingest.parquet import ParquetWriter
 from .records import Capture, Document
@@ -36,7 +37,9 @@ class StoreSink:
 
     def add(self, found: Found) -> None:
         try:
-            saved: SaveResult = self.store.save_document(found.capture, found.document)
+            # With its MinHash entry, in one transaction: no reader sees the document without it.
+            index = dedupe.index_entry(found.document.text)
+            saved: SaveResult = self.store.save_document(found.capture, found.document, index)
         except StoreError as exc:
             self.fail(found.capture.source, "store", exc.problem)
             return

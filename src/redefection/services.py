@@ -14,7 +14,16 @@ from .errors import Dropped, NotFound, StoreError
 from .health import SourceHealth, WhatsNew, source_health, whats_new
 from .ingest import InputFailure, iter_captures
 from .pipeline import Outcome, Pipeline
-from .records import Capture, CaseDecision, ClusterMember, DecisionKind, Document, SourcedIncident, SyndicationCluster
+from .records import (
+    Capture,
+    CaseDecision,
+    ClusterMember,
+    DecisionKind,
+    Document,
+    MinhashIndex,
+    SourcedIncident,
+    SyndicationCluster,
+)
 from .scan import Executor, ScanReport
 from .settings import Settings
 from .store import IncidentRef, SaveResult, Store, StoredCase, StoredDecision, StoredDocument
@@ -86,9 +95,10 @@ def ingest_captures(
             outcome = Outcome(outcome.source, dropped=Dropped("irrelevant", "no relevance cue"), stage="relevance")
         saved: SaveResult | None = None
         if isinstance(item, Capture) and outcome.document is not None:
-            outcome, saved = _save(store, item, outcome, outcome.document)
+            index = dedupe.index_entry(outcome.document.text)
+            outcome, saved = _save(store, item, outcome, outcome.document, index)
             if saved is not None and outcome.document is not None:
-                _cluster_safely(store, item, outcome.document, saved, failures)
+                _cluster_safely(store, item, outcome.document, saved, failures, index)
         if saved is not None:
             counts[saved.status] += 1
         elif outcome.dropped is not None:
@@ -114,15 +124,19 @@ def ingest_captures(
     )
 
 
-def _save(store: Store, capture: Capture, outcome: Outcome, document: Document) -> tuple[Outcome, SaveResult | None]:
+def _save(
+    store: Store, capture: Capture, outcome: Outcome, document: Document, index: MinhashIndex | None
+) -> tuple[Outcome, SaveResult | None]:
     # The clean stage drops pages without article text, so every document here has a body.
     try:
-        return outcome, store.save_document(capture, document)
+        return outcome, store.save_document(capture, document, index)
     except StoreError as exc:
         return dataclasses.replace(outcome, document=None, error=exc, stage="store"), None
 
 
-def assign_syndication(store: Store, capture: Capture, document: Document, saved: SaveResult) -> SyndicationCluster:
+def assign_syndication(
+    store: Store, capture: Capture, document: Document, saved: SaveResult, index: MinhashIndex | None = None
+) -> SyndicationCluster:
     """Put a page just saved into its syndication cluster: alone, or with its exact and near copies.
 
     Exact copies share the stored document ``saved`` names; near copies of
@@ -130,12 +144,13 @@ def assign_syndication(store: Store, capture: Capture, document: Document, saved
     on their text, one copy per stored cluster being enough to join it (so a
     story with hundreds of copies costs one check per cluster, not per copy).
     Clusters the page joins are merged and their canonical page chosen again.
-    Seeing a page again (the same bytes) changes nothing.
+    Seeing a page again (the same bytes) changes nothing. ``index``: the
+    document's MinHash entry if already computed (``dedupe.index_entry``).
     """
     placed = store.cluster_of_page(capture.sha256)
     if placed is not None:
         return placed
-    candidates = _near_candidates(store, saved.document_id, document.text)
+    candidates = _near_candidates(store, saved.document_id, index or dedupe.index_entry(document.text))
     clusters_of = store.clusters_of_documents([saved.document_id, *candidates])
     found = {c.id: c for c in [clusters_of.get(saved.document_id)] if c is not None and c.id is not None}
     unclustered = _near_copies(store, document.text, candidates, clusters_of, found)
@@ -149,18 +164,16 @@ def assign_syndication(store: Store, capture: Capture, document: Document, saved
     return store.assign_cluster(cluster, replaces=sorted(found))
 
 
-def _near_candidates(store: Store, document_id: int, text: str) -> list[int]:
+def _near_candidates(store: Store, document_id: int, index: MinhashIndex | None) -> list[int]:
     """Index the document's MinHash and return the stored documents sharing an LSH bucket with it."""
-    shingles = dedupe.stored_shingles(text)
-    signature = dedupe.signature(shingles)
-    if signature is None:
+    if index is None:
         return []
-    buckets = [int(key) for key in dedupe.band_keys(signature)[0]]
-    data = dedupe.signature_to_bytes(signature)
-    # Idempotent: an exact copy's document is normally indexed already; this also indexes
-    # documents stored before clustering existed, when they are ingested again.
-    store.index_document(document_id, data, buckets, scheme=dedupe.SCHEME, shingle_count=len(shingles))
-    return store.similar_documents(document_id, buckets)
+    # Idempotent: a new document was indexed as it was saved, and an exact copy's document normally is already;
+    # this indexes documents stored before clustering existed, when they are ingested again.
+    store.index_document(
+        document_id, index.signature, list(index.buckets), scheme=index.scheme, shingle_count=index.shingle_count
+    )
+    return store.similar_documents(document_id, list(index.buckets))
 
 
 def _near_copies(
@@ -202,11 +215,16 @@ def _stored_member(stored: StoredDocument) -> ClusterMember:
 
 
 def _cluster_safely(
-    store: Store, capture: Capture, document: Document, saved: SaveResult, failures: list[tuple[str, str]]
+    store: Store,
+    capture: Capture,
+    document: Document,
+    saved: SaveResult,
+    failures: list[tuple[str, str]],
+    index: MinhashIndex | None = None,
 ) -> None:
     # The document is stored either way; a clustering failure is reported without undoing it.
     try:
-        assign_syndication(store, capture, document, saved)
+        assign_syndication(store, capture, document, saved, index)
     except (StoreError, NotFound) as exc:  # NotFound: a candidate document deleted meanwhile
         failures.append((capture.source, exc.problem))
         store.record_failure(capture.source, "dedupe", exc.problem)

@@ -18,6 +18,7 @@ from ..records import (
     DecisionKind,
     Document,
     Incident,
+    MinhashIndex,
     Quote,
     SourcedClaim,
     SourcedIncident,
@@ -130,8 +131,8 @@ class ScanCheckpoint:
 class Store(MonitorStore, BrowseStore, ReviewStore, AccountStore, Protocol):
     """Where captures, documents with their facts, failures and drops are kept."""
 
-    def save_document(self, capture: Capture, document: Document) -> SaveResult:
-        """Save a capture, its cleaned document and its facts in one transaction; idempotent.
+    def save_document(self, capture: Capture, document: Document, index: MinhashIndex | None = None) -> SaveResult:
+        """Save a capture, its cleaned document, its facts and its near-copy ``index`` in one transaction; idempotent.
 
         The same bytes (capture sha256) or the same cleaned text (document
         fingerprint) seen again keep one document and its first set of facts;

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 from .. import __version__
 from ..errors import NotFound, StoreError
 from ..fingerprint import fingerprint_text
-from ..records import Capture, Case, Document, SourcedClaim, SourcedIncident, SyndicationCluster
+from ..records import Capture, Case, Document, MinhashIndex, SourcedClaim, SourcedIncident, SyndicationCluster
 from . import cases as case_rows
 from . import clusters, scans
 from .account_sql import AccountSql
@@ -115,14 +115,14 @@ class SqlStore(MonitorSql, BrowseSql, ReviewSql, AccountSql):
     def __repr__(self) -> str:
         return f"SqlStore({self.url!r})"
 
-    def save_document(self, capture: Capture, document: Document) -> SaveResult:
+    def save_document(self, capture: Capture, document: Document, index: MinhashIndex | None = None) -> SaveResult:
         if document.sha256 != capture.sha256:
             raise ValueError(f"{capture.source}: document {document.id!r} was not cleaned from this capture")
         fingerprint = document.fingerprint or fingerprint_text(document.text)
         for attempt in range(1, SAVE_ATTEMPTS + 1):
             try:
                 with self._sessions.begin() as session:
-                    return self._save(session, capture, document, fingerprint)
+                    return self._save(session, capture, document, fingerprint, index)
             except IntegrityError as exc:
                 if attempt == SAVE_ATTEMPTS:
                     raise StoreError(capture.source, f"cannot save the document: {exc.orig}") from exc
@@ -131,7 +131,9 @@ class SqlStore(MonitorSql, BrowseSql, ReviewSql, AccountSql):
                 raise StoreError(capture.source, f"cannot save the document: {exc}") from exc
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _save(self, session: Session, capture: Capture, document: Document, fingerprint: str) -> SaveResult:
+    def _save(
+        self, session: Session, capture: Capture, document: Document, fingerprint: str, index: MinhashIndex | None
+    ) -> SaveResult:
         now = _now()
         found = session.scalars(select(CaptureRow).where(CaptureRow.sha256 == capture.sha256)).one_or_none()
         if found is None:
@@ -151,6 +153,16 @@ class SqlStore(MonitorSql, BrowseSql, ReviewSql, AccountSql):
         session.add(row)
         session.flush()
         session.add_all(fact_rows(row.id, document, __version__, now))
+        if index is not None:  # in the same transaction: no reader sees the document without its index rows
+            clusters.index_document(
+                session,
+                row.id,
+                index.signature,
+                index.buckets,
+                scheme=index.scheme,
+                shingle_count=index.shingle_count,
+                now=now,
+            )
         return SaveResult("stored", row.id)
 
     def record_failure(self, source: str, stage: str, message: str) -> None:
