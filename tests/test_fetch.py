@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from redefection.fetch import USER_AGENT, Fetcher, FetchError, FetchPolicy, canonical_url
-from watch_helpers import Request, Response, Site, html
+from watch_helpers import Request, Response, Site, html, trickle_server
 
 pytestmark = pytest.mark.timeout(30)
 LOOPBACK = ("127.0.0.1",)  # the test servers: named, since private addresses are refused by default
@@ -231,43 +231,8 @@ def test_allowed_private_hosts_are_named_in_the_watch_config_issue_14() -> None:
 
 @pytest.fixture
 def trickle() -> Iterator[str]:
-    """A loopback server answering every request one byte every 0.1 s (a 1,000-byte body: 100 s in all)."""
-    import socket
-    import threading
-
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(8)
-    listener.settimeout(0.2)
-    done = threading.Event()
-
-    def serve(connection: socket.socket) -> None:
-        with connection:
-            connection.recv(4096)
-            connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\nContent-Type: text/html\r\n\r\n")
-            for _ in range(1000):
-                if done.is_set():
-                    return
-                try:
-                    connection.sendall(b"x")
-                except OSError:
-                    return
-                time.sleep(0.1)
-
-    def accept() -> None:
-        while not done.is_set():
-            try:
-                connection, _ = listener.accept()
-            except OSError:
-                continue
-            threading.Thread(target=serve, args=(connection,), daemon=True).start()
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{listener.getsockname()[1]}/page"
-    done.set()
-    thread.join(timeout=5)
-    listener.close()
+    with trickle_server() as url:
+        yield url
 
 
 def test_a_trickling_server_is_cut_off_at_the_overall_deadline_issue_14(trickle: str) -> None:

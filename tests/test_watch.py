@@ -26,7 +26,7 @@ from redefection.settings import Settings
 from redefection.store import Store, open_store
 from redefection.watch import Watcher
 from redefection.watch_config import load_watch_config, parse_watch_config
-from watch_helpers import RETURN_STORY, WEATHER_STORY, Request, Response, Site, html, rss
+from watch_helpers import RETURN_STORY, WEATHER_STORY, Request, Response, Site, html, rss, trickle_server
 
 pytestmark = pytest.mark.timeout(120)
 FAST_FETCH = (
@@ -263,3 +263,30 @@ def test_sigterm_finishes_the_fetch_in_flight_and_exits_cleanly(tmp_path: Path, 
         assert seen is not None and seen.state == "fetched" and seen.document_id is not None
     finally:
         store.close()
+
+
+def test_sigterm_is_honoured_within_seconds_while_a_server_trickles_issue_14(tmp_path: Path, site: Site) -> None:
+    with trickle_server(size=1000, pause=0.1) as slow:  # 100 s for the whole page, each byte well within 1 s
+        site.routes["/feed.xml"] = rss([("Return", slow)])
+        db = tmp_path / "w.db"
+        env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+        config = _config(tmp_path, site)
+        command = [sys.executable, "-m", "redefection", "watch", "--config", str(config), "--db", str(db)]
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+        try:
+            deadline = time.monotonic() + 60
+            while site.hits("/feed.xml") == 0 and time.monotonic() < deadline and process.poll() is None:
+                time.sleep(0.05)
+            time.sleep(1.5)  # the article is being trickled by now
+            process.send_signal(signal.SIGTERM)
+            stopped = time.monotonic()
+            _, stderr = process.communicate(timeout=60)
+            waited = time.monotonic() - stopped
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+    text = stderr.decode()
+    print(f"exited {waited:.1f} s after SIGTERM while a page trickled")
+    assert process.returncode == 0, text
+    assert "received SIGTERM" in text and waited < 8, (waited, text)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -100,6 +100,49 @@ class Site:
         self.server.shutdown()
         self.server.server_close()
         self.thread.join(timeout=5)
+
+
+@contextlib.contextmanager
+def trickle_server(size: int = 1000, pause: float = 0.1) -> Iterator[str]:
+    """A loopback server answering every request with a ``size``-byte page, one byte every ``pause`` seconds."""
+    import socket
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    listener.settimeout(0.2)
+    done = threading.Event()
+
+    def serve(connection: socket.socket) -> None:
+        with connection:
+            connection.recv(4096)
+            head = f"HTTP/1.1 200 OK\r\nContent-Length: {size}\r\nContent-Type: text/html\r\n\r\n"
+            connection.sendall(head.encode())
+            for _ in range(size):
+                if done.is_set():
+                    return
+                try:
+                    connection.sendall(b"x")
+                except OSError:
+                    return
+                time.sleep(pause)
+
+    def accept() -> None:
+        while not done.is_set():
+            try:
+                connection, _ = listener.accept()
+            except OSError:
+                continue
+            threading.Thread(target=serve, args=(connection,), daemon=True).start()
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}/page"
+    finally:
+        done.set()
+        thread.join(timeout=5)
+        listener.close()
 
 
 def html(body: str) -> Response:
