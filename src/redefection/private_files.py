@@ -2,8 +2,9 @@
 
 The database holds password and token hashes and every allegation; backups and
 exports copy them. They are created with mode 0600 (less if the umask is
-stricter: the umask still applies), and a file written over loses any wider
-permission it had.
+stricter: the umask still applies); an export or backup written over an
+existing file loses any wider permission that file had, while an existing
+database keeps the mode its owner gave it.
 """
 
 from __future__ import annotations
@@ -23,18 +24,12 @@ def _tighten(fd: int) -> None:
 
 
 def create_private(path: Path | str) -> None:
-    """Create ``path`` empty with mode 0600 unless it exists (then only narrow a wider mode)."""
+    """Create ``path`` empty with mode 0600, unless it exists (an existing database keeps the mode it was given)."""
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_MODE)
     except FileExistsError:
-        try:
-            fd = os.open(path, os.O_RDONLY)
-        except OSError:
-            return
-    try:
-        _tighten(fd)
-    finally:
-        os.close(fd)
+        return
+    os.close(fd)
 
 
 def open_private(path: Path | str, mode: str = "w", **options: Any) -> IO[Any]:
