@@ -47,7 +47,10 @@ def confirmed(tmp_path_factory: pytest.TempPathFactory) -> Store:
     [document] = store.list_documents(limit=5)
     corrections = {
         # what an extractor or an editor may put in a free-text field, in three scripts and spellings
-        "incident": {"route": "by boat with 최민서's cousin", "occupation": "nurse, like Min-seo Choi's mother"},
+        "incident": {
+            "route": "by boat with 최민서's cousin and Lee Soo-jin",
+            "occupation": "nurse, like Min-seo Choi's mother",
+        },
         "quote": {"organization": "Choi Min-seo", "role": "friend of Choi Min Seo"},
         "claim": {"source": "Ministry of Unification, citing Choi Minseo and Lee Su-jin", "period": "since 2012"},
     }

@@ -27,7 +27,15 @@ from .errors import NotFound
 from .health import SourceHealth, WhatsNew
 from .health import source_health as _source_health
 from .health import whats_new as _whats_new
-from .redaction import private_names, public_case, public_document, public_fact, public_facts, public_source
+from .redaction import (
+    PUBLIC_STATES,
+    private_names,
+    public_case,
+    public_document,
+    public_fact,
+    public_facts,
+    public_source,
+)
 from .redaction_names import PrivateNames
 from .store import (
     AuditEntry,
@@ -128,7 +136,9 @@ def get_case(store: Store, case_id: int, *, public: bool = False) -> CaseDetail:
     detail = store.get_case(case_id)
     if not public:
         return detail
-    shown = public_case(detail)
+    documents = sorted({fact.document_id for fact in detail.incidents if fact.review_state in PUBLIC_STATES})
+    names = private_names(fact for document_id in documents for fact in store.list_facts(document_id))
+    shown = public_case(detail, names)  # checked against the persons of the case and of its documents
     if shown is None:
         raise NotFound(f"case {case_id}", "no such public case")
     return shown

@@ -88,11 +88,15 @@ def _status(shown: str, stored: Status) -> Status:
 
 
 def public_stored_case(
-    stored: StoredCase, detail: CaseDetail, label: Callable[[int], str] | None = None
+    stored: StoredCase,
+    detail: CaseDetail,
+    label: Callable[[int], str] | None = None,
+    others: PrivateNames | None = None,
 ) -> StoredCase | None:
     """The case limited to its public incidents (``detail`` is its public view from ``browse``), or None.
 
-    ``label`` names a document by id (default: the address ``detail`` shows, else ``document:<id>``).
+    ``label`` names a document by id (default: the address ``detail`` shows, else ``document:<id>``);
+    ``others``: private persons of the case's documents, cut like the case's own in every free-text value.
     """
     public_ids = {fact.id for fact in detail.incidents if is_public(fact)}
     members = [m for m in stored.case.incidents if m.item.id in public_ids]
@@ -107,7 +111,7 @@ def public_stored_case(
         names.setdefault(document_id, label(document_id) if label else public_name(document_id, None))
     persons = PrivateNames.of(
         (m.item.incident.person.name, m.item.incident.person.surname) for m in stored.case.incidents
-    )
+    ) | (others or PrivateNames())
     redacted = [_redacted_member(m, names, persons) for m in members]
     keys = {old.item.key: new.item.key for old, new in zip(members, redacted, strict=True)}
     surnames = {new.item.key: new.item.incident.person.surname for new in redacted}
@@ -176,7 +180,9 @@ def public_export_data(store: Store) -> Export:
             detail = browse.get_case(store, stored.id, public=True)
         except NotFound:
             continue
-        if (shown := public_stored_case(stored, detail, label)) is not None:
+        cited_by_case = {m.item.document_id for m in stored.case.incidents if m.item.document_id is not None}
+        others = private_names(fact for document_id in sorted(cited_by_case) for fact in store.list_facts(document_id))
+        if (shown := public_stored_case(stored, detail, label, others)) is not None:
             cases.append(shown)
     claims = list(_public_claims(store, label))
     cited = {m.item.document_id for c in cases for m in c.case.incidents} | {doc_id for _, doc_id in claims}

@@ -228,13 +228,16 @@ def _event_date(values: Iterable[CaseValue]) -> str | None:
     return dates[-1]
 
 
-def public_case(detail: CaseDetail) -> CaseDetail | None:
-    """The case as the public may see it, or None when none of its incidents was confirmed or corrected."""
+def public_case(detail: CaseDetail, names: PrivateNames | None = None) -> CaseDetail | None:
+    """The case as the public may see it, or None when none of its incidents was confirmed or corrected.
+
+    ``names``: more private persons to look for (those of the case's documents); the case's own are always used.
+    """
     incidents = {fact.id: fact for fact in detail.incidents if is_public(fact)}
     if not incidents:
         return None
     allowed = PUBLIC_FIELDS["incident"]
-    names = private_names(detail.incidents)
+    names = private_names(detail.incidents) | (names or PrivateNames())
     fields = tuple(
         (name, tuple(kept))
         for name, values in detail.fields
