@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Accuracy and speed of relevance and fact extraction on the annotated dev corpus.
 
-    python benchmarks/extract_benchmark.py [--shared ../shared] [--check]
+    python benchmarks/extract_benchmark.py [--shared ../shared] [--realworld-cache DIR] [--check]
 
 Reads ``../shared/corpus/dev`` and scores with ``../shared/eval/score.py``;
 prints a note and exits 0 when that folder is absent. Prints relevance,
@@ -9,6 +9,16 @@ incident, per-field, reason, claim, source and quote figures, then the speed
 on one core of cleaning alone and of the whole pipeline (clean, relevance,
 extract) over the corpus. With --check, exits 1 when a figure falls below the
 floors in benchmarks/floors.json ("extract" section).
+
+Then the real pages: when the page cache is present (``--realworld-cache``,
+default ``.cache/realworld/docs`` at the repository root; never committed), it
+runs ``redefection extract``, ``ingest`` and ``cases --format json`` on it in a
+temporary folder, scores them with ``../shared/eval/realworld_score.py``
+against ``../shared/corpus/realworld-dev`` and prints the scorer's summary:
+relevance F1, cases recalled, page-incident recall, claims recalled and
+spurious incidents. Without the cache (or the scorer) it prints one line and
+skips that part. With --check, those figures must also meet the "realworld"
+section of the floors (``max_spurious_incidents`` is a ceiling).
 """
 
 from __future__ import annotations
@@ -17,6 +27,7 @@ import argparse
 import contextlib
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -27,6 +38,14 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 FLOORS = HERE / "floors.json"
 ROUNDS = 9  # the corpus is small: repeat it so timings are not noise
+REALWORLD_CACHE = HERE.parent / ".cache" / "realworld" / "docs"
+# realworld_score.py has no --json: its last line is the summary, e.g.
+# "real-world: pages found 90/90 | relevance F1 0.9 | cases recalled 9/17 | ..."
+SUMMARY = re.compile(
+    r"pages found (?P<found>\d+)/(?P<pages>\d+) \| relevance F1 (?P<relevance_f1>[\d.]+) \| "
+    r"cases recalled (?P<cases>\d+)/(?P<cases_of>\d+) \| page-incident recall (?P<page_incident_recall>[\d.]+) \| "
+    r"claims recalled (?P<claims>\d+)/(?P<claims_of>\d+) \| spurious incidents (?P<spurious>\d+)"
+)
 
 
 def _one_core() -> None:
@@ -53,7 +72,8 @@ def timings(paths: list[Path], out_dir: Path) -> tuple[float, float]:
         if outcome.document is not None:
             data = document_to_json(outcome.document)
             (out_dir / f"{outcome.document.id}.json").write_text(json.dumps(data, ensure_ascii=False), "utf-8")
-    clean_times, full_times = [], []
+    clean_times: list[float] = []
+    full_times: list[float] = []
     for _ in range(ROUNDS):
         for pipeline, times in ((clean, clean_times), (full, full_times)):
             start = time.perf_counter()
@@ -97,9 +117,70 @@ def flat(figures: dict[str, object]) -> dict[str, float]:
     return {key: float(value or 0.0) for key, value in out.items()}
 
 
+def realworld(shared: Path, docs: Path) -> dict[str, float] | None:
+    """Score the real-page cache ``docs`` as realworld-dev's README does; None when it cannot be run."""
+    gold = shared / "corpus" / "realworld-dev"
+    scorer = shared / "eval" / "realworld_score.py"
+    if not docs.is_dir() or not gold.is_dir() or not scorer.is_file():
+        missing = docs if not docs.is_dir() else gold if not gold.is_dir() else scorer
+        print(f"real pages: skipped, {missing} is not present")
+        return None
+    env = dict(
+        os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(HERE.parent / "src"), os.environ.get("PYTHONPATH")]))
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        out, db = Path(tmp) / "out", f"sqlite:///{Path(tmp) / 'rw.db'}"
+
+        def cli(*args: str) -> str:
+            result = subprocess.run(
+                [sys.executable, "-m", "redefection", *args], capture_output=True, text=True, env=env
+            )
+            if result.returncode:
+                raise SystemExit(f"redefection {args[0]} on {docs} failed: {result.stderr.strip()[-500:]}")
+            return result.stdout
+
+        cli("extract", str(docs), "--out", str(out))
+        cli("ingest", str(docs), "--db", db)
+        cases = Path(tmp) / "cases.json"
+        cases.write_text(cli("cases", "--db", db, "--format", "json"), "utf-8")
+        command = [sys.executable, str(scorer), "--gold", str(gold), "--docs-dir", str(docs)]
+        command += ["--extract-dir", str(out), "--cases", str(cases)]
+        report = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    match = SUMMARY.search(report.strip().splitlines()[-1])
+    if match is None:
+        raise SystemExit(f"realworld_score.py: unexpected summary line: {report.strip().splitlines()[-1]!r}")
+    got = {key: float(value) for key, value in match.groupdict().items()}
+    print(
+        f"real pages ({docs}, {got['found']:.0f}/{got['pages']:.0f} found), scored by shared/eval/realworld_score.py:"
+    )
+    print(f"  relevance F1              {got['relevance_f1']:.3f}")
+    print(f"  cases recalled            {got['cases']:.0f}/{got['cases_of']:.0f}")
+    print(f"  page-incident recall      {got['page_incident_recall']:.3f}")
+    print(f"  claims recalled           {got['claims']:.0f}/{got['claims_of']:.0f}")
+    print(f"  spurious incidents        {got['spurious']:.0f}")
+    return {
+        "relevance_f1": got["relevance_f1"],
+        "case_recall": got["cases"] / max(1.0, got["cases_of"]),
+        "page_incident_recall": got["page_incident_recall"],
+        "claim_recall": got["claims"] / max(1.0, got["claims_of"]),
+        "max_spurious_incidents": got["spurious"],
+    }
+
+
+def below(values: dict[str, float], floors: dict[str, float]) -> list[str]:
+    """The figures that miss their floor; a ``max_`` key is a ceiling."""
+    failed: list[str] = []
+    for key, floor in floors.items():
+        value = values.get(key, 0.0)
+        if value > floor if key.startswith("max_") else value < floor:
+            failed.append(f"{key} {value:.4f} {'>' if key.startswith('max_') else '<'} {floor}")
+    return failed
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--shared", type=Path, default=HERE.parent.parent / "shared")
+    parser.add_argument("--realworld-cache", type=Path, default=REALWORLD_CACHE, help="folder of real pages (NNN.txt)")
     parser.add_argument("--check", action="store_true", help="fail when a figure is below benchmarks/floors.json")
     args = parser.parse_args()
     docs = args.shared / "corpus" / "dev" / "docs"
@@ -126,12 +207,13 @@ def main() -> int:
     print("speed on one core (documents per second, median of the corpus repeated):")
     print(f"  clean only                  {n / clean_only:8.1f}")
     print(f"  clean + relevance + extract {n / full:8.1f}  ({clean_only / full:.2f} of clean-only speed)")
+    real = realworld(args.shared, args.realworld_cache)
     if not args.check:
         return 0
-    floors: dict[str, float] = json.loads(FLOORS.read_text("utf-8"))["extract"]
-    failed = [
-        f"{key} {values.get(key, 0.0):.4f} < {floor}" for key, floor in floors.items() if values.get(key, 0.0) < floor
-    ]
+    floors = json.loads(FLOORS.read_text("utf-8"))
+    failed = below(values, floors["extract"])
+    if real is not None:
+        failed += [f"realworld {line}" for line in below(real, floors.get("realworld", {}))]
     for line in failed:
         print("below floor:", line)
     print("floors: ok" if not failed else "floors: FAILED")
