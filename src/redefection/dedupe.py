@@ -27,7 +27,6 @@ from datetime import date
 from functools import cache, lru_cache
 
 import numpy as np
-from datasketch import MinHash
 from numpy.typing import NDArray
 
 from .clean.attribution import credited_outlet
@@ -102,6 +101,8 @@ def stored_shingles(text: str) -> frozenset[str]:
 
 @cache
 def _permutations() -> NDArray[np.uint32]:
+    from datasketch import MinHash  # with SciPy about 0.6 s to import: only the paths that store documents pay it
+
     permutations: NDArray[np.uint32] = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=MINHASH_SCHEME).permutations
     return permutations
 
@@ -111,6 +112,8 @@ def signature(shingle_set: Iterable[str]) -> NDArray[np.uint32] | None:
     encoded = [item.encode("utf-8") for item in shingle_set]
     if not encoded:
         return None
+    from datasketch import MinHash
+
     minhash = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=MINHASH_SCHEME, permutations=_permutations())
     minhash.update_batch(encoded)
     values: NDArray[np.uint32] = np.asarray(minhash.hashvalues, dtype=np.uint32)

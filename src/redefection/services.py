@@ -8,20 +8,22 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from . import dedupe, resolve
+from . import resolve
 from .errors import Dropped, NotFound, StoreError
-from .health import SourceHealth, WhatsNew, source_health, whats_new
 from .ingest import InputFailure, iter_captures
 from .pipeline import Outcome, Pipeline
 from .records import Capture, CaseDecision, ClusterMember, DecisionKind, Document, SourcedIncident, SyndicationCluster
-from .scan import Executor, ScanReport
 from .settings import Settings
-from .store import IncidentRef, SaveResult, Store, StoredCase, StoredDecision, StoredDocument
+
+if TYPE_CHECKING:  # the store (SQLAlchemy, Alembic) and the scanner load only on the paths that use them
+    from .scan import Executor, ScanReport
+    from .store import IncidentRef, SaveResult, Store, StoredCase, StoredDecision, StoredDocument
 
 logger = logging.getLogger(__name__)
 
-OnOutcome = Callable[[Outcome, SaveResult | None], None]
+OnOutcome = Callable[[Outcome, "SaveResult | None"], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +134,8 @@ def assign_syndication(store: Store, capture: Capture, document: Document, saved
     Clusters the page joins are merged and their canonical page chosen again.
     Seeing a page again (the same bytes) changes nothing.
     """
+    from . import dedupe  # NumPy and datasketch: only the paths that store documents load them
+
     placed = store.cluster_of_page(capture.sha256)
     if placed is not None:
         return placed
@@ -151,6 +155,8 @@ def assign_syndication(store: Store, capture: Capture, document: Document, saved
 
 def _near_candidates(store: Store, document_id: int, text: str) -> list[int]:
     """Index the document's MinHash and return the stored documents sharing an LSH bucket with it."""
+    from . import dedupe
+
     shingles = dedupe.stored_shingles(text)
     signature = dedupe.signature(shingles)
     if signature is None:
@@ -174,6 +180,8 @@ def _near_copies(
     pending = [
         doc_id for doc_id in candidates if (cluster := clusters_of.get(doc_id)) is None or cluster.id not in found
     ]
+    from . import dedupe
+
     texts = store.document_texts(pending)
     own = dedupe.stored_shingles(text)
     unclustered: set[int] = set()
@@ -292,6 +300,8 @@ def resolve_cases(store: Store) -> list[StoredCase]:
     survives re-processing. Copies in one syndication cluster count as one
     independent source.
     """
+    from .store import StoredCase
+
     items = store.list_sourced_incidents()
     decisions = _case_decisions(store.list_case_decisions(), items)
     found = resolve.resolve_incidents(items, clusters=store.document_clusters(), decisions=decisions)
@@ -327,6 +337,8 @@ def decide_cases(
     Raises:
         NotFound: an id names no stored incident.
     """
+    from .store import IncidentRef, StoredDecision
+
     items = {item.id: item for item in store.list_sourced_incidents()}
     chosen, apart = list(dict.fromkeys(incident_ids)), list(dict.fromkeys(others))
     for incident_id in (*chosen, *apart):
@@ -375,8 +387,6 @@ __all__ = [
     "Export",
     "IngestReport",
     "OnOutcome",
-    "SourceHealth",
-    "WhatsNew",
     "assign_syndication",
     "decide_cases",
     "export_data",
@@ -386,6 +396,4 @@ __all__ = [
     "list_duplicates",
     "resolve_cases",
     "scan_paths",
-    "source_health",
-    "whats_new",
 ]
