@@ -38,17 +38,21 @@ def test_detector_knows_only_the_languages_sharing_the_script() -> None:
     assert "en" in latin and "pt" in latin and "vi" in latin
     assert not {"ko", "zh", "ja", "ru", "th", "ar"} & set(latin)
     _detector.cache_clear()
-    assert detect_language("Der Überläufer ist über den Fluss zurück in den Norden geschwommen, sagten die Behörden.") == "de"
+    german = "Der Überläufer ist über den Fluss zurück in den Norden geschwommen, sagten die Behörden."
+    assert detect_language(german) == "de"
     assert _detector.cache_info().currsize == 1
-    assert detect_language("Le transfuge est retourné au nord en traversant le fleuve, ont indiqué les autorités.") == "fr"
+    french = "Le transfuge est retourné au nord en traversant le fleuve, ont indiqué les autorités."
+    assert detect_language(french) == "fr"
     assert _detector.cache_info().currsize == 1  # built once, reused
 
 
 def test_two_languages_sharing_a_script_go_to_the_detector() -> None:
     languages = ("en", "ru", "uk")
     assert candidates("cyrillic", languages) == ("ru", "uk")
-    assert detect_language("Перебежчик вернулся на север через реку, сообщили власти в понедельник.", languages) == "ru"
-    assert detect_language("Перебіжчик повернувся на північ через річку, повідомила влада в понеділок.", languages) == "uk"
+    russian = "Перебежчик вернулся на север через реку, сообщили власти в понедельник."
+    ukrainian = "Перебіжчик повернувся на північ через річку, повідомила влада в понеділок."
+    assert detect_language(russian, languages) == "ru"
+    assert detect_language(ukrainian, languages) == "uk"
 
 
 def test_importing_the_clean_stage_builds_no_detector() -> None:
