@@ -114,7 +114,8 @@ def create_app(store: Store, settings: Settings, config: WebConfig | None = None
     app.state.store = store
     app.state.settings = settings
     app.state.config = config
-    app.state.case_rebuilder = CaseRebuilder(store)  # reviews rebuild the cases in the background
+    # Reviews rebuild the cases in the background, one rebuild at a time across the server's processes.
+    app.state.case_rebuilder = CaseRebuilder(store, lock_path=config.rebuild_lock)
     app.state.login_limiter = FailureLimiter(config.login_attempts, config.login_window_s)
     app.add_middleware(SecurityHeadersMiddleware)
     _install_error_handlers(app)
