@@ -102,11 +102,13 @@ def serve(
             session_hours=session_hours,
             rebuild_lock=rebuild_lock_path(settings.db_url),
         )
+        if config.rebuild_lock is None:
+            workers = 1  # a memory database lives in this process only
         shown = hide_password(settings.db_url)
         processes = f", {workers} worker processes" if workers > 1 else ""
         anonymous_note = " (anonymous reading on)" if anonymous else ""
         err.print(f"serving {shown} on http://{host}:{port}/{processes}{anonymous_note}")
-        if workers > 1 and config.rebuild_lock is not None:
+        if workers > 1:
             store.close()  # each worker opens its own
             serve_workers(settings, config, host=host, port=port, workers=workers, proxy=proxy)
             return
