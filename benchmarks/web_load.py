@@ -343,7 +343,9 @@ def load_once(args: argparse.Namespace, kind: str, workers: int) -> tuple[dict[s
         searches = tuple(q.strip() for q in args.queries.split(",") if q.strip()) if args.queries else SEARCHES
         plan = schedule(cases, docs, rng, searches)
         warm = [next(plan) for _ in range(14)]
-        asyncio.run(run_clients(server.base, cookies, iter(warm * 2 * workers), 2 * workers, len(warm) * 2, 60))
+        # Every process warms its own caches (filter counts, dashboard): enough connections to reach each.
+        rounds = 2 * workers
+        asyncio.run(run_clients(server.base, cookies, iter(warm * rounds), rounds, len(warm) * rounds, 120))
         if args.writer:
             writer = Writer(args.db, server.base, args.password, folder, rng.randrange(1 << 30))
             writer.start()
