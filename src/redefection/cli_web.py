@@ -103,7 +103,7 @@ def serve(
             rebuild_lock=rebuild_lock_path(settings.db_url),
         )
         if config.rebuild_lock is None:
-            workers = 1  # a memory database lives in this process only
+            workers = 1  # no lock file to share (a memory database, or Windows): one process
         shown = hide_password(settings.db_url)
         processes = f", {workers} worker processes" if workers > 1 else ""
         anonymous_note = " (anonymous reading on)" if anonymous else ""

@@ -15,9 +15,9 @@ for while another process rebuilds waits for it, then runs with every decision.
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import logging
+import sys
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
@@ -91,6 +91,8 @@ class CaseRebuilder:
         if self.lock_path is None:
             yield
             return
+        import fcntl  # POSIX only: rebuild_lock_path gives no lock file elsewhere
+
         with self.lock_path.open("a") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)  # released when the file is closed, or the process dies
             try:
@@ -100,12 +102,13 @@ class CaseRebuilder:
 
 
 def rebuild_lock_path(db_url: str) -> Path | None:
-    """The file server processes of the store at ``db_url`` lock while rebuilding; None for a memory database.
+    """The file server processes of the store at ``db_url`` lock while rebuilding; None for a memory database
+    (and on Windows, which has no ``fcntl``: there ``serve`` runs one process).
 
     Beside a SQLite file; for a server database, in the temporary folder under a name derived from the URL.
     """
     url = parse_url(db_url)
-    if is_memory(url):
+    if is_memory(url) or sys.platform == "win32":  # no fcntl on Windows: `serve` runs one process there
         return None
     if url.get_backend_name() == "sqlite" and url.database:
         return Path(f"{url.database}.rebuild-lock")
