@@ -291,7 +291,7 @@ def test_serve_builds_the_app_and_hints_at_the_first_account(tmp_path: Path, mon
     started: list[dict[str, Any]] = []
     monkeypatch.setattr(uvicorn, "run", lambda app, **options: started.append({"app": app, **options}))
     db = str(tmp_path / "empty.db")
-    code, _, err = _run("serve", "--db", db, "--port", "8123", "--anonymous")
+    code, _, err = _run("serve", "--db", db, "--port", "8123", "--anonymous", "--workers", "1")
     assert code == 0
     assert "no accounts yet: create one with `redefection user add NAME --role admin`" in err
     [run] = started
@@ -299,9 +299,33 @@ def test_serve_builds_the_app_and_hints_at_the_first_account(tmp_path: Path, mon
     assert run["app"].state.config.anonymous is True
     with TestClient(run["app"], base_url="http://127.0.0.1") as http:
         assert http.get("/api/v1/cases").json()["total"] == 0
-    code, _, err = _run("serve", "--db", db, "--host", "0.0.0.0")
+    code, _, err = _run("serve", "--db", db, "--host", "0.0.0.0", "--workers", "1")
     assert code == 0 and "behind HTTPS" in err
     assert started[1]["app"].state.config.anonymous is False
+
+
+def test_serve_starts_one_worker_process_per_core_by_default(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import uvicorn
+
+    from redefection.web import workers
+
+    started: list[dict[str, Any]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: started.append({"app": app, **options}))
+    monkeypatch.setattr(os, "cpu_count", lambda: 3)
+    monkeypatch.setattr(os, "environ", dict(os.environ))  # serve hands its options to the workers here
+    db = str(tmp_path / "web.db")
+    code, _, err = _run("serve", "--db", db, "--anonymous")
+    assert code == 0 and "3 worker processes" in err
+    [run] = started
+    assert run["app"] == workers.FACTORY and run["factory"] is True and run["workers"] == 3
+    app = workers.app_from_environment()  # what each worker builds
+    assert app.state.config.anonymous is True
+    assert app.state.case_rebuilder.lock_path == Path(f"{db}.rebuild-lock")
+    with TestClient(app, base_url="http://127.0.0.1") as http:
+        assert http.get("/api/v1/cases").json()["total"] == 0
+    code, _, err = _run("serve", "--db", ":memory:")
+    assert code == 0 and "worker processes" not in err  # a memory database lives in one process
+    assert not isinstance(started[1]["app"], str)
 
 
 def test_public_export_keeps_the_full_export_shape_without_private_data(shared: Store, tmp_path: Path) -> None:

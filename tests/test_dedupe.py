@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pytest
 from click.testing import CliRunner
 
 from redefection import dedupe
@@ -289,3 +290,21 @@ def test_assign_cluster_merges_stored_clusters_under_the_oldest_id(
     assert store.cluster_of_page(pages[2][0].sha256) == merged
     assert store.cluster_of_document(pages[1][1]) == merged
     assert store.cluster_of_page("0" * 64) is None
+
+
+def test_signature_equals_datasketch_affine32_minhash() -> None:
+    """Signatures stored before dedupe computed them itself (with datasketch) stay comparable."""
+    datasketch = pytest.importorskip("datasketch")
+    sets = [
+        {"the defector swam back"},
+        dedupe.shingles("A man who fled the North in 2019 went back across the border last week, officials said."),
+        dedupe.shingles("탈북민 김모씨가 지난주 북한으로 돌아간 것으로 확인됐다고 통일부가 밝혔다."),
+        {f"shingle number {i}" for i in range(500)},
+    ]
+    for shingle_set in sets:
+        reference = datasketch.MinHash(num_perm=dedupe.NUM_PERM, seed=dedupe.SEED, scheme="affine32")
+        reference.update_batch([item.encode("utf-8") for item in shingle_set])
+        ours = dedupe.signature(shingle_set)
+        assert ours is not None and ours.dtype == np.uint32
+        assert np.array_equal(ours, np.asarray(reference.hashvalues, dtype=np.uint32))
+    assert dedupe.signature(set()) is None

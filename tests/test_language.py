@@ -1,6 +1,10 @@
 from __future__ import annotations
 
-from redefection.clean.language import detect_language
+import subprocess
+import sys
+
+from redefection.clean.language import _detector, candidates, detect_language
+from redefection.settings import DEFAULT_LANGUAGES
 
 
 def test_scripts_decide_cjk() -> None:
@@ -18,3 +22,44 @@ def test_latin_languages() -> None:
 def test_too_little_text() -> None:
     assert detect_language("") is None
     assert detect_language("12 34") is None
+
+
+def test_script_of_a_language_alone_decides_without_the_detector() -> None:
+    _detector.cache_clear()
+    assert detect_language("Перебежчик вернулся на север через реку, сообщили власти в понедельник.") == "ru"
+    assert detect_language("ผู้แปรพักตร์กลับไปทางเหนือแล้ว เจ้าหน้าที่กล่าวเมื่อวันจันทร์") == "th"
+    assert detect_language("عاد المنشق إلى الشمال عبر النهر، حسبما قال المسؤولون يوم الاثنين.") == "ar"
+    assert detect_language("탈북민이 북한으로 돌아갔다고 정부가 밝혔다.") == "ko"
+    assert _detector.cache_info().currsize == 0
+
+
+def test_detector_knows_only_the_languages_sharing_the_script() -> None:
+    latin = candidates("latin", DEFAULT_LANGUAGES)
+    assert "en" in latin and "pt" in latin and "vi" in latin
+    assert not {"ko", "zh", "ja", "ru", "th", "ar"} & set(latin)
+    _detector.cache_clear()
+    german = "Der Überläufer ist über den Fluss zurück in den Norden geschwommen, sagten die Behörden."
+    assert detect_language(german) == "de"
+    assert _detector.cache_info().currsize == 1
+    french = "Le transfuge est retourné au nord en traversant le fleuve, ont indiqué les autorités."
+    assert detect_language(french) == "fr"
+    assert _detector.cache_info().currsize == 1  # built once, reused
+
+
+def test_two_languages_sharing_a_script_go_to_the_detector() -> None:
+    languages = ("en", "ru", "uk")
+    assert candidates("cyrillic", languages) == ("ru", "uk")
+    russian = "Перебежчик вернулся на север через реку, сообщили власти в понедельник."
+    ukrainian = "Перебіжчик повернувся на північ через річку, повідомила влада в понеділок."
+    assert detect_language(russian, languages) == "ru"
+    assert detect_language(ukrainian, languages) == "uk"
+
+
+def test_importing_the_clean_stage_builds_no_detector() -> None:
+    code = (
+        "from redefection.clean import clean_capture\n"
+        "from redefection.clean.language import _detector\n"
+        "print(_detector.cache_info().currsize)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "0"

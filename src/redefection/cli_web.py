@@ -6,7 +6,9 @@ uvicorn, argon2) is imported only by the commands that need it.
 
 from __future__ import annotations
 
+import dataclasses
 import ipaddress
+import os
 import sys
 from typing import TYPE_CHECKING
 
@@ -60,6 +62,7 @@ def _is_loopback(host: str) -> bool:
 )
 @click.option("--session-hours", default=12, show_default=True, type=click.IntRange(1, 24 * 30))
 @click.option("--proxy", is_flag=True, help="Trust X-Forwarded-For/-Proto from a reverse proxy on this machine.")
+@click.option("--workers", type=click.IntRange(min=1), help="Server processes [default: one per core].")
 @click.pass_context
 def serve(
     ctx: click.Context,
@@ -70,15 +73,24 @@ def serve(
     secure_cookies: bool | None,
     session_hours: int,
     proxy: bool,
+    workers: int | None,
 ) -> None:
-    """Run the analysts' web app and JSON API (pages at /, API at /api/v1)."""
+    """Run the analysts' web app and JSON API (pages at /, API at /api/v1).
+
+    Several worker processes (one per core unless --workers says) share the
+    port and the store; case rebuilds after reviews run one at a time.
+    """
     import uvicorn
 
+    from .rebuild import rebuild_lock_path
     from .store import hide_password
     from .web import WebConfig, create_app
+    from .web.workers import serve_workers
 
     settings: Settings = ctx.obj["settings"]
-    store = _open(ctx, db_url)
+    settings = dataclasses.replace(settings, db_url=db_url or settings.db_url)
+    workers = workers or os.cpu_count() or 1
+    store = _open(ctx, db_url)  # brings the schema up to date once, before any worker opens it
     try:
         if not store.list_users():
             err.print("no accounts yet: create one with `redefection user add NAME --role admin`")
@@ -86,10 +98,23 @@ def serve(
             err.print(
                 f"[yellow]warning[/yellow] listening on {host}: serve it to others only behind HTTPS", markup=True
             )
-        config = WebConfig(anonymous=anonymous, secure_cookies=secure_cookies, session_hours=session_hours)
+        config = WebConfig(
+            anonymous=anonymous,
+            secure_cookies=secure_cookies,
+            session_hours=session_hours,
+            rebuild_lock=rebuild_lock_path(settings.db_url),
+        )
+        if config.rebuild_lock is None:
+            workers = 1  # no lock file to share (a memory database, or Windows): one process
+        shown = hide_password(settings.db_url)
+        processes = f", {workers} worker processes" if workers > 1 else ""
+        anonymous_note = " (anonymous reading on)" if anonymous else ""
+        err.print(f"serving {shown} on http://{host}:{port}/{processes}{anonymous_note}")
+        if workers > 1:
+            store.close()  # each worker opens its own
+            serve_workers(settings, config, host=host, port=port, workers=workers, proxy=proxy)
+            return
         app = create_app(store, settings, config)
-        shown = hide_password(db_url or settings.db_url)
-        err.print(f"serving {shown} on http://{host}:{port}/" + (" (anonymous reading on)" if anonymous else ""))
         uvicorn.run(app, host=host, port=port, proxy_headers=proxy, forwarded_allow_ips="127.0.0.1" if proxy else None)
     finally:
         store.close()

@@ -3,7 +3,8 @@
 Exact copies share ``Document.fingerprint`` (see ``fingerprint.py``); the store
 keeps one document per fingerprint. Near copies (other chrome, light edits,
 trimmed paragraphs, a new headline) are found with MinHash LSH: each text
-becomes a set of shingles, a MinHash signature (datasketch) summarises it, and
+becomes a set of shingles, a MinHash signature summarises it (computed here
+with NumPy, value for value as datasketch's "affine32" scheme), and
 signatures that agree on every row of one band share a bucket. Only documents
 sharing a bucket are compared, so matching a new document costs a few index
 look-ups however large the corpus. The bucket keys are plain integers, so the
@@ -16,6 +17,7 @@ dated, then one naming its outlet, then the most complete text.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import logging
 import re
@@ -27,7 +29,6 @@ from datetime import date
 from functools import cache, lru_cache
 
 import numpy as np
-from datasketch import MinHash
 from numpy.typing import NDArray
 
 from .clean.attribution import credited_outlet
@@ -101,19 +102,37 @@ def stored_shingles(text: str) -> frozenset[str]:
 
 
 @cache
-def _permutations() -> NDArray[np.uint32]:
-    permutations: NDArray[np.uint32] = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=MINHASH_SCHEME).permutations
-    return permutations
+def _permutations() -> tuple[NDArray[np.uint32], NDArray[np.uint32]]:
+    """The ``NUM_PERM`` affine permutations h -> a*h + b (mod 2**32, ``a`` odd) of datasketch's "affine32"
+    scheme for ``SEED``: the same draws from NumPy's seeded legacy generator, so signatures stored by earlier
+    versions (made with datasketch, whose import costs about 0.6 s with SciPy) stay comparable."""
+    draws = np.random.RandomState(SEED)
+    a = draws.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = draws.randint(0, 1 << 32, NUM_PERM, dtype=np.uint32)
+    return a, b
+
+
+def _fmix32(values: NDArray[np.uint32]) -> NDArray[np.uint32]:
+    """MurmurHash3's 32-bit finalizer: spreads the input hashes before the affine permutations."""
+    values = values ^ (values >> np.uint32(16))
+    values = values * np.uint32(0x85EBCA6B)
+    values = values ^ (values >> np.uint32(13))
+    values = values * np.uint32(0xC2B2AE35)
+    return values ^ (values >> np.uint32(16))
 
 
 def signature(shingle_set: Iterable[str]) -> NDArray[np.uint32] | None:
-    """The MinHash signature (``NUM_PERM`` values) of a shingle set; None for an empty set."""
-    encoded = [item.encode("utf-8") for item in shingle_set]
-    if not encoded:
+    """The MinHash signature (``NUM_PERM`` values) of a shingle set; None for an empty set.
+
+    Each shingle's hash is the first 4 bytes of its SHA-1 (little-endian), mixed by ``_fmix32``; the
+    signature is, per permutation, the least permuted hash (datasketch's "affine32" MinHash).
+    """
+    hashes = [int.from_bytes(hashlib.sha1(item.encode("utf-8")).digest()[:4], "little") for item in shingle_set]
+    if not hashes:
         return None
-    minhash = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=MINHASH_SCHEME, permutations=_permutations())
-    minhash.update_batch(encoded)
-    values: NDArray[np.uint32] = np.asarray(minhash.hashvalues, dtype=np.uint32)
+    mixed = _fmix32(np.array(hashes, dtype=np.uint32)).reshape(-1, 1)
+    a, b = _permutations()
+    values: NDArray[np.uint32] = (mixed * a + b).min(axis=0).astype(np.uint32)  # uint32 arithmetic wraps: mod 2**32
     return values
 
 

@@ -6,17 +6,28 @@ seconds on a large store, too long to hold a web request. The web app asks a
 more rebuild after it, so a burst of corrections costs at most two rebuilds and
 the last one always sees every decision. The review itself (the fact and its
 audit entries) is stored before the request returns; only the case view lags.
+
+Several server processes over one store (``redefection serve --workers N``)
+each have a rebuilder; a rebuild holds an exclusive lock on one file per store
+(``rebuild_lock_path``), so rebuilds never run side by side: one that is asked
+for while another process rebuilds waits for it, then runs with every decision.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import sys
+import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 from .errors import RedefectionError
 from .services import resolve_cases
 from .store import Store
+from .store.connect import is_memory, parse_url
 
 logger = logging.getLogger(__name__)
 
@@ -24,9 +35,12 @@ logger = logging.getLogger(__name__)
 class CaseRebuilder:
     """One background thread at a time rebuilding the cases of ``store``; ``request`` never blocks."""
 
-    def __init__(self, store: Store, rebuild: Callable[[Store], object] = resolve_cases) -> None:
+    def __init__(
+        self, store: Store, rebuild: Callable[[Store], object] = resolve_cases, lock_path: Path | None = None
+    ) -> None:
         self.store = store
         self._rebuild = rebuild
+        self.lock_path = lock_path  # held while rebuilding: one rebuild at a time across processes
         self._lock = threading.Lock()
         self._dirty = False
         self._worker: threading.Thread | None = None
@@ -63,7 +77,8 @@ class CaseRebuilder:
                     return
                 self._dirty = False
             try:
-                self._rebuild(self.store)
+                with self._exclusive():
+                    self._rebuild(self.store)
             except RedefectionError as exc:
                 self.failures += 1
                 logger.warning("rebuilding the cases failed: %s", exc)
@@ -71,5 +86,34 @@ class CaseRebuilder:
                 self.failures += 1
                 logger.exception("rebuilding the cases failed")
 
+    @contextmanager
+    def _exclusive(self) -> Iterator[None]:
+        if self.lock_path is None:
+            yield
+            return
+        import fcntl  # POSIX only: rebuild_lock_path gives no lock file elsewhere
 
-__all__ = ["CaseRebuilder"]
+        with self.lock_path.open("a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)  # released when the file is closed, or the process dies
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def rebuild_lock_path(db_url: str) -> Path | None:
+    """The file server processes of the store at ``db_url`` lock while rebuilding; None for a memory database
+    (and on Windows, which has no ``fcntl``: there ``serve`` runs one process).
+
+    Beside a SQLite file; for a server database, in the temporary folder under a name derived from the URL.
+    """
+    url = parse_url(db_url)
+    if is_memory(url) or sys.platform == "win32":  # no fcntl on Windows: `serve` runs one process there
+        return None
+    if url.get_backend_name() == "sqlite" and url.database:
+        return Path(f"{url.database}.rebuild-lock")
+    digest = hashlib.sha256(url.render_as_string(hide_password=True).encode()).hexdigest()[:16]
+    return Path(tempfile.gettempdir()) / f"redefection-rebuild-{digest}.lock"
+
+
+__all__ = ["CaseRebuilder", "rebuild_lock_path"]

@@ -8,10 +8,10 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from . import dedupe, resolve
+from . import resolve
 from .errors import Dropped, NotFound, StoreError
-from .health import SourceHealth, WhatsNew, source_health, whats_new
 from .ingest import InputFailure, iter_captures
 from .pipeline import Outcome, Pipeline
 from .records import (
@@ -24,13 +24,15 @@ from .records import (
     SourcedIncident,
     SyndicationCluster,
 )
-from .scan import Executor, ScanReport
 from .settings import Settings
-from .store import IncidentRef, SaveResult, Store, StoredCase, StoredDecision, StoredDocument
+
+if TYPE_CHECKING:  # the store (SQLAlchemy, Alembic) and the scanner load only on the paths that use them
+    from .scan import Executor, ScanReport
+    from .store import IncidentRef, SaveResult, Store, StoredCase, StoredDecision, StoredDocument
 
 logger = logging.getLogger(__name__)
 
-OnOutcome = Callable[[Outcome, SaveResult | None], None]
+OnOutcome = Callable[[Outcome, "SaveResult | None"], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +88,8 @@ def ingest_captures(
     arrive. With ``keep_irrelevant=False`` a document the relevance stage
     finds off-topic is recorded as a drop (reason ``irrelevant``), not stored.
     """
+    from . import dedupe  # NumPy: only the paths that store documents load it
+
     pipeline = Pipeline(settings, strict=strict)
     counts = {"stored": 0, "duplicate": 0, "failed": 0, "dropped": 0}
     failures: list[tuple[str, str]] = []
@@ -147,6 +151,8 @@ def assign_syndication(
     Seeing a page again (the same bytes) changes nothing. ``index``: the
     document's MinHash entry if already computed (``dedupe.index_entry``).
     """
+    from . import dedupe  # NumPy and datasketch: only the paths that store documents load them
+
     placed = store.cluster_of_page(capture.sha256)
     if placed is not None:
         return placed
@@ -187,6 +193,8 @@ def _near_copies(
     pending = [
         doc_id for doc_id in candidates if (cluster := clusters_of.get(doc_id)) is None or cluster.id not in found
     ]
+    from . import dedupe
+
     texts = store.document_texts(pending)
     own = dedupe.stored_shingles(text)
     unclustered: set[int] = set()
@@ -310,6 +318,8 @@ def resolve_cases(store: Store) -> list[StoredCase]:
     survives re-processing. Copies in one syndication cluster count as one
     independent source.
     """
+    from .store import StoredCase
+
     items = store.list_sourced_incidents()
     decisions = _case_decisions(store.list_case_decisions(), items)
     found = resolve.resolve_incidents(items, clusters=store.document_clusters(), decisions=decisions)
@@ -345,6 +355,8 @@ def decide_cases(
     Raises:
         NotFound: an id names no stored incident.
     """
+    from .store import IncidentRef, StoredDecision
+
     items = {item.id: item for item in store.list_sourced_incidents()}
     chosen, apart = list(dict.fromkeys(incident_ids)), list(dict.fromkeys(others))
     for incident_id in (*chosen, *apart):
@@ -393,8 +405,6 @@ __all__ = [
     "Export",
     "IngestReport",
     "OnOutcome",
-    "SourceHealth",
-    "WhatsNew",
     "assign_syndication",
     "decide_cases",
     "export_data",
@@ -404,6 +414,4 @@ __all__ = [
     "list_duplicates",
     "resolve_cases",
     "scan_paths",
-    "source_health",
-    "whats_new",
 ]

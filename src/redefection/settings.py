@@ -55,6 +55,15 @@ def _coerce(name: str, raw: Any, default: Any) -> Any:
     raise ConfigError(name, f"unsupported value {raw!r}")
 
 
+def settings_environment(settings: Settings) -> dict[str, str]:
+    """``REDEFECTION_*`` variables from which ``load_settings`` builds ``settings`` again (e.g. in a child process)."""
+    env = {}
+    for field in dataclasses.fields(Settings):
+        value = getattr(settings, field.name)
+        env[f"REDEFECTION_{field.name.upper()}"] = ",".join(value) if isinstance(value, tuple) else str(value)
+    return env
+
+
 def load_settings(path: Path | None = None, environ: dict[str, str] | None = None) -> Settings:
     """Build settings from defaults, then ``path`` (TOML), then ``REDEFECTION_*`` variables."""
     base = Settings()

@@ -20,7 +20,7 @@ URL = re.compile(r"https?://|www\.\w", re.I)
 
 def normalize_space(text: str) -> str:
     """Collapse runs of whitespace (including NBSP and ideographic space) into one space."""
-    return SPACES.sub(" ", text.replace("\u00a0", " ").replace("\u3000", " ")).strip()
+    return SPACES.sub(" ", text).strip()  # \s matches NBSP and the ideographic space too
 
 
 def nfkc(text: str) -> str:

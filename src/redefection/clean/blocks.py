@@ -56,19 +56,27 @@ def split_blocks(root: etree._Element) -> list[Block]:
     skip_depth = 0
     link_depth = 0
 
+    lowered: dict[object, str] = {}  # tag -> lower case name ("" for comments and entities): once per page
+
     def flush() -> None:
         nonlocal parts, link_chars
+        if not parts:
+            return
         text = normalize_space("".join(parts))
         if text:
             owner = owners[-1]
             blocks.append(Block(owner, text, min(link_chars, len(text)), _tag(owner)))
         parts, link_chars = [], 0
 
-    for event, element in etree.iterwalk(root, events=("start", "end")):
-        tag = _tag(element)
+    walker = etree.iterwalk(root, events=("start", "end"))
+    for event, element in walker:
+        tag = lowered.get(element.tag)
+        if tag is None:
+            tag = lowered[element.tag] = _tag(element)
         if event == "start":
             if skip_depth or tag in SKIP_TAGS or not tag:
                 skip_depth += 1
+                walker.skip_subtree()  # its end event still comes; its descendants are never walked
                 continue
             if tag in BLOCK_TAGS:
                 flush()

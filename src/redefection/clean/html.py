@@ -42,11 +42,23 @@ TABLE_SHARE = 0.3
 # JSON-LD articleBody replaces the visible body when it is this much longer and contains it.
 TEASER_RATIO = 1.5
 HASHTAGS = re.compile(r"^(?:#\S+\s*){1,}$")
+# Elements no extractor reads text from once the metadata (JSON-LD scripts) is taken: trafilatura deletes
+# them when it cleans its copy of the tree, and the density extractor skips them. Dropping them first
+# spares trafilatura copying them and running its XPath pruning over them (-10% time per page).
+UNREAD_TAGS = ("script", "style", "svg", "iframe")
+
+
+# Every element is an ``HtmlElement`` (what trafilatura expects), chosen in C: lxml.html's own lookup is
+# Python code run for each element object created, about a tenth of the time spent on a page.
+ELEMENT_CLASSES = etree.ElementDefaultClassLookup(
+    element=html.HtmlElement, comment=html.HtmlComment, pi=html.HtmlProcessingInstruction, entity=html.HtmlEntity
+)
 
 
 def parse_html(text: str) -> etree._Element:
     """Parse a page leniently; never raises on content."""
-    parser = html.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True, recover=True)
+    parser = etree.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True, recover=True)
+    parser.set_element_class_lookup(ELEMENT_CLASSES)
     try:
         root = html.document_fromstring(text, parser=parser)
     except (etree.ParserError, ValueError):
@@ -55,8 +67,11 @@ def parse_html(text: str) -> etree._Element:
 
 
 def _tokens(text: str) -> Counter[str]:
+    words = TOKEN.findall(text.lower())
+    if not CJK_CHAR.search(text):
+        return Counter(words)
     out: Counter[str] = Counter()
-    for word in TOKEN.findall(text.lower()):
+    for word in words:
         if CJK_CHAR.search(word):
             out.update(ch for ch in word)
         else:
@@ -65,8 +80,8 @@ def _tokens(text: str) -> Counter[str]:
 
 
 def _covered(part: Counter[str], whole: Counter[str]) -> float:
-    size = sum(part.values())
-    return sum((part & whole).values()) / size if size else 1.0
+    size = part.total()
+    return (part & whole).total() / size if size else 1.0
 
 
 def _trafilatura_body(root: etree._Element, title: str | None, fast: bool) -> list[str]:
@@ -188,17 +203,19 @@ def choose_body(
     ours = density_paragraphs(root, hint, title, blocks)
     ours_words = _tokens(" ".join(ours))
     body, origin = _trafilatura_body(root, title, fast=True), "trafilatura"
-    if sum(_tokens(" ".join(body)).values()) < MIN_WORDS or _covered(ours_words, _tokens(" ".join(body))) < 0.5:
+    body_words = _tokens(" ".join(body))
+    if body_words.total() < MIN_WORDS or _covered(ours_words, body_words) < 0.5:
         body = _trafilatura_body(root, title, fast=False)
-    if sum(_tokens(" ".join(body)).values()) < MIN_WORDS:
+        body_words = _tokens(" ".join(body))
+    if body_words.total() < MIN_WORDS:
         if ours:
-            body, origin = ours, "density"
+            body, origin, body_words = ours, "density", ours_words
         elif not any(ends_sentence(paragraph) for paragraph in body):
-            body = []  # a few words of navigation are not an article
+            body, body_words = [], Counter()  # a few words of navigation are not an article
     ld = _json_ld_body(meta)
     if ld:
-        ld_words, body_words = _tokens(" ".join(ld)), _tokens(" ".join(body))
-        if sum(ld_words.values()) >= TEASER_RATIO * sum(body_words.values()) and _covered(body_words, ld_words) >= 0.5:
+        ld_words = _tokens(" ".join(ld))
+        if ld_words.total() >= TEASER_RATIO * body_words.total() and _covered(body_words, ld_words) >= 0.5:
             body, origin = ld, "json-ld"
     return body, origin
 
@@ -208,6 +225,7 @@ def clean_html(text: str, languages: tuple[str, ...] = DEFAULT_LANGUAGES) -> tup
     root = parse_html(text)
     meta = extract_metadata(root)
     title = _title(root, meta)
+    etree.strip_elements(root, *UNREAD_TAGS, with_tail=False)
     # A first language guess from all paragraph-like text steers the density extractor.
     sample = " ".join(normalize_space(_text_of(p)) for p in root.iter("p"))[:4000]
     hint = guess_by_script(sample) if sample else None

@@ -120,7 +120,8 @@ def create_app(store: Store, settings: Settings, config: WebConfig | None = None
     app.state.store = store
     app.state.settings = settings
     app.state.config = config
-    app.state.case_rebuilder = CaseRebuilder(store)  # reviews rebuild the cases in the background
+    # Reviews rebuild the cases in the background, one rebuild at a time across the server's processes.
+    app.state.case_rebuilder = CaseRebuilder(store, lock_path=config.rebuild_lock)
     app.add_middleware(RequestLimitsMiddleware, max_body_bytes=config.max_body_bytes)
     app.add_middleware(SecurityHeadersMiddleware)  # added last: the outermost, so every answer gets the headers
     _install_error_handlers(app)

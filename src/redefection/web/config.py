@@ -8,6 +8,7 @@ builds a ``WebConfig`` from its options.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +27,9 @@ class WebConfig:
     login_attempts: int = 5  # failed logins per username, and per client address, within login_window_s
     login_window_s: int = 900
     max_body_bytes: int = 1024 * 1024  # a request body past this is answered 413 (a review is a few hundred bytes)
+    # File every server process of one store locks while rebuilding cases (``rebuild.rebuild_lock_path``);
+    # None: rebuilds are single within this process only.
+    rebuild_lock: Path | None = None
 
     def __post_init__(self) -> None:
         if self.session_hours <= 0:
