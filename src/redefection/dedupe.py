@@ -9,6 +9,11 @@ sharing a bucket are compared, so matching a new document costs a few index
 look-ups however large the corpus. The bucket keys are plain integers, so the
 same LSH runs in memory (``cluster_signatures``) or as indexed database rows.
 
+A translated copy (a machine translation of a Korean article, a Traditional Chinese article converted to
+Simplified) shares few shingles with its original; ``anchors`` recognises it by the numbers, dates and names
+that survive translation, in order, and adds anchor buckets to the LSH index so such pairs meet.
+``is_copy`` decides on two texts either way.
+
 A syndication cluster groups the pages carrying one article and names its
 canonical page: the page of the outlet other copies credit, else the earliest
 dated, then one naming its outlet, then the most complete text.
@@ -30,6 +35,7 @@ import numpy as np
 from datasketch import MinHash
 from numpy.typing import NDArray
 
+from . import anchors
 from .clean.attribution import credited_outlet
 from .clean.decode import decode
 from .records import Capture, ClusterMember, Document, SyndicationCluster
@@ -63,7 +69,8 @@ BANDS = NUM_PERM // BAND_ROWS
 SEED = 1
 MINHASH_SCHEME = "affine32"  # datasketch >= 2.0; stored signatures are only comparable within one scheme
 # Names everything a stored signature or bucket depends on; buckets of another scheme never match.
-SCHEME = f"w{WORD_SHINGLE}c{CHAR_SHINGLE}-p{NUM_PERM}r{BAND_ROWS}s{SEED}-{MINHASH_SCHEME}"
+# Anchor buckets (``anchors.anchor_buckets``) follow the text's bands in the same index; "a1" names their scheme.
+SCHEME = f"w{WORD_SHINGLE}c{CHAR_SHINGLE}-p{NUM_PERM}r{BAND_ROWS}s{SEED}-{MINHASH_SCHEME}-a1"
 
 # A copy: Jaccard >= 0.35, or >= 70% of the smaller text's shingles found in the larger (a trimmed copy) when
 # the smaller text has at least 40 shingles (a paragraph or two; a one-line teaser is not a copy). On dev, true
@@ -172,6 +179,18 @@ def compare(first: frozenset[str], second: frozenset[str]) -> Similarity:
     return Similarity(common / (len(first) + len(second) - common), common / smaller, smaller)
 
 
+def is_copy(first: str, second: str) -> bool:
+    """Whether two stored texts carry one article: near copies by their shingles, or a translation by its anchors."""
+    if compare(stored_shingles(first), stored_shingles(second)).is_copy:
+        return True
+    return anchors.translation_copy(first, second)
+
+
+def index_buckets(text: str, signature_values: NDArray[np.uint32]) -> list[int]:
+    """Every bucket key of a text: its MinHash bands, then its anchor buckets (for copies in another script)."""
+    return [int(key) for key in band_keys(signature_values)[0]] + anchors.anchor_buckets(text)
+
+
 def estimate(jaccard: float, size_a: int, size_b: int) -> Similarity:
     """The similarity implied by an estimated Jaccard and the two set sizes (for signature-only checks)."""
     smaller = min(size_a, size_b)
@@ -273,13 +292,21 @@ def _normal_title(title: str | None) -> str:
 
 
 def describe_differences(
-    member: ClusterMember, canonical: ClusterMember, similarity: Similarity, *, is_shorter: bool
+    member: ClusterMember,
+    canonical: ClusterMember,
+    similarity: Similarity,
+    *,
+    is_shorter: bool,
+    translated: bool = False,
 ) -> tuple[str, ...]:
     """How a copy differs from the canonical page.
 
     ``chrome``: the same text on another page; ``edits``: text changed or added; ``trimmed``: a shorter text
-    mostly found in the canonical one; ``headline``: another title.
+    mostly found in the canonical one; ``headline``: another title; ``translation``: the text in another
+    language or script (``translated``), found by its anchors (its title differs as a matter of course).
     """
+    if translated:
+        return ("translation",)
     differences: list[str] = []
     if member.document_id == canonical.document_id:
         differences.append("chrome")
@@ -321,6 +348,8 @@ def build_cluster(
                     canonical,
                     similarity,
                     is_shorter=len(shingled[member.document_id]) < len(shingled[canonical.document_id]),
+                    translated=anchors.variant(texts[member.document_id])
+                    != anchors.variant(texts[canonical.document_id]),
                 ),
             )
         )
@@ -339,6 +368,8 @@ __all__ = [
     "describe_differences",
     "estimate",
     "find_credited_outlet",
+    "index_buckets",
+    "is_copy",
     "page_member",
     "rank_members",
     "shingles",

@@ -155,7 +155,7 @@ def _near_candidates(store: Store, document_id: int, text: str) -> list[int]:
     signature = dedupe.signature(shingles)
     if signature is None:
         return []
-    buckets = [int(key) for key in dedupe.band_keys(signature)[0]]
+    buckets = dedupe.index_buckets(text, signature)
     data = dedupe.signature_to_bytes(signature)
     # Idempotent: an exact copy's document is normally indexed already; this also indexes
     # documents stored before clustering existed, when they are ingested again.
@@ -175,13 +175,12 @@ def _near_copies(
         doc_id for doc_id in candidates if (cluster := clusters_of.get(doc_id)) is None or cluster.id not in found
     ]
     texts = store.document_texts(pending)
-    own = dedupe.stored_shingles(text)
     unclustered: set[int] = set()
     for doc_id in pending:
         cluster = clusters_of.get(doc_id)
         if cluster is not None and cluster.id in found:
             continue  # a copy in this cluster was found already
-        if doc_id not in texts or not dedupe.compare(own, dedupe.stored_shingles(texts[doc_id])).is_copy:
+        if doc_id not in texts or not dedupe.is_copy(text, texts[doc_id]):
             continue  # deleted meanwhile, or only similar
         if cluster is not None and cluster.id is not None:
             found[cluster.id] = cluster
