@@ -211,6 +211,37 @@ def test_two_return_dates_a_day_apart_are_one_case_with_a_conflict() -> None:
     assert {v.value for v in case.values("returned")} == {"2020-07-18", "2020-07-19"}
 
 
+def test_return_months_a_few_weeks_apart_are_a_conflict_not_two_people() -> None:
+    june = report(
+        "a.html", surname="Kim", age=24, arrived_south="2017", returned="2020-06", published=date(2020, 7, 28)
+    )
+    july = report(
+        "b.html", surname="Kim", age=24, arrived_south="2017", returned="2020-07-19", published=date(2020, 7, 27)
+    )
+    (case,) = resolve_incidents([june, july])
+    assert [c.field for c in case.conflicts] == ["returned"]
+    assert "returned near" in {f.name for f in explain(june, july).features}
+    # Months apart is two events, whatever else agrees.
+    march = report(
+        "c.html", surname="Kim", age=24, arrived_south="2017", returned="2020-03", published=date(2020, 4, 2)
+    )
+    assert "returned" in {f.name for f in explain(march, july).blocked_by}
+    assert len(resolve_incidents([march, july])) == 2
+    # December and the next January are near too: blocking by return year must not drop the pair.
+    december = report("d.html", surname="Park", age=40, arrived_south="2015", returned="2019-12-30")
+    january = report("e.html", surname="Park", age=40, arrived_south="2015", returned="2020-01")
+    assert len(resolve_incidents([december, january])) == 1
+
+
+def test_a_gender_disagreement_blocks_only_weak_evidence() -> None:
+    he = report("a.html", surname="Kim", age=24, arrived_south="2017", returned="2020-07-19", gender="male")
+    she = report("b.html", surname="Kim", age=24, arrived_south="2017", returned="2020-07-19", gender="female")
+    assert not explain(he, she).is_blocked  # surname, age, arrival and the return day: one person misgendered
+    assert len(resolve_incidents([he, she])) == 1
+    weak = report("c.html", surname="Kim", age=24, gender="female")
+    assert "gender" in {f.name for f in explain(he, weak).blocked_by}
+
+
 def test_event_date_is_kept_apart_from_disclosure_date() -> None:
     first = report("a.html", surname="Kim", age=24, returned="2020-07", published=date(2020, 9, 2))
     second = report("b.html", surname="Kim", age=24, returned="2020-07-19", published=date(2020, 8, 30))

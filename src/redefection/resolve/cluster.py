@@ -24,6 +24,7 @@ from .features import (
     GROUP,
     MERGE_THRESHOLD,
     NEAR_DAYS,
+    NEAR_MONTH_DAYS,
     REASON,
     REPORTED_TOGETHER,
     RETURNED,
@@ -33,6 +34,7 @@ from .features import (
     Profile,
     compare,
     concept_weight,
+    interval,
 )
 
 logger = logging.getLogger(__name__)
@@ -217,14 +219,16 @@ def _manual_rules(decisions: Iterable[CaseDecision], index: dict[str, int]) -> d
 
 def _return_years(p: Profile) -> frozenset[int] | None:
     """The years the return may fall in, for blocking: two incidents whose return dates are known in different
-    years always have a hard conflict (``features._events``), except day-precise dates a few days apart."""
+    years always have a hard conflict (``features._events``), except dates given to the month or day that are
+    at most ``NEAR_MONTH_DAYS`` apart (December and the next January)."""
     if p.returned is None:
         return None
-    year, month, day = p.returned
-    if month is None or day is None:
+    year, month, _ = p.returned
+    if month is None:
         return frozenset({year})
-    start = date(year, month, day)
-    return frozenset((start + timedelta(days=d)).year for d in (-NEAR_DAYS, 0, NEAR_DAYS))
+    start, end = interval(p.returned)
+    slack = timedelta(days=NEAR_MONTH_DAYS)
+    return frozenset(range((start - slack).year, (end + slack).year + 1))
 
 
 Facets = tuple[frozenset[int] | None, frozenset[str] | None]  # return years, surname keys; None: unknown
