@@ -13,9 +13,11 @@ from redefection.resolve import (
     CaseDecision,
     claim_series,
     explain,
+    han_readings,
     incidents_from_json,
     name_key,
     name_variants,
+    readings_agree,
     resolve_incidents,
     romanize_name,
     sound_key,
@@ -78,6 +80,25 @@ def test_surnames_map_across_scripts_and_spellings() -> None:
     assert surname_keys("리") == {"이"}  # the North Korean spelling
     assert surname_keys("Pak") == surname_keys("朴") == {"박"}
     assert "손" in surname_keys("Son") and surname_keys("孙") == surname_keys("孫") == {"손"}
+
+
+def test_names_in_chinese_characters_match_by_their_korean_readings() -> None:
+    assert han_readings("智贤") == han_readings("智賢") == {key("임지현")[1]}  # Simplified and Traditional
+    assert han_readings("雨龘") == frozenset()  # a character without a known reading: nothing to compare
+    # 莲 is read 련 in the North and 연 in the South: both spellings of the name match.
+    assert {key("김련희")[1], key("김연희")[1]} <= han_readings("莲姬")
+    printed = [("林智贤", "임지현"), ("崔桂順", "Choe Gye Sun"), ("金莲姬", "Kim Ryon-hui"), ("朱玉顺", "朱玉順")]
+    for chinese, other in printed:
+        first, second = name_key(chinese), name_key(other)
+        assert first is not None and second is not None
+        assert readings_agree(first, second), (chinese, other)
+    lim = name_key("임지현")
+    assert lim is not None and not readings_agree(name_key("林志勇") or lim, lim)
+    # A full name read across scripts is worth a name match, and brings the reports together.
+    korean = report("ko.html", name="임지현", surname="임", age=26, returned="2017-06", published=date(2017, 7, 17))
+    chinese = report("zh.html", name="林智贤", surname="林", returned="2017-06", published=date(2018, 3, 15))
+    assert "name" in {f.name for f in explain(korean, chinese).features}
+    assert len(resolve_incidents([korean, chinese])) == 1
 
 
 def test_chinese_rendering_matches_on_surname_only() -> None:

@@ -62,7 +62,8 @@ def _strong_tokens(p: Profile) -> set[str]:
     """Facts selective enough to block on alone: a full name, a return day or month, an arrival month."""
     tokens: set[str] = set()
     if p.name is not None and p.name.given is not None:
-        tokens |= {f"n:{surname}:{p.name.given}" for surname in p.name.surnames}
+        given = {p.name.given, *p.name.readings}  # a name in Chinese characters also by its Korean readings
+        tokens |= {f"n:{surname}:{key}" for surname in p.name.surnames for key in given}
     year, month, day = p.returned or (0, None, None)
     if month is not None:
         tokens.add(f"rm:{year}-{month}")

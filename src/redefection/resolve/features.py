@@ -21,7 +21,7 @@ from importlib import resources
 from typing import Any
 
 from ..records import MatchFeature, SourcedIncident
-from .names import NameKey, name_key, surnames_agree
+from .names import NameKey, name_key, readings_agree, surnames_agree
 
 # Weights: set by hand on the dev corpus (benchmarks/cases_benchmark.py). There the weakest link that
 # holds a true case together scores 2.45 on gold incidents (surname, age, arrival year, reason) and 3.0
@@ -219,6 +219,9 @@ def _names(a: Profile, b: Profile, out: list[MatchFeature], hard: list[MatchFeat
     shown += f"{b.item.incident.person.name or b.item.incident.person.surname}"
     if not surnames_agree(a.name, b.name):
         hard.append(MatchFeature("surname", 0.0, shown))
+        return
+    if readings_agree(a.name, b.name):  # 林智贤 read as 임지현 / Lim Ji-hyun
+        out.append(MatchFeature("name", FULL_NAME, shown))
         return
     if a.name.given is not None and b.name.given is not None and a.name.is_phonetic == b.name.is_phonetic:
         if a.name.given == b.name.given:
