@@ -254,6 +254,27 @@ def test_return_months_a_few_weeks_apart_are_a_conflict_not_two_people() -> None
     assert len(resolve_incidents([december, january])) == 1
 
 
+def test_surname_arrival_and_return_years_together_join_a_surname_only_report() -> None:
+    surname_only = report("a.html", surname="Yoo", arrived_south="1998", returned="2000", published=date(2012, 6, 29))
+    full = report("b.html", name="Yoo Tae-joon", surname="Yoo", arrived_south="1998", returned="2000")
+    assert "surname, arrival and return" in {f.name for f in explain(surname_only, full).features}
+    assert len(resolve_incidents([surname_only, full])) == 1
+    # Two of the three are not enough.
+    other_year = report("c.html", name="Yoo Min-su", surname="Yoo", arrived_south="1998", returned="2003")
+    assert len(resolve_incidents([surname_only, other_year])) == 2
+    no_arrival = report("d.html", name="Yoo Min-su", surname="Yoo", returned="2000")
+    assert len(resolve_incidents([surname_only, no_arrival])) == 2
+
+
+def test_undated_reports_of_one_stolen_bus_attempt_are_one_case() -> None:
+    first = report("a.txt", "a defector tried to cross back into the North in a stolen bus", status="attempted")
+    second = report("b.txt", "police caught a defector who stole a bus to drive it back north", status="attempted")
+    assert len(resolve_incidents([first, second])) == 1
+    # A stolen boat is another attempt.
+    boat = report("c.txt", "a defector stole a fishing boat to sail back north", status="attempted")
+    assert len(resolve_incidents([first, boat])) == 2
+
+
 def test_a_gender_disagreement_blocks_only_weak_evidence() -> None:
     he = report("a.html", surname="Kim", age=24, arrived_south="2017", returned="2020-07-19", gender="male")
     she = report("b.html", surname="Kim", age=24, arrived_south="2017", returned="2020-07-19", gender="female")

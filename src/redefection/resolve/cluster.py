@@ -132,6 +132,8 @@ def block_keys(p: Profile) -> set[str]:
                 extend(n + 1, grown, score, kinds | {kind})
 
     extend(0, (), 0.0, frozenset())
+    if p.name is not None and p.returned is not None and p.arrived is not None:  # features.SURNAME_EVENTS
+        keys |= {f"sar:{surname}:{p.arrived[0]}:{p.returned[0]}" for surname in p.name.surnames}
     return keys
 
 

@@ -46,6 +46,10 @@ CONCEPT_CAP = 2.0
 STATUS = 0.5  # both attempted, or both intended: rarer than a return
 GROUP = 0.5
 REASON = 0.25
+# A surname whose bearer arrived and went back in the same years as the other's: returns are a few a year, so
+# the three together single out one person ("a defector surnamed Yoo who came in 1998 and went back in 2000"
+# and "Yoo Tae-joon ... in 2000, having come in 1998"). On dev no two cases share all three.
+SURNAME_EVENTS = 0.5
 REPORTED_TOGETHER, REPORTED_DAYS = 0.5, 7
 AGE_RANGE_SLACK = 2  # 29 vs "in his 30s" is a conflict to show, not two people
 
@@ -327,6 +331,9 @@ def compare(a: Profile, b: Profile) -> Match:
     _ages(a, b, out, hard)
     _events(a, b, out, hard)
     _context(a, b, out, hard)
+    names = {feature.name for feature in out}
+    if {"surname", "arrived", "returned"} <= names:
+        out.append(MatchFeature("surname, arrival and return", SURNAME_EVENTS, ""))
     score = round(sum(feature.score for feature in out), 3)
     ga, gb = a.item.incident.person.gender, b.item.incident.person.gender
     if ga and gb and ga != gb:
