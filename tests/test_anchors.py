@@ -73,6 +73,20 @@ def test_names_in_hangul_and_latin_share_an_anchor_and_months_become_numbers() -
     assert korean.index("n:8") < korean.index("n:3")  # "8월 3일"
 
 
+def test_dates_give_year_month_day_whatever_order_the_language_writes() -> None:
+    def keys(text: str) -> list[str]:
+        return [anchor.key for anchor in anchors.anchors(text)]
+
+    full = ["n:2012", "n:11", "n:9"]
+    assert keys("on Nov. 9, 2012") == keys("on 9 November 2012") == keys("2012-11-09") == full
+    assert keys("2012년 11월 9일 오후") == keys("2012年11月9日下午") == full
+    assert keys("in June 2012") == keys("2012년 6월에") == ["n:2012", "n:6"]
+    assert keys("September 12") == keys("9월 12일") == ["n:9", "n:12"]
+    # Bounded: a megabyte of text is read from its start only.
+    huge = "On March 3, 2020 a man, 24, said 5 of 12. " * 25_000
+    assert len(anchors.anchors(huge)) <= anchors.MAX_CHARS // 4
+
+
 def test_translation_is_a_copy_and_an_independent_report_is_not() -> None:
     assert not dedupe.compare(dedupe.shingles(text(KOREAN)), dedupe.shingles(text(TRANSLATION))).is_copy
     assert anchors.translation_copy(text(KOREAN), text(TRANSLATION))

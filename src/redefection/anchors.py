@@ -14,6 +14,7 @@ Simplified Chinese); texts in the same script are compared on their shingles by 
 
 from __future__ import annotations
 
+import bisect
 import re
 import zlib
 from collections.abc import Sequence
@@ -33,6 +34,11 @@ Variant = Literal["latin", "hangul", "hant", "hans", "none"]
 MIN_ANCHORS = 6
 MIN_SHARED = 8
 MIN_ORDERED_SHARE = 0.8
+# Bounds for hostile input: anchors are read from the first MAX_CHARS characters (a long news article is under
+# 15,000; the dev articles cite 6 to 60 anchors) and at most MAX_COMPARED of them are compared (the comparison
+# grows with the product of the lengths: 0.2 s for two texts of 300).
+MAX_CHARS = 40_000
+MAX_COMPARED = 300
 
 NUMBER = re.compile(r"\d+(?:[,.]\d{3})*")
 MONTHS = {
@@ -63,6 +69,21 @@ LATIN_TOKEN = re.compile(
     r"\b(?P<surname>[A-Z][a-z]{0,5})\s+(?P<given>[A-Z][a-z]{0,6}(?:-[a-z]{1,6})?)\b"
 )
 HANGUL_RUN = re.compile(r"[\uac00-\ud7a3]+|\d+(?:[,.]\d{3})*")
+# Dates, so that "Nov. 9, 2012", "9 November 2012", "2012년 11월 9일" and "2012-11-09" all give the anchors
+# 2012, 11, 9 in that order (and "June 2012" / "2012년 6월" give 2012, 6), whatever order the language writes.
+NUMERIC_DATE = re.compile(r"\b(?P<year>\d{4})[-./](?P<month>\d{1,2})[-./](?P<day>\d{1,2})\b")
+LATIN_DATES = (
+    NUMERIC_DATE,
+    re.compile(rf"\b(?P<month>{MONTH_NAMES})\b\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<year>\d{{4}})\b)?"),
+    re.compile(
+        rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month>{MONTH_NAMES})\b\.?(?:,?\s+(?P<year>\d{{4}})\b)?"
+    ),
+    re.compile(rf"\b(?P<month>{MONTH_NAMES})\b\.?,?\s+(?:of\s+)?(?P<year>\d{{4}})\b"),
+)
+CJK_DATES = (
+    NUMERIC_DATE,
+    re.compile(r"(?:(?P<year>\d{4})\s*[년年]\s*)?(?P<month>\d{1,2})\s*[월月]\s*(?:(?P<day>\d{1,2})\s*[일日号號])?"),
+)
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 LATIN = re.compile(r"[A-Za-z]")
@@ -95,7 +116,8 @@ class Anchor:
 
 
 def variant(text: str) -> Variant:
-    """The script a text is written in, telling Traditional from Simplified Chinese."""
+    """The script a text is written in, telling Traditional from Simplified Chinese (read from its start)."""
+    text = text[:MAX_CHARS]
     hangul = len(HANGUL.findall(text))
     han = len(HAN.findall(text))
     latin = len(LATIN.findall(text))
@@ -115,6 +137,7 @@ def _number(text: str) -> str:
     return "n:" + str(int(re.sub(r"[,.]", "", text)))
 
 
+@lru_cache(maxsize=8192)
 def _name(surname: str, given: str) -> Anchor | None:
     surnames = surname_keys(surname)
     if all(key.startswith("?") for key in surnames):
@@ -125,33 +148,67 @@ def _name(surname: str, given: str) -> Anchor | None:
     return Anchor("p:" + "/".join(sorted(surnames)) + "|" + key)
 
 
+def _month(value: str) -> int:
+    return int(value) if value.isdigit() else MONTHS[value.casefold().rstrip(".")]
+
+
+def _dates(text: str, patterns: Sequence[re.Pattern[str]]) -> list[tuple[int, int, list[Anchor]]]:
+    """Non-overlapping dates in ``text`` as (start, end, anchors year, month, day), the first pattern first."""
+    spans: list[tuple[int, int, list[Anchor]]] = []
+    taken = bytearray(len(text) + 1)  # characters inside a date found already
+    for pattern in patterns:
+        for match in pattern.finditer(text):
+            start, end = match.span()
+            if any(taken[start:end]):
+                continue
+            taken[start:end] = b"\x01" * (end - start)
+            parts = match.groupdict()
+            values = [parts.get("year"), str(_month(parts["month"])), parts.get("day")]
+            spans.append((start, end, [Anchor(_number(value)) for value in values if value]))
+    return sorted(spans, key=lambda span: span[0])
+
+
+def _merge(dates: list[tuple[int, int, list[Anchor]]], tokens: list[tuple[int, Anchor]]) -> tuple[Anchor, ...]:
+    """Date anchors and the other tokens in text order, tokens inside a date dropped."""
+    merged: list[tuple[int, list[Anchor]]] = [(start, parts) for start, _, parts in dates]
+    starts = [start for start, _, _ in dates]
+    for position, anchor in tokens:
+        before = bisect.bisect_right(starts, position) - 1
+        if before < 0 or position >= dates[before][1]:
+            merged.append((position, [anchor]))
+    return tuple(anchor for _, parts in sorted(merged, key=lambda item: item[0]) for anchor in parts)
+
+
 @lru_cache(maxsize=2048)
 def anchors(text: str) -> tuple[Anchor, ...]:
-    """The numbers and names of ``text`` in order (Chinese names are left out: only their surname carries over)."""
+    """The numbers, dates and names of ``text`` in order (Chinese names are left out: only their surname carries
+    over)."""
+    text = text[:MAX_CHARS]
     script = variant(text)
-    found: list[Anchor] = []
+    tokens: list[tuple[int, Anchor]] = []
     if script == "hangul":
         for match in HANGUL_RUN.finditer(text):
             token = match.group()
             if token[0].isdigit():
-                found.append(Anchor(_number(token)))
+                tokens.append((match.start(), Anchor(_number(token))))
             elif len(token) >= 3:
                 name = _name(token[0], token[1:3])
                 if name is not None:
-                    found.append(Anchor(name.key, certain=False))
-        return tuple(found)
+                    tokens.append((match.start(), Anchor(name.key, certain=False)))
+        return _merge(_dates(text, CJK_DATES), tokens)
     if script in ("hant", "hans"):
-        return tuple(Anchor(_number(match.group())) for match in NUMBER.finditer(text))
+        tokens = [(match.start(), Anchor(_number(match.group()))) for match in NUMBER.finditer(text)]
+        return _merge(_dates(text, CJK_DATES), tokens)
     for match in LATIN_TOKEN.finditer(text):
         if match.group("month"):
-            found.append(Anchor(f"n:{MONTHS[match.group('month').casefold()]}"))
+            tokens.append((match.start(), Anchor(f"n:{MONTHS[match.group('month').casefold()]}")))
         elif match.group("number"):
-            found.append(Anchor(_number(match.group("number"))))
+            tokens.append((match.start(), Anchor(_number(match.group("number")))))
         else:
             name = _name(match.group("surname"), match.group("given"))
             if name is not None:
-                found.append(name)
-    return tuple(found)
+                tokens.append((match.start(), name))
+    return _merge(_dates(text, LATIN_DATES), tokens)
 
 
 def _common_ordered(first: Sequence[str], second: Sequence[str]) -> int:
@@ -180,8 +237,8 @@ def ordered_share(first: str, second: str) -> tuple[float, int]:
     """(share of the longer anchor sequence found in order in the other, anchors shared in order) of two texts."""
     first_anchors, second_anchors = anchors(first), anchors(second)
     han = {variant(first), variant(second)} & {"hant", "hans"}
-    a = _usable(first_anchors, second_anchors, names=not han)
-    b = _usable(second_anchors, first_anchors, names=not han)
+    a = _usable(first_anchors, second_anchors, names=not han)[:MAX_COMPARED]
+    b = _usable(second_anchors, first_anchors, names=not han)[:MAX_COMPARED]
     if min(len(a), len(b)) < MIN_ANCHORS:
         return 0.0, 0
     shared = _common_ordered(a, b)
