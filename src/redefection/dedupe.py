@@ -69,8 +69,8 @@ BANDS = NUM_PERM // BAND_ROWS
 SEED = 1
 MINHASH_SCHEME = "affine32"  # datasketch >= 2.0; stored signatures are only comparable within one scheme
 # Names everything a stored signature or bucket depends on; buckets of another scheme never match.
-# Anchor buckets (``anchors.anchor_buckets``) follow the text's bands in the same index; "a1" names their scheme.
-SCHEME = f"w{WORD_SHINGLE}c{CHAR_SHINGLE}-p{NUM_PERM}r{BAND_ROWS}s{SEED}-{MINHASH_SCHEME}-a1"
+# Anchor buckets (``anchors.anchor_buckets``) follow the text's bands in the same index; "a2" names their scheme.
+SCHEME = f"w{WORD_SHINGLE}c{CHAR_SHINGLE}-p{NUM_PERM}r{BAND_ROWS}s{SEED}-{MINHASH_SCHEME}-a2"
 
 # A copy: Jaccard >= 0.35, or >= 70% of the smaller text's shingles found in the larger (a trimmed copy) when
 # the smaller text has at least 40 shingles (a paragraph or two; a one-line teaser is not a copy). On dev, true
@@ -187,8 +187,14 @@ def is_copy(first: str, second: str) -> bool:
 
 
 def index_buckets(text: str, signature_values: NDArray[np.uint32]) -> list[int]:
-    """Every bucket key of a text: its MinHash bands, then its anchor buckets (for copies in another script)."""
+    """Every bucket key a text is indexed under: its MinHash bands, then its anchor buckets (``anchors``)."""
     return [int(key) for key in band_keys(signature_values)[0]] + anchors.anchor_buckets(text)
+
+
+def query_buckets(text: str, signature_values: NDArray[np.uint32]) -> list[int]:
+    """The bucket keys to look a text's copies up by: its MinHash bands, and the anchor buckets of its
+    translations (indexed under their own script)."""
+    return [int(key) for key in band_keys(signature_values)[0]] + anchors.anchor_queries(text)
 
 
 def estimate(jaccard: float, size_a: int, size_b: int) -> Similarity:
@@ -371,6 +377,7 @@ __all__ = [
     "index_buckets",
     "is_copy",
     "page_member",
+    "query_buckets",
     "rank_members",
     "shingles",
     "signature",

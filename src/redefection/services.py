@@ -160,7 +160,7 @@ def _near_candidates(store: Store, document_id: int, text: str) -> list[int]:
     # Idempotent: an exact copy's document is normally indexed already; this also indexes
     # documents stored before clustering existed, when they are ingested again.
     store.index_document(document_id, data, buckets, scheme=dedupe.SCHEME, shingle_count=len(shingles))
-    return store.similar_documents(document_id, buckets)
+    return store.similar_documents(document_id, dedupe.query_buckets(text, signature))
 
 
 def _near_copies(
