@@ -9,7 +9,8 @@ of everything else they cite; a translation keeps nearly all of it, in the same 
 
 ``translation_copy`` decides on a pair of texts written in different scripts (Latin, Hangul, Traditional or
 Simplified Chinese); texts in the same script are compared on their shingles by ``dedupe`` instead.
-``anchor_buckets`` gives the bucket keys that bring such pairs together without comparing every pair.
+``anchor_buckets`` (the keys a text is indexed under) and ``anchor_queries`` (the keys it looks up) bring such
+pairs together without comparing every pair.
 """
 
 from __future__ import annotations
