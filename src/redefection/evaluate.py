@@ -34,6 +34,7 @@ from .errors import RedefectionError
 from .store import EDITABLE_FIELDS, FactKind, Store, StoredDocument, StoredFact
 from .store.stored_facts import KINDS
 
+REVIEWED = ("confirmed", "corrected", "rejected")
 SAFE_KEY = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -267,7 +268,7 @@ def write_reviewed_corpus(store: Store, folder: Path, *, partial: bool = False) 
     written: list[str] = []
     for document_id in chosen:
         document = documents[document_id]
-        facts = [fact for fact in store.list_facts(document_id) if not fact.is_machine]
+        facts = [fact for fact in store.list_facts(document_id) if fact.review_state in REVIEWED]
         key = _file_key(document, taken)
         raw, _ = store.get_raw_capture(document_id)
         suffix = "html" if document.format == "html" else "txt"

@@ -11,7 +11,7 @@ class ReviewedStore(Protocol):
     """What evaluating the extraction against reviews reads."""
 
     def reviewed_facts(self) -> list[StoredFact]:
-        """Every fact whose review state is not ``machine``, by document, kind and position."""
+        """Every fact a person confirmed, corrected or rejected, by document, kind and position."""
         ...
 
     def fact_corrections(self) -> list[AuditEntry]:
@@ -19,7 +19,7 @@ class ReviewedStore(Protocol):
         ...
 
     def review_coverage(self) -> dict[int, tuple[int, int]]:
-        """(reviewed facts, machine facts) per document that has at least one reviewed fact."""
+        """(reviewed facts, facts in any other state) per document that has at least one reviewed fact."""
         ...
 
 

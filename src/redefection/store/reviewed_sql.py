@@ -15,7 +15,6 @@ from typing import TypeVar, cast
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from .facts import MACHINE
 from .review_sql import audit_entry
 from .stored_facts import FACT_ROWS, KINDS, FactRow, stored_fact
 from .tables import IncidentRow
@@ -23,6 +22,7 @@ from .web import AuditEntry, StoredFact
 from .web_tables import AuditRow
 
 T = TypeVar("T")
+REVIEWED = ("confirmed", "corrected", "rejected")  # a person's decisions; any other state is the machine's
 
 
 class ReviewedSql:
@@ -42,7 +42,7 @@ class ReviewedSql:
                 table = FACT_ROWS[kind]
                 query = (
                     select(table)
-                    .where(table.review_state != MACHINE)
+                    .where(table.review_state.in_(REVIEWED))
                     .order_by(table.document_id, table.position, table.id)
                 )
                 if kind == "incident":
@@ -68,10 +68,11 @@ class ReviewedSql:
         def work(session: Session) -> dict[int, tuple[int, int]]:
             counts: dict[int, list[int]] = {}
             for table in FACT_ROWS.values():
-                is_machine = table.review_state == MACHINE
-                query = select(table.document_id, is_machine, func.count()).group_by(table.document_id, is_machine)
-                for document_id, machine, count in session.execute(query):
-                    counts.setdefault(document_id, [0, 0])[1 if machine else 0] += count
+                query = select(table.document_id, table.review_state, func.count()).group_by(
+                    table.document_id, table.review_state
+                )
+                for document_id, state, count in session.execute(query):
+                    counts.setdefault(document_id, [0, 0])[0 if state in REVIEWED else 1] += count
             return {doc: (reviewed, machine) for doc, (reviewed, machine) in sorted(counts.items()) if reviewed}
 
         return self._reviewed_run("cannot count the reviewed facts", work)
