@@ -68,9 +68,12 @@ BAND_ROWS = 2
 BANDS = NUM_PERM // BAND_ROWS
 SEED = 1
 MINHASH_SCHEME = "affine32"  # datasketch >= 2.0; stored signatures are only comparable within one scheme
-# Names everything a stored signature or bucket depends on; buckets of another scheme never match.
+# Names everything a stored signature or text bucket depends on; buckets of another scheme never match.
 # Anchor buckets (``anchors.anchor_buckets``) follow the text's bands in the same index; "a2" names their scheme.
-SCHEME = f"w{WORD_SHINGLE}c{CHAR_SHINGLE}-p{NUM_PERM}r{BAND_ROWS}s{SEED}-{MINHASH_SCHEME}-a2"
+TEXT_SCHEME = f"w{WORD_SHINGLE}c{CHAR_SHINGLE}-p{NUM_PERM}r{BAND_ROWS}s{SEED}-{MINHASH_SCHEME}"
+# Stored with each document: a document indexed under another scheme is indexed again when seen again. The text
+# bands stay salted with TEXT_SCHEME alone, so documents indexed before anchor buckets existed still match.
+SCHEME = f"{TEXT_SCHEME}-a2"
 
 # A copy: Jaccard >= 0.35, or >= 70% of the smaller text's shingles found in the larger (a trimmed copy) when
 # the smaller text has at least 40 shingles (a paragraph or two; a one-line teaser is not a copy). On dev, true
@@ -144,10 +147,10 @@ def _fmix64(values: NDArray[np.uint64]) -> NDArray[np.uint64]:
 def band_keys(signatures: NDArray[np.uint32]) -> NDArray[np.int64]:
     """One bucket key per band for each signature (rows of ``signatures``): shape (n, BANDS), 63-bit integers.
 
-    The band number and ``SCHEME`` are mixed in, so one indexed integer column holds every band.
+    The band number and ``TEXT_SCHEME`` are mixed in, so one indexed integer column holds every band.
     """
     matrix = np.atleast_2d(signatures)
-    salt = np.uint64(zlib.crc32(SCHEME.encode()))
+    salt = np.uint64(zlib.crc32(TEXT_SCHEME.encode()))
     keys = np.broadcast_to(np.arange(BANDS, dtype=np.uint64) + salt, (matrix.shape[0], BANDS)).copy()
     for row in range(BAND_ROWS):  # one row of every band at a time: memory stays a few (n, BANDS) arrays
         values = matrix[:, row : BANDS * BAND_ROWS : BAND_ROWS].astype(np.uint64)
