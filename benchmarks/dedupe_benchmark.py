@@ -7,6 +7,8 @@ Prints, in one run:
   * tokenisation: for each shingle choice, the lowest Jaccard of a true copy and the highest of two different
     articles, for English (the dev syndication sets) and Korean/Chinese (edited copies of the dev CJK documents,
     made with a seeded RNG: last paragraph cut, three short spans replaced); the basis of dedupe.py's choice;
+  * anchors: for pairs of dev texts in different scripts, the share of anchors (numbers, dates, names) kept
+    in order by the translated copies and by the most similar other pairs; the basis of anchors.py's thresholds;
   * dev corpus: ingests ../shared/corpus/dev/docs into a temporary SQLite store (clustering as ingest does it),
     then pairwise precision and recall of the sets in SYNDICATION.json, the pairs clustered outside them, and
     each set's canonical page; skipped with a note when ../shared is absent;
@@ -110,6 +112,25 @@ def tokenisation_table(documents: dict[str, object], sets: list[list[str]]) -> N
         )
 
 
+def anchors_line(documents: dict[str, object], sets: list[list[str]]) -> None:
+    """Print how translated copies and other texts in another script share anchors (the basis of anchors.py)."""
+    from redefection import anchors
+    from redefection.records import Document
+
+    texts = {key: doc.text for key, doc in documents.items() if isinstance(doc, Document)}
+    gold = _pairs(sets)
+    copies, other = [], []
+    for a, b in itertools.combinations(sorted(texts), 2):
+        if anchors.variant(texts[a]) == anchors.variant(texts[b]):
+            continue
+        share, shared = anchors.ordered_share(texts[a], texts[b])
+        (copies if frozenset((a, b)) in gold else other).append((round(share, 3), shared, a, b))
+    top = sorted(other, reverse=True)[:3]
+    print("anchors across scripts (share of the longer sequence kept in order, anchors shared):")
+    print(f"  translated copies: {sorted(copies)}")
+    print(f"  highest other pairs: {top}")
+
+
 def dev_figures(shared: Path) -> dict[str, float]:
     from redefection.clean import clean_capture
     from redefection.ingest.files import read_capture
@@ -124,6 +145,7 @@ def dev_figures(shared: Path) -> dict[str, float]:
         path.name.split(".")[0]: clean_capture(read_capture(path, 1 << 27)) for path in paths
     }
     tokenisation_table(documents, sets)
+    anchors_line(documents, sets)
     with tempfile.TemporaryDirectory() as folder:
         store = open_store(str(Path(folder) / "dev.db"))
         start = time.perf_counter()

@@ -13,9 +13,11 @@ from redefection.resolve import (
     CaseDecision,
     claim_series,
     explain,
+    han_readings,
     incidents_from_json,
     name_key,
     name_variants,
+    readings_agree,
     resolve_incidents,
     romanize_name,
     sound_key,
@@ -78,6 +80,25 @@ def test_surnames_map_across_scripts_and_spellings() -> None:
     assert surname_keys("리") == {"이"}  # the North Korean spelling
     assert surname_keys("Pak") == surname_keys("朴") == {"박"}
     assert "손" in surname_keys("Son") and surname_keys("孙") == surname_keys("孫") == {"손"}
+
+
+def test_names_in_chinese_characters_match_by_their_korean_readings() -> None:
+    assert han_readings("智贤") == han_readings("智賢") == {key("임지현")[1]}  # Simplified and Traditional
+    assert han_readings("雨龘") == frozenset()  # a character without a known reading: nothing to compare
+    # 莲 is read 련 in the North and 연 in the South: both spellings of the name match.
+    assert {key("김련희")[1], key("김연희")[1]} <= han_readings("莲姬")
+    printed = [("林智贤", "임지현"), ("崔桂順", "Choe Gye Sun"), ("金莲姬", "Kim Ryon-hui"), ("朱玉顺", "朱玉順")]
+    for chinese, other in printed:
+        first, second = name_key(chinese), name_key(other)
+        assert first is not None and second is not None
+        assert readings_agree(first, second), (chinese, other)
+    lim = name_key("임지현")
+    assert lim is not None and not readings_agree(name_key("林志勇") or lim, lim)
+    # A full name read across scripts is worth a name match, and brings the reports together.
+    korean = report("ko.html", name="임지현", surname="임", age=26, returned="2017-06", published=date(2017, 7, 17))
+    chinese = report("zh.html", name="林智贤", surname="林", returned="2017-06", published=date(2018, 3, 15))
+    assert "name" in {f.name for f in explain(korean, chinese).features}
+    assert len(resolve_incidents([korean, chinese])) == 1
 
 
 def test_chinese_rendering_matches_on_surname_only() -> None:
@@ -209,6 +230,58 @@ def test_two_return_dates_a_day_apart_are_one_case_with_a_conflict() -> None:
     assert [c.field for c in case.conflicts] == ["returned"]
     assert case.event_date is None  # disputed: shown as a conflict, not silently picked
     assert {v.value for v in case.values("returned")} == {"2020-07-18", "2020-07-19"}
+
+
+def test_return_months_a_few_weeks_apart_are_a_conflict_not_two_people() -> None:
+    june = report(
+        "a.html", surname="Kim", age=24, arrived_south="2017", returned="2020-06", published=date(2020, 7, 28)
+    )
+    july = report(
+        "b.html", surname="Kim", age=24, arrived_south="2017", returned="2020-07-19", published=date(2020, 7, 27)
+    )
+    (case,) = resolve_incidents([june, july])
+    assert [c.field for c in case.conflicts] == ["returned"]
+    assert "returned near" in {f.name for f in explain(june, july).features}
+    # Months apart is two events, whatever else agrees.
+    march = report(
+        "c.html", surname="Kim", age=24, arrived_south="2017", returned="2020-03", published=date(2020, 4, 2)
+    )
+    assert "returned" in {f.name for f in explain(march, july).blocked_by}
+    assert len(resolve_incidents([march, july])) == 2
+    # December and the next January are near too: blocking by return year must not drop the pair.
+    december = report("d.html", surname="Park", age=40, arrived_south="2015", returned="2019-12-30")
+    january = report("e.html", surname="Park", age=40, arrived_south="2015", returned="2020-01")
+    assert len(resolve_incidents([december, january])) == 1
+
+
+def test_surname_arrival_and_return_years_together_join_a_surname_only_report() -> None:
+    surname_only = report("a.html", surname="Yoo", arrived_south="1998", returned="2000", published=date(2012, 6, 29))
+    full = report("b.html", name="Yoo Tae-joon", surname="Yoo", arrived_south="1998", returned="2000")
+    assert "surname, arrival and return" in {f.name for f in explain(surname_only, full).features}
+    assert len(resolve_incidents([surname_only, full])) == 1
+    # Two of the three are not enough.
+    other_year = report("c.html", name="Yoo Min-su", surname="Yoo", arrived_south="1998", returned="2003")
+    assert len(resolve_incidents([surname_only, other_year])) == 2
+    no_arrival = report("d.html", name="Yoo Min-su", surname="Yoo", returned="2000")
+    assert len(resolve_incidents([surname_only, no_arrival])) == 2
+
+
+def test_undated_reports_of_one_stolen_bus_attempt_are_one_case() -> None:
+    first = report("a.txt", "a defector tried to cross back into the North in a stolen bus", status="attempted")
+    second = report("b.txt", "police caught a defector who stole a bus to drive it back north", status="attempted")
+    assert len(resolve_incidents([first, second])) == 1
+    # A stolen boat is another attempt.
+    boat = report("c.txt", "a defector stole a fishing boat to sail back north", status="attempted")
+    assert len(resolve_incidents([first, boat])) == 2
+
+
+def test_a_gender_disagreement_blocks_only_weak_evidence() -> None:
+    he = report("a.html", surname="Kim", age=24, arrived_south="2017", returned="2020-07-19", gender="male")
+    she = report("b.html", surname="Kim", age=24, arrived_south="2017", returned="2020-07-19", gender="female")
+    assert not explain(he, she).is_blocked  # surname, age, arrival and the return day: one person misgendered
+    assert len(resolve_incidents([he, she])) == 1
+    weak = report("c.html", surname="Kim", age=24, gender="female")
+    assert "gender" in {f.name for f in explain(he, weak).blocked_by}
 
 
 def test_event_date_is_kept_apart_from_disclosure_date() -> None:

@@ -18,6 +18,7 @@ from rich.table import Table
 from . import __version__
 from .cli_backup import backup as backup_command
 from .cli_backup import restore as restore_command
+from .cli_evaluate import evaluate as evaluate_command
 from .cli_review import merge as merge_command
 from .cli_review import reextract as reextract_command
 from .cli_review import split as split_command
@@ -385,6 +386,7 @@ cli.add_command(restore_command)
 cli.add_command(reextract_command)
 cli.add_command(merge_command)
 cli.add_command(split_command)
+cli.add_command(evaluate_command)
 cli.add_command(watch_command)
 cli.add_command(sources_command)
 cli.add_command(serve_command)

@@ -10,6 +10,11 @@ sharing a bucket are compared, so matching a new document costs a few index
 look-ups however large the corpus. The bucket keys are plain integers, so the
 same LSH runs in memory (``cluster_signatures``) or as indexed database rows.
 
+A translated copy (a machine translation of a Korean article, a Traditional Chinese article converted to
+Simplified) shares few shingles with its original; ``anchors`` recognises it by the numbers, dates and names
+that survive translation, in order, and adds anchor buckets to the LSH index so such pairs meet.
+``is_copy`` decides on two texts either way.
+
 A syndication cluster groups the pages carrying one article and names its
 canonical page: the page of the outlet other copies credit, else the earliest
 dated, then one naming its outlet, then the most complete text.
@@ -31,6 +36,7 @@ from functools import cache, lru_cache
 import numpy as np
 from numpy.typing import NDArray
 
+from . import anchors
 from .clean.attribution import credited_outlet
 from .clean.decode import decode
 from .records import Capture, ClusterMember, Document, MinhashIndex, SyndicationCluster
@@ -63,8 +69,12 @@ BAND_ROWS = 2
 BANDS = NUM_PERM // BAND_ROWS
 SEED = 1
 MINHASH_SCHEME = "affine32"  # datasketch >= 2.0; stored signatures are only comparable within one scheme
-# Names everything a stored signature or bucket depends on; buckets of another scheme never match.
-SCHEME = f"w{WORD_SHINGLE}c{CHAR_SHINGLE}-p{NUM_PERM}r{BAND_ROWS}s{SEED}-{MINHASH_SCHEME}"
+# Names everything a stored signature or text bucket depends on; buckets of another scheme never match.
+# Anchor buckets (``anchors.anchor_buckets``) follow the text's bands in the same index; "a2" names their scheme.
+TEXT_SCHEME = f"w{WORD_SHINGLE}c{CHAR_SHINGLE}-p{NUM_PERM}r{BAND_ROWS}s{SEED}-{MINHASH_SCHEME}"
+# Stored with each document: a document indexed under another scheme is indexed again when seen again. The text
+# bands stay salted with TEXT_SCHEME alone, so documents indexed before anchor buckets existed still match.
+SCHEME = f"{TEXT_SCHEME}-a2"
 
 # A copy: Jaccard >= 0.35, or >= 70% of the smaller text's shingles found in the larger (a trimmed copy) when
 # the smaller text has at least 40 shingles (a paragraph or two; a one-line teaser is not a copy). On dev, true
@@ -156,10 +166,10 @@ def _fmix64(values: NDArray[np.uint64]) -> NDArray[np.uint64]:
 def band_keys(signatures: NDArray[np.uint32]) -> NDArray[np.int64]:
     """One bucket key per band for each signature (rows of ``signatures``): shape (n, BANDS), 63-bit integers.
 
-    The band number and ``SCHEME`` are mixed in, so one indexed integer column holds every band.
+    The band number and ``TEXT_SCHEME`` are mixed in, so one indexed integer column holds every band.
     """
     matrix = np.atleast_2d(signatures)
-    salt = np.uint64(zlib.crc32(SCHEME.encode()))
+    salt = np.uint64(zlib.crc32(TEXT_SCHEME.encode()))
     keys = np.broadcast_to(np.arange(BANDS, dtype=np.uint64) + salt, (matrix.shape[0], BANDS)).copy()
     for row in range(BAND_ROWS):  # one row of every band at a time: memory stays a few (n, BANDS) arrays
         values = matrix[:, row : BANDS * BAND_ROWS : BAND_ROWS].astype(np.uint64)
@@ -191,6 +201,24 @@ def compare(first: frozenset[str], second: frozenset[str]) -> Similarity:
     return Similarity(common / (len(first) + len(second) - common), common / smaller, smaller)
 
 
+def is_copy(first: str, second: str) -> bool:
+    """Whether two stored texts carry one article: near copies by their shingles, or a translation by its anchors."""
+    if compare(stored_shingles(first), stored_shingles(second)).is_copy:
+        return True
+    return anchors.translation_copy(first, second)
+
+
+def index_buckets(text: str, signature_values: NDArray[np.uint32]) -> list[int]:
+    """Every bucket key a text is indexed under: its MinHash bands, then its anchor buckets (``anchors``)."""
+    return [int(key) for key in band_keys(signature_values)[0]] + anchors.anchor_buckets(text)
+
+
+def query_buckets(text: str, signature_values: NDArray[np.uint32]) -> list[int]:
+    """The bucket keys to look a text's copies up by: its MinHash bands, and the anchor buckets of its
+    translations (indexed under their own script)."""
+    return [int(key) for key in band_keys(signature_values)[0]] + anchors.anchor_queries(text)
+
+
 def estimate(jaccard: float, size_a: int, size_b: int) -> Similarity:
     """The similarity implied by an estimated Jaccard and the two set sizes (for signature-only checks)."""
     smaller = min(size_a, size_b)
@@ -206,8 +234,9 @@ def index_entry(text: str) -> MinhashIndex | None:
     values = signature(shingle_set)
     if values is None:
         return None
-    buckets = tuple(int(key) for key in band_keys(values)[0])
-    return MinhashIndex(signature_to_bytes(values), buckets, SCHEME, len(shingle_set))
+    buckets = tuple(index_buckets(text, values))
+    queries = tuple(query_buckets(text, values))
+    return MinhashIndex(signature_to_bytes(values), buckets, SCHEME, len(shingle_set), queries)
 
 
 def cluster_signatures(signatures: NDArray[np.uint32], sizes: Sequence[int]) -> list[list[int]]:
@@ -302,13 +331,21 @@ def _normal_title(title: str | None) -> str:
 
 
 def describe_differences(
-    member: ClusterMember, canonical: ClusterMember, similarity: Similarity, *, is_shorter: bool
+    member: ClusterMember,
+    canonical: ClusterMember,
+    similarity: Similarity,
+    *,
+    is_shorter: bool,
+    translated: bool = False,
 ) -> tuple[str, ...]:
     """How a copy differs from the canonical page.
 
     ``chrome``: the same text on another page; ``edits``: text changed or added; ``trimmed``: a shorter text
-    mostly found in the canonical one; ``headline``: another title.
+    mostly found in the canonical one; ``headline``: another title; ``translation``: the text in another
+    language or script (``translated``), found by its anchors (its title differs as a matter of course).
     """
+    if translated:
+        return ("translation",)
     differences: list[str] = []
     if member.document_id == canonical.document_id:
         differences.append("chrome")
@@ -350,6 +387,8 @@ def build_cluster(
                     canonical,
                     similarity,
                     is_shorter=len(shingled[member.document_id]) < len(shingled[canonical.document_id]),
+                    translated=anchors.variant(texts[member.document_id])
+                    != anchors.variant(texts[canonical.document_id]),
                 ),
             )
         )
@@ -369,7 +408,10 @@ __all__ = [
     "estimate",
     "find_credited_outlet",
     "index_entry",
+    "index_buckets",
+    "is_copy",
     "page_member",
+    "query_buckets",
     "rank_members",
     "shingles",
     "signature",

@@ -171,9 +171,10 @@ class MinhashIndex:
     """A document's near-copy index entry (``dedupe.index_entry``), saved in the same transaction as the document."""
 
     signature: bytes
-    buckets: tuple[int, ...]  # one LSH bucket per band
+    buckets: tuple[int, ...]  # one LSH bucket per band, then the anchor buckets it is indexed under (``anchors``)
     scheme: str
     shingle_count: int
+    queries: tuple[int, ...] = ()  # the buckets its copies are looked up by (its translations' anchor buckets too)
 
 
 @dataclass(frozen=True, slots=True)

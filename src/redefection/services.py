@@ -179,7 +179,7 @@ def _near_candidates(store: Store, document_id: int, index: MinhashIndex | None)
     store.index_document(
         document_id, index.signature, list(index.buckets), scheme=index.scheme, shingle_count=index.shingle_count
     )
-    return store.similar_documents(document_id, list(index.buckets))
+    return store.similar_documents(document_id, list(index.queries or index.buckets))
 
 
 def _near_copies(
@@ -196,13 +196,12 @@ def _near_copies(
     from . import dedupe
 
     texts = store.document_texts(pending)
-    own = dedupe.stored_shingles(text)
     unclustered: set[int] = set()
     for doc_id in pending:
         cluster = clusters_of.get(doc_id)
         if cluster is not None and cluster.id in found:
             continue  # a copy in this cluster was found already
-        if doc_id not in texts or not dedupe.compare(own, dedupe.stored_shingles(texts[doc_id])).is_copy:
+        if doc_id not in texts or not dedupe.is_copy(text, texts[doc_id]):
             continue  # deleted meanwhile, or only similar
         if cluster is not None and cluster.id is not None:
             found[cluster.id] = cluster

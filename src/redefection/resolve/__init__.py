@@ -28,7 +28,7 @@ from .claims import ClaimPoint, SeriesKey, claim_series, series_to_json
 from .cluster import group
 from .features import MERGE_THRESHOLD, Match, compare, profile
 from .inputs import claims_from_json, claims_of, incident_from_json, incidents_from_json, incidents_of
-from .names import name_key, name_variants, romanize_name, sound_key, surname_keys
+from .names import han_readings, name_key, name_variants, readings_agree, romanize_name, sound_key, surname_keys
 
 
 def resolve_incidents(
@@ -73,11 +73,13 @@ __all__ = [
     "claims_from_json",
     "claims_of",
     "explain",
+    "han_readings",
     "incident_from_json",
     "incidents_from_json",
     "incidents_of",
     "name_key",
     "name_variants",
+    "readings_agree",
     "resolve_incidents",
     "romanize_name",
     "series_to_json",

@@ -24,6 +24,7 @@ from .features import (
     GROUP,
     MERGE_THRESHOLD,
     NEAR_DAYS,
+    NEAR_MONTH_DAYS,
     REASON,
     REPORTED_TOGETHER,
     RETURNED,
@@ -33,6 +34,7 @@ from .features import (
     Profile,
     compare,
     concept_weight,
+    interval,
 )
 
 logger = logging.getLogger(__name__)
@@ -60,7 +62,8 @@ def _strong_tokens(p: Profile) -> set[str]:
     """Facts selective enough to block on alone: a full name, a return day or month, an arrival month."""
     tokens: set[str] = set()
     if p.name is not None and p.name.given is not None:
-        tokens |= {f"n:{surname}:{p.name.given}" for surname in p.name.surnames}
+        given = {p.name.given, *p.name.readings}  # a name in Chinese characters also by its Korean readings
+        tokens |= {f"n:{surname}:{key}" for surname in p.name.surnames for key in given}
     year, month, day = p.returned or (0, None, None)
     if month is not None:
         tokens.add(f"rm:{year}-{month}")
@@ -129,6 +132,8 @@ def block_keys(p: Profile) -> set[str]:
                 extend(n + 1, grown, score, kinds | {kind})
 
     extend(0, (), 0.0, frozenset())
+    if p.name is not None and p.returned is not None and p.arrived is not None:  # features.SURNAME_EVENTS
+        keys |= {f"sar:{surname}:{p.arrived[0]}:{p.returned[0]}" for surname in p.name.surnames}
     return keys
 
 
@@ -217,14 +222,16 @@ def _manual_rules(decisions: Iterable[CaseDecision], index: dict[str, int]) -> d
 
 def _return_years(p: Profile) -> frozenset[int] | None:
     """The years the return may fall in, for blocking: two incidents whose return dates are known in different
-    years always have a hard conflict (``features._events``), except day-precise dates a few days apart."""
+    years always have a hard conflict (``features._events``), except dates given to the month or day that are
+    at most ``NEAR_MONTH_DAYS`` apart (December and the next January)."""
     if p.returned is None:
         return None
-    year, month, day = p.returned
-    if month is None or day is None:
+    year, month, _ = p.returned
+    if month is None:
         return frozenset({year})
-    start = date(year, month, day)
-    return frozenset((start + timedelta(days=d)).year for d in (-NEAR_DAYS, 0, NEAR_DAYS))
+    start, end = interval(p.returned)
+    slack = timedelta(days=NEAR_MONTH_DAYS)
+    return frozenset(range((start - slack).year, (end + slack).year + 1))
 
 
 Facets = tuple[frozenset[int] | None, frozenset[str] | None]  # return years, surname keys; None: unknown

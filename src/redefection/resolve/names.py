@@ -3,9 +3,11 @@
 The same person is printed as 김우정, Kim Woo-jeong, Kim U-jong or 金雨舟. Matching
 works on keys: a surname maps to its Hangul form (김 / Kim / Gim / 金 -> 김), and a
 given name to a coarse sound key that RR, McCune-Reischauer and the popular
-spellings share (woo-jeong, u-jeong, u-chŏng -> "ojong"). Chinese renderings of
-Korean given names are usually phonetic (金雨舟 is read 김우주 in Korean), so
-only their surname is compared with other scripts.
+spellings share (woo-jeong, u-jeong, u-chŏng -> "ojong"). A given name in
+Chinese characters is compared through the Sino-Korean readings of its
+characters (``data/hanja.toml``: 智贤 -> 지현, the key of Ji-hyun); Chinese
+reports sometimes render a name by its sound instead (金雨舟 for 김우정), so a
+reading that does not match is never held against a pair.
 """
 
 from __future__ import annotations
@@ -68,6 +70,7 @@ class NameKey:
     script: Script
     surnames: frozenset[str]
     given: str | None = None
+    readings: frozenset[str] = frozenset()  # sound keys a given name in Chinese characters may be read as
 
     @property
     def is_phonetic(self) -> bool:
@@ -79,6 +82,36 @@ class NameKey:
 def _tables() -> dict[str, Any]:
     text = resources.files("redefection.data").joinpath("romanization.toml").read_text("utf-8")
     return tomllib.loads(text)
+
+
+@lru_cache(maxsize=1)
+def _hanja_readings() -> dict[str, tuple[str, ...]]:
+    text = resources.files("redefection.data").joinpath("hanja.toml").read_text("utf-8")
+    found: dict[str, list[str]] = {}
+    for hangul, characters in tomllib.loads(text)["readings"].items():
+        for character in characters:
+            found.setdefault(character, []).append(hangul)
+    return {character: tuple(readings) for character, readings in found.items()}
+
+
+MAX_READINGS = 16  # combinations of readings kept for one given name
+
+
+def han_readings(given: str) -> frozenset[str]:
+    """The sound keys a given name in Chinese characters may be read as in Korean; empty if a character is unknown.
+
+    ``han_readings("智贤") == {given_key("지현")}``; 莲 is read 련 or 연, so 莲姬 gives the keys of both.
+    """
+    table = _hanja_readings()
+    characters = HAN.findall(given)
+    if not characters or any(ch not in table for ch in characters):
+        return frozenset()
+    keys: set[str] = set()
+    for combo in itertools.islice(itertools.product(*(table[ch] for ch in characters)), MAX_READINGS):
+        key = given_key("".join(combo))
+        if key:
+            keys.add(key)
+    return frozenset(keys)
 
 
 @lru_cache(maxsize=1)
@@ -220,10 +253,21 @@ def name_key(name: str | None, surname: str | None = None) -> NameKey | None:
     """The key of a person's printed name and/or surname; ``None`` when neither is given."""
     if name and name.strip():
         printed_surname, given = split_name(name, surname)
-        return NameKey(script_of(name), surname_keys(printed_surname), given_key(given))
+        script = script_of(name)
+        readings = han_readings(given) if script == "han" else frozenset()
+        return NameKey(script, surname_keys(printed_surname), given_key(given), readings)
     if surname and surname.strip():
         return NameKey(script_of(surname), surname_keys(surname), None)
     return None
+
+
+def readings_agree(a: NameKey, b: NameKey) -> bool:
+    """Whether a given name in Chinese characters reads as the other's (in Hangul, Latin or Chinese characters)."""
+    if not a.readings and not b.readings:
+        return False
+    a_keys = a.readings or ({a.given} if a.is_phonetic and a.given else set())
+    b_keys = b.readings or ({b.given} if b.is_phonetic and b.given else set())
+    return bool(a_keys & b_keys)
 
 
 def surnames_agree(a: NameKey, b: NameKey) -> bool:
@@ -272,8 +316,10 @@ def _popular(syllable: str) -> str:
 
 __all__ = [
     "NameKey",
+    "han_readings",
     "name_key",
     "name_variants",
+    "readings_agree",
     "romanize_name",
     "romanize_syllables",
     "script_of",

@@ -25,6 +25,7 @@ from ..records import (
     SyndicationCluster,
 )
 from .monitor import MonitorStore
+from .reviewed import ReviewedStore
 from .web import AccountStore, BrowseStore, ReviewStore
 
 SaveStatus = Literal["stored", "duplicate"]
@@ -128,7 +129,7 @@ class ScanCheckpoint:
     finished_at: datetime
 
 
-class Store(MonitorStore, BrowseStore, ReviewStore, AccountStore, Protocol):
+class Store(MonitorStore, BrowseStore, ReviewStore, AccountStore, ReviewedStore, Protocol):
     """Where captures, documents with their facts, failures and drops are kept."""
 
     def save_document(self, capture: Capture, document: Document, index: MinhashIndex | None = None) -> SaveResult:

@@ -30,6 +30,7 @@ from .document_rows import documents_query, stored_document
 from .facts import claim_from_row, fact_rows, incident_from_row, quote_from_row
 from .monitor_sql import MonitorSql
 from .review_sql import ReviewSql
+from .reviewed_sql import ReviewedSql
 from .tables import (
     CaptureRow,
     CaptureSourceRow,
@@ -104,7 +105,7 @@ def document_row(capture_id: int, document: Document, fingerprint: str, now: dat
     )
 
 
-class SqlStore(MonitorSql, BrowseSql, ReviewSql, AccountSql):
+class SqlStore(MonitorSql, BrowseSql, ReviewSql, AccountSql, ReviewedSql):
     """A ``Store`` over any SQLAlchemy engine whose schema is at the latest migration."""
 
     def __init__(self, engine: Engine, shown_url: str) -> None:
