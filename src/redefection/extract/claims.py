@@ -67,6 +67,7 @@ class _Rules:
     each_before: re.Pattern[str]
     opening: re.Pattern[str]
     apposition: re.Pattern[str] | None
+    reference: re.Pattern[str] | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +129,7 @@ def _rules(language: str) -> _Rules:
         each_before=alternation(data.get("each_before", [])),
         opening=alternation(data.get("opening", [])),
         apposition=re.compile(apposition) if apposition else None,
+        reference=re.compile(ref, re.IGNORECASE) if (ref := data.get("reference_before", "")) else None,
     )
 
 
@@ -175,12 +177,12 @@ def _people(
         part = bool(rules.breakdown.search(before))
         anaphoric = bool(rules.anaphoric.search(noun.group())) or part
         return _Count(noun.end(), anaphoric, is_part=part or (has_count and bool(rules.continuation.search(before))))
-    if _is_apposition(text, number, rules):
-        return None
+    if _is_apposition(text, number, rules) or (rules.reference is not None and rules.reference.search(before)):
+        return None  # "Choi Min-seo, 37, ...": an age; "how the three left": people counted before
     if rules.lead_in is not None:
         lead = rules.lead_in.match(text, number.end)
-        position = lead.end() if lead else number.end
-        if any(pattern.match(text, position) for _, pattern in rules.subjects):
+        positions = {lead.end() if lead else number.end, number.end + len(text[number.end :]) - len(text[number.end :].lstrip())}
+        if any(pattern.match(text, position) for _, pattern in rules.subjects for position in positions):
             return _Count(number.end)
     if rules.bare_after is not None and not rules.bare_after.match(text, number.end):
         return None  # "32 men": a noun we do not count
@@ -276,9 +278,18 @@ def _evidence(number: Number, count: _Count, cue: _Cue | None, window: tuple[int
     return start, end
 
 
+@dataclass(frozen=True, slots=True)
+class _Topic:
+    """What the latest sentence with a subject cue was about: the antecedent of "cases", "the number"."""
+
+    key: str
+    sentence: int
+    paragraph: int
+
+
 def _sentence_claims(
-    index: int, sentence: Sentence, language: str, last: _Draft | None, finder: SourceFinder
-) -> list[_Draft]:
+    index: int, sentence: Sentence, language: str, last: _Draft | None, topic: _Topic | None, finder: SourceFinder
+) -> tuple[list[_Draft], _Topic | None]:
     rules = _rules(language)
     text = sentence.text
     numbers = find_numbers(text, language)
@@ -311,7 +322,12 @@ def _sentence_claims(
         elif count.is_anaphoric and last is not None and last.paragraph >= sentence.paragraph - 1:
             if subject is None:  # "14 of them", "2015년 3명": part of the figure before
                 subject, label = last.subject, last.label
+                # "Only a few are known to have gone back. The ministry confirmed 31 cases": the later topic
+                if topic is not None and topic.sentence >= last.sentence and topic.paragraph >= sentence.paragraph - 1:
+                    subject, label = _subject_of(topic.key)
             antecedents[len(drafts)] = last
+        elif count.is_anaphoric and topic is not None and topic.paragraph >= sentence.paragraph - 1:
+            subject, label = subject or _subject_of(topic.key)[0], label if subject else _subject_of(topic.key)[1]
         if subject is None:
             continue
         later = [n.start for n, c in zip(numbers, counts, strict=True) if c and n.start > number.start]
@@ -335,7 +351,8 @@ def _sentence_claims(
         if source is None and antecedent is not None:
             source = out[antecedent].source if isinstance(antecedent, int) else antecedent.source
         out.append(replace(draft, source=source))
-    return out
+    best = min(cues, key=lambda c: CUE_ORDER.index(c.key)) if cues else None
+    return out, (_Topic(best.key, index, sentence.paragraph) if best else topic)
 
 
 def extract_claims(document: Document, sentences: list[Sentence]) -> tuple[Claim, ...]:
@@ -343,17 +360,19 @@ def extract_claims(document: Document, sentences: list[Sentence]) -> tuple[Claim
     language = document.language or "en"
     finder = SourceFinder(document, sentences)
     drafts: list[_Draft] = []
+    topic: _Topic | None = None
     for index, sentence in enumerate(sentences):
-        drafts.extend(_sentence_claims(index, sentence, language, drafts[-1] if drafts else None, finder))
-    claims: list[Claim] = []
-    seen: set[tuple[str, str | None, int, str | None]] = set()
+        found, topic = _sentence_claims(index, sentence, language, drafts[-1] if drafts else None, topic, finder)
+        drafts.extend(found)
+    claims: dict[tuple[str, str | None, int, str | None], Claim] = {}
     for draft in drafts:
         key = (draft.subject, draft.label, draft.number.value, draft.period)
-        if key in seen:  # a figure restated later in the text is the same claim
+        if key in claims:  # a figure restated later in the text is the same claim; the restatement may name its source
+            if claims[key].source is None and draft.source is not None:
+                claims[key] = replace(claims[key], source=draft.source)
             continue
-        seen.add(key)
         sentence = sentences[draft.sentence]
-        claims.append(
+        claims[key] = (
             Claim(
                 subject=draft.subject,
                 label=draft.label,
@@ -366,4 +385,4 @@ def extract_claims(document: Document, sentences: list[Sentence]) -> tuple[Claim
             )
         )
     logger.debug("%s: %d claims", document.id, len(claims))
-    return tuple(claims)
+    return tuple(claims.values())
