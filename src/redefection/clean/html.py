@@ -27,6 +27,7 @@ from .dates import find_dates
 from .language import detect_language, guess_by_script
 from .metadata import Metadata, extract_metadata, split_title
 from .patterns import chrome_words
+from .tables import data_table
 
 logger = logging.getLogger(__name__)
 
@@ -95,13 +96,22 @@ def _table_rows(lines: list[str], title: str | None) -> list[str]:
     layout = any((len(cell) > 150 and ends_sentence(cell)) or cell.lower() == headline for cell in cells)
     keep_tables = table_words >= TABLE_SHARE * all_words and not layout
     out = []
+    table: list[str] = []
     for line, row in zip(lines, rows, strict=True):
+        if row and not keep_tables:
+            table.append(line)
+            continue
+        if table:  # a small table inside a story stays only when it counts something by year
+            out.extend(filter(None, [data_table(table)]))
+            table = []
         if not row:
             out.append(line)
-        elif keep_tables:
+        else:
             row_text = normalize_space(" ".join(cell.strip() for cell in line.strip("|").split("|")))
             if TOKEN.search(row_text):
                 out.append(row_text)
+    if table:
+        out.extend(filter(None, [data_table(table)]))
     return out
 
 

@@ -42,6 +42,9 @@ CUE_ORDER: tuple[str, ...] = (
 SUBJECTS: tuple[Subject, ...] = ("returned_north", "whereabouts_unknown", "arrivals", "other")
 CLAUSE_START = re.compile(r"(?:^|[,;:]\s*|\b(?:and|but|while)\s+)$", re.IGNORECASE)
 YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+# A row of a data table as cleaning writes it ("Caption: 2012 7; 2013 7; Total 31", see clean/tables.py).
+TABLE_ROW = re.compile(r"(?:(?<=:\s)|(?<=;\s))(?P<label>(?:19|20)\d\d\s?(?:년|年)?)\s(?P<value>\d{1,3}(?:,\d{3})+|\d+)(?=;|$)")
+MIN_TABLE_ROWS = 3
 OLDEST_AGE = 120  # a bare number in apposition above this is not an age
 
 
@@ -292,6 +295,9 @@ def _sentence_claims(
 ) -> tuple[list[_Draft], _Topic | None]:
     rules = _rules(language)
     text = sentence.text
+    rows = list(TABLE_ROW.finditer(text)) if ";" in text else []
+    if len(rows) >= MIN_TABLE_ROWS:
+        return _table_claims(index, sentence, rules, rows, topic, finder), topic
     numbers = find_numbers(text, language)
     about_figure = bool(rules.figure_words.search(text))
     counts: list[_Count | None] = []
@@ -353,6 +359,27 @@ def _sentence_claims(
         out.append(replace(draft, source=source))
     best = min(cues, key=lambda c: CUE_ORDER.index(c.key)) if cues else None
     return out, (_Topic(best.key, index, sentence.paragraph) if best else topic)
+
+
+def _table_claims(
+    index: int, sentence: Sentence, rules: _Rules, rows: list[re.Match[str]], topic: _Topic | None, finder: SourceFinder
+) -> list[_Draft]:
+    """One figure per row of a year-by-year table; its caption (or else the topic before it) gives the subject."""
+    caption = sentence.text[: rows[0].start()]
+    cues = _cues(caption, rules)
+    key = min(cues, key=lambda c: CUE_ORDER.index(c.key)).key if cues else (topic.key if topic else None)
+    if key is None:
+        return []
+    subject, label = _subject_of(key)
+    source = finder.source_for(index, rows[0].start(), rows[0].start()) or finder.paragraph_source(index)
+    drafts = []
+    for row in rows:
+        value = int(row.group("value").replace(",", ""))
+        start, end = row.start("value"), row.end("value")
+        number = Number(start, end, value, "exact", "count", False, start, end)
+        period = row.group("label")
+        drafts.append(_Draft(index, sentence.paragraph, number, subject, label, row.span(), period, None, source))
+    return drafts
 
 
 def extract_claims(document: Document, sentences: list[Sentence]) -> tuple[Claim, ...]:
