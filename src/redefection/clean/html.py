@@ -42,6 +42,7 @@ MIN_WORDS = 40
 TABLE_SHARE = 0.3
 # JSON-LD articleBody replaces the visible body when it is this much longer and contains it.
 TEASER_RATIO = 1.5
+QUOTES = ("\"", "“", "”", "'", "‘", "’")  # where an unescaped quote in a meta attribute cuts a headline
 HASHTAGS = re.compile(r"^(?:#\S+\s*){1,}$")
 
 
@@ -134,7 +135,10 @@ def _title(root: etree._Element, meta: Metadata) -> str | None:
     candidates = [meta.title, visible, split_title(page_title, meta.outlet)[0] if page_title else None]
     for candidate in candidates:
         if candidate and len(candidate) >= 4:
-            return candidate
+            # A meta title cut short by an unescaped quote in its attribute ("...경찰 "납치 ..."" -> "...경찰")
+            # is a prefix of the headline the page shows: take the whole headline.
+            longer = [c for c in candidates if c and c.startswith(candidate) and c[len(candidate) :].lstrip()[:1] in QUOTES]
+            return min(longer, key=len) if longer and candidate == meta.title else candidate
     return None
 
 
