@@ -234,3 +234,24 @@ def test_korean_explanation_after_the_quote(quotes: Callable[..., tuple[Quote, .
 def test_chinese_attribution_as_the_next_sentence(quotes: Callable[..., tuple[Quote, ...]]) -> None:
     (quote,) = quotes("zh", "“第一年没有工作的人最容易想回去。”一位脱北者援助团体的负责人说。")
     assert (quote.role, quote.organization) == ("official", "defector support group")
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "speaker", "role"),
+    [
+        ('"She never said goodbye," said Lee Soo-jin, a friend of Choi Min-seo.', "Lee Soo-jin", "friend"),
+        ('"He kept to himself," said Oh Dae-hyun, a neighbour of the late Kang Tae-sik.', "Oh Dae-hyun", "neighbour"),
+    ],
+)
+def test_a_person_named_after_a_relation_is_not_an_organization(
+    quotes: Callable[..., tuple[Quote, ...]], paragraph: str, speaker: str, role: str
+) -> None:
+    (quote,) = quotes("en", paragraph)
+    assert quote.speaker == speaker
+    assert quote.role == role
+    assert quote.organization is None
+
+
+def test_an_organization_after_the_role_is_still_kept(quotes: Callable[..., tuple[Quote, ...]]) -> None:
+    (quote,) = quotes("en", '"We were not told," said Yoon Ha-na, a counselor at the Incheon Hana Center.')
+    assert quote.organization == "Incheon Hana Center"

@@ -42,7 +42,7 @@ MIN_WORDS = 40
 TABLE_SHARE = 0.3
 # JSON-LD articleBody replaces the visible body when it is this much longer and contains it.
 TEASER_RATIO = 1.5
-QUOTES = ("\"", "“", "”", "'", "‘", "’")  # where an unescaped quote in a meta attribute cuts a headline
+QUOTES = ('"', "“", "”", "'", "‘", "’")  # where an unescaped quote in a meta attribute cuts a headline
 HASHTAGS = re.compile(r"^(?:#\S+\s*){1,}$")
 
 
@@ -96,7 +96,7 @@ def _table_rows(lines: list[str], title: str | None) -> list[str]:
     cells = [cell.strip() for line, row in zip(lines, rows, strict=True) if row for cell in line.split("|")]
     layout = any((len(cell) > 150 and ends_sentence(cell)) or cell.lower() == headline for cell in cells)
     keep_tables = table_words >= TABLE_SHARE * all_words and not layout
-    out = []
+    out: list[str] = []
     table: list[str] = []
     for line, row in zip(lines, rows, strict=True):
         if row and not keep_tables:
@@ -137,7 +137,9 @@ def _title(root: etree._Element, meta: Metadata) -> str | None:
         if candidate and len(candidate) >= 4:
             # A meta title cut short by an unescaped quote in its attribute ("...경찰 "납치 ..."" -> "...경찰")
             # is a prefix of the headline the page shows: take the whole headline.
-            longer = [c for c in candidates if c and c.startswith(candidate) and c[len(candidate) :].lstrip()[:1] in QUOTES]
+            longer = [
+                c for c in candidates if c and c.startswith(candidate) and c[len(candidate) :].lstrip()[:1] in QUOTES
+            ]
             return min(longer, key=len) if longer and candidate == meta.title else candidate
     return None
 

@@ -49,7 +49,9 @@ LABELLED_MAX = 30
 HEADLINE_MARK = re.compile(r"[\[\]【】…'\"“”‘’?!？！·,，]")
 DATE_LABEL = re.compile(r"^(?:posted|published|updated|input|입력|수정|게재|发布|發布|更新)\b", re.IGNORECASE)
 # Headings after a story that belong to the page, not to the story: "About the Author", "◀ 이전 자료: ...".
-AFTER_STORY = re.compile(r"^(?:[◀▶◁▷←→«»<>]|(?:about|more|related|previous|next|read|see|share)\b|이전|다음|관련|上一|下一|相关|相關)", re.I)
+AFTER_STORY = re.compile(
+    r"^(?:[◀▶◁▷←→«»<>]|(?:about|more|related|previous|next|read|see|share)\b|이전|다음|관련|上一|下一|相关|相關)", re.I
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,9 +158,15 @@ def _is_heading(line: Line, language: str | None) -> bool:
         return False
     # A date line ("Posted July 20, 2012 | ...") is not a headline; a headline may name a date
     # ("Transcript: regular briefing, July 20, 2012") when the words around the date say more.
-    if BREADCRUMB.match(text) or len(PATH_SEPARATOR.findall(text)) >= 2 or (LABELLED.match(text) and visible_length(text, language) < LABELLED_MAX):
+    if (
+        BREADCRUMB.match(text)
+        or len(PATH_SEPARATOR.findall(text)) >= 2
+        or (LABELLED.match(text) and visible_length(text, language) < LABELLED_MAX)
+    ):
         return False
-    if find_dates(text) and (visible_length(DATE_WORDS.sub(" ", text), language) < DATED_HEADLINE or DATE_LABEL.match(text)):
+    if find_dates(text) and (
+        visible_length(DATE_WORDS.sub(" ", text), language) < DATED_HEADLINE or DATE_LABEL.match(text)
+    ):
         return False
     if ends_sentence(text) and not text.endswith(("?", "!", "？", "！", '"', "”", "'", "’")):
         return False
@@ -193,7 +201,9 @@ def _title(lines: list[Line], first: int, last: int, language: str | None, outle
     menus = [line for line in header if ok(line)]
     if menus:  # a punctuation-free run of short words only when nothing else is there
         return max(menus, key=lambda line: visible_length(line.text, language)).text
-    after = [line for line in lines[last + 1 : last + 1 + HEADER_WINDOW] if ok(line) and not AFTER_STORY.match(line.text)]
+    after = [
+        line for line in lines[last + 1 : last + 1 + HEADER_WINDOW] if ok(line) and not AFTER_STORY.match(line.text)
+    ]
     return after[0].text if after else None
 
 

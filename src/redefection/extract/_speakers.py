@@ -59,7 +59,7 @@ def _is_role_word(token: str, rules: QuoteRules) -> bool:
 
 
 def _is_person(text: str, rules: QuoteRules) -> bool:
-    """Whether ``text`` is a person's name ("Choi Min-seo", "the late Kim Su-ji", "최민서 씨"): never an organisation."""
+    """Whether ``text`` is a person's name ("Choi Min-seo", "the late Kim Su-ji"): never an organisation."""
     if rules.name_run is not None:
         names = [name for _, name in _alphabetic_names(text, rules, 2, public=True)]
     else:

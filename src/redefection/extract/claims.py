@@ -21,7 +21,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Any, cast
+from typing import Any
 
 from ..records import Claim, Document, Subject
 from .lexicon import section
@@ -41,9 +41,11 @@ CUE_ORDER: tuple[str, ...] = (
 )  # fmt: skip
 SUBJECTS: tuple[Subject, ...] = ("returned_north", "whereabouts_unknown", "arrivals", "other")
 CLAUSE_START = re.compile(r"(?:^|[,;:]\s*|\b(?:and|but|while)\s+)$", re.IGNORECASE)
-YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)(?:\s?[년年])?")
 # A row of a data table as cleaning writes it ("Caption: 2012 7; 2013 7; Total 31", see clean/tables.py).
-TABLE_ROW = re.compile(r"(?:(?<=:\s)|(?<=;\s))(?P<label>(?:19|20)\d\d\s?(?:년|年)?)\s(?P<value>\d{1,3}(?:,\d{3})+|\d+)(?=;|$)")
+TABLE_ROW = re.compile(
+    r"(?:(?<=:\s)|(?<=;\s))(?P<label>(?:19|20)\d\d\s?(?:년|年)?)\s(?P<value>\d{1,3}(?:,\d{3})+|\d+)(?=;|$)"
+)
 MIN_TABLE_ROWS = 3
 OLDEST_AGE = 120  # a bare number in apposition above this is not an age
 
@@ -138,8 +140,9 @@ def _rules(language: str) -> _Rules:
 
 def _subject_of(key: str) -> tuple[Subject, str | None]:
     """The subject and label a cue key stands for."""
-    if key in SUBJECTS:
-        return cast(Subject, key), None
+    for subject in SUBJECTS:
+        if subject == key:
+            return subject, None
     return "other", key
 
 
@@ -184,7 +187,10 @@ def _people(
         return None  # "Choi Min-seo, 37, ...": an age; "how the three left": people counted before
     if rules.lead_in is not None:
         lead = rules.lead_in.match(text, number.end)
-        positions = {lead.end() if lead else number.end, number.end + len(text[number.end :]) - len(text[number.end :].lstrip())}
+        positions = {
+            lead.end() if lead else number.end,
+            number.end + len(text[number.end :]) - len(text[number.end :].lstrip()),
+        }
         if any(pattern.match(text, position) for _, pattern in rules.subjects for position in positions):
             return _Count(number.end)
     if rules.bare_after is not None and not rules.bare_after.match(text, number.end):
@@ -262,13 +268,10 @@ def _subject(
 
 def _each_years(text: str, rules: _Rules, number: Number, window: tuple[int, int]) -> list[str]:
     """The years a figure with "each" (각각, 各) holds for, when there are several; else none."""
-    if not (rules.each.match(text, number.value_end) or rules.each.match(text, number.end)):
-        if not rules.each_before.search(text, window[0], number.start):
-            return []
-    if rules.cue_first_after:
-        scope = text[number.end : window[1]]
-    else:
-        scope = text[window[0] : number.start]
+    after = rules.each.match(text, number.value_end) or rules.each.match(text, number.end)
+    if not (after or rules.each_before.search(text, window[0], number.start)):
+        return []
+    scope = text[number.end : window[1]] if rules.cue_first_after else text[window[0] : number.start]
     years = list(dict.fromkeys(m.group() for m in YEAR.finditer(scope)))
     return years if len(years) > 1 else []
 
@@ -399,17 +402,15 @@ def extract_claims(document: Document, sentences: list[Sentence]) -> tuple[Claim
                 claims[key] = replace(claims[key], source=draft.source)
             continue
         sentence = sentences[draft.sentence]
-        claims[key] = (
-            Claim(
-                subject=draft.subject,
-                label=draft.label,
-                value=draft.number.value,
-                qualifier=draft.number.qualifier,
-                period=draft.period,
-                as_of=draft.as_of,
-                source=draft.source,
-                evidence=sentence.span(*draft.evidence),
-            )
+        claims[key] = Claim(
+            subject=draft.subject,
+            label=draft.label,
+            value=draft.number.value,
+            qualifier=draft.number.qualifier,
+            period=draft.period,
+            as_of=draft.as_of,
+            source=draft.source,
+            evidence=sentence.span(*draft.evidence),
         )
     logger.debug("%s: %d claims", document.id, len(claims))
     return tuple(claims.values())
