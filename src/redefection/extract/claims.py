@@ -47,6 +47,7 @@ TABLE_ROW = re.compile(
     r"(?:(?<=:\s)|(?<=;\s))(?P<label>(?:19|20)\d\d\s?(?:년|年)?)\s(?P<value>\d{1,3}(?:,\d{3})+|\d+)(?=;|$)"
 )
 MIN_TABLE_ROWS = 3
+SOURCE_REACH = 2  # paragraphs back a continuing figure looks for the source of its subject
 OLDEST_AGE = 120  # a bare number in apposition above this is not an age
 
 
@@ -104,6 +105,7 @@ class _Draft:
     period: str | None
     as_of: str | None
     source: str | None
+    continues: bool = False  # part of a figure given before ("that number rose to 815"): may share its source
 
 
 @lru_cache(maxsize=8)
@@ -359,7 +361,7 @@ def _sentence_claims(
         antecedent = antecedents.get(position)
         if source is None and antecedent is not None:
             source = out[antecedent].source if isinstance(antecedent, int) else antecedent.source
-        out.append(replace(draft, source=source))
+        out.append(replace(draft, source=source, continues=antecedent is not None))
     best = min(cues, key=lambda c: CUE_ORDER.index(c.key)) if cues else None
     return out, (_Topic(best.key, index, sentence.paragraph) if best else topic)
 
@@ -385,6 +387,20 @@ def _table_claims(
     return drafts
 
 
+def _chain_sources(drafts: list[_Draft]) -> list[_Draft]:
+    """A figure that continues others and has no source takes the latest source of its subject close before it."""
+    out: list[_Draft] = []
+    for draft in drafts:
+        if draft.continues and draft.source is None:
+            earlier = [
+                d for d in out if d.subject == draft.subject and d.source and d.paragraph >= draft.paragraph - SOURCE_REACH
+            ]
+            if earlier:
+                draft = replace(draft, source=earlier[-1].source)
+        out.append(draft)
+    return out
+
+
 def extract_claims(document: Document, sentences: list[Sentence]) -> tuple[Claim, ...]:
     """Aggregate figures stated in a relevant ``document``, in text order."""
     language = document.language or "en"
@@ -395,6 +411,7 @@ def extract_claims(document: Document, sentences: list[Sentence]) -> tuple[Claim
         found, topic = _sentence_claims(index, sentence, language, drafts[-1] if drafts else None, topic, finder)
         drafts.extend(found)
     claims: dict[tuple[str, str | None, int, str | None], Claim] = {}
+    drafts = _chain_sources(drafts)
     for draft in drafts:
         key = (draft.subject, draft.label, draft.number.value, draft.period)
         if key in claims:  # a figure restated later in the text is the same claim; the restatement may name its source
