@@ -326,6 +326,9 @@ def _sentence_claims(
         if count is None:
             continue
         cue = _subject(text, cues, rules, numbers, counts, i)
+        if cue is None and count.is_anaphoric and drafts:  # "..., the number of those trying to return is low: 31 cases"
+            between = _best_cue(cues, drafts[-1].evidence[1], number.start, number.start)
+            cue = between if between is not None and between.key != "arrivals" else None
         subject, label = _subject_of(cue.key) if cue else (None, None)
         if subject is None and drafts:  # "from 2,700 in 2011 to 1,277 last year"
             subject, label = drafts[-1].subject, drafts[-1].label
