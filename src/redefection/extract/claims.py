@@ -53,6 +53,7 @@ OLDEST_AGE = 120  # a bare number in apposition above this is not an age
 
 @dataclass(frozen=True, slots=True)
 class _Rules:
+    language: str
     subjects: tuple[tuple[str, re.Pattern[str]], ...]
     stock: re.Pattern[str]
     people: re.Pattern[str]
@@ -116,6 +117,7 @@ def _rules(language: str) -> _Rules:
     strip = data.get("period_strip", "")
     apposition = data.get("apposition", "")
     return _Rules(
+        language=language,
         subjects=tuple((key, alternation(subjects[key])) for key in CUE_ORDER if subjects.get(key)),
         stock=alternation(data.get("stock", [])),
         people=alternation(data.get("people", [])),
@@ -295,15 +297,49 @@ class _Topic:
     paragraph: int
 
 
+class _Context:
+    """What a sentence's figures may refer to, computed only when a figure needs it: subject cues of earlier
+    sentences (the topic) and the document's sources. Most sentences hold no count and need neither."""
+
+    def __init__(self, document: Document, sentences: Sequence[Sentence], rules: _Rules) -> None:
+        self._document = document
+        self._sentences = sentences
+        self._rules = rules
+        self._cues: dict[int, list[_Cue]] = {}
+        self._finder: SourceFinder | None = None
+
+    @property
+    def finder(self) -> SourceFinder:
+        if self._finder is None:
+            self._finder = SourceFinder(self._document, self._sentences)
+        return self._finder
+
+    def cues(self, index: int) -> list[_Cue]:
+        if index not in self._cues:
+            self._cues[index] = _cues(self._sentences[index].text, self._rules)
+        return self._cues[index]
+
+    def topic(self, index: int) -> _Topic | None:
+        """The latest earlier sentence with a subject cue, in this paragraph or the one before."""
+        paragraph = self._sentences[index].paragraph
+        for position in range(index - 1, -1, -1):
+            if self._sentences[position].paragraph < paragraph - 1:
+                return None
+            cues = self.cues(position)
+            if cues:
+                best = min(cues, key=lambda c: CUE_ORDER.index(c.key))
+                return _Topic(best.key, position, self._sentences[position].paragraph)
+        return None
+
+
 def _sentence_claims(
-    index: int, sentence: Sentence, language: str, last: _Draft | None, topic: _Topic | None, finder: SourceFinder
-) -> tuple[list[_Draft], _Topic | None]:
-    rules = _rules(language)
+    index: int, sentence: Sentence, rules: _Rules, last: _Draft | None, context: _Context
+) -> list[_Draft]:
     text = sentence.text
     rows = list(TABLE_ROW.finditer(text)) if ";" in text else []
     if len(rows) >= MIN_TABLE_ROWS:
-        return _table_claims(index, sentence, rules, rows, topic, finder), topic
-    numbers = find_numbers(text, language)
+        return _table_claims(index, sentence, rules, rows, context)
+    numbers = find_numbers(text, rules.language)
     about_figure = bool(rules.figure_words.search(text))
     counts: list[_Count | None] = []
     for i, number in enumerate(numbers):
@@ -317,7 +353,10 @@ def _sentence_claims(
         if count is not None and about_figure and not count.is_anaphoric:
             count = replace(count, is_anaphoric=True)
         counts.append(count)
-    cues = _cues(text, rules)
+    if not any(counts):
+        return []
+    cues = context.cues(index)
+    finder = context.finder
     as_of_matches = list(rules.as_of.finditer(text))
     masked = [m.span() for m in as_of_matches]
     drafts: list[_Draft] = []
@@ -326,7 +365,9 @@ def _sentence_claims(
         if count is None:
             continue
         cue = _subject(text, cues, rules, numbers, counts, i)
-        if cue is None and count.is_anaphoric and drafts:  # "..., the number of those trying to return is low: 31 cases"
+        if (
+            cue is None and count.is_anaphoric and drafts
+        ):  # "..., the number of those trying to return is low: 31 cases"
             between = _best_cue(cues, drafts[-1].evidence[1], number.start, number.start)
             cue = between if between is not None and between.key != "arrivals" else None
         subject, label = _subject_of(cue.key) if cue else (None, None)
@@ -337,11 +378,12 @@ def _sentence_claims(
             if subject is None:  # "14 of them", "2015년 3명": part of the figure before
                 subject, label = last.subject, last.label
                 # "Only a few are known to have gone back. The ministry confirmed 31 cases": the later topic
-                if topic is not None and topic.sentence >= last.sentence and topic.paragraph >= sentence.paragraph - 1:
+                topic = context.topic(index)
+                if topic is not None and topic.sentence >= last.sentence:
                     subject, label = _subject_of(topic.key)
             antecedents[len(drafts)] = last
-        elif count.is_anaphoric and topic is not None and topic.paragraph >= sentence.paragraph - 1:
-            subject, label = subject or _subject_of(topic.key)[0], label if subject else _subject_of(topic.key)[1]
+        elif count.is_anaphoric and subject is None and (topic := context.topic(index)) is not None:
+            subject, label = _subject_of(topic.key)
         if subject is None:
             continue
         later = [n.start for n, c in zip(numbers, counts, strict=True) if c and n.start > number.start]
@@ -365,20 +407,21 @@ def _sentence_claims(
         if source is None and antecedent is not None:
             source = out[antecedent].source if isinstance(antecedent, int) else antecedent.source
         out.append(replace(draft, source=source, continues=antecedent is not None))
-    best = min(cues, key=lambda c: CUE_ORDER.index(c.key)) if cues else None
-    return out, (_Topic(best.key, index, sentence.paragraph) if best else topic)
+    return out
 
 
 def _table_claims(
-    index: int, sentence: Sentence, rules: _Rules, rows: list[re.Match[str]], topic: _Topic | None, finder: SourceFinder
+    index: int, sentence: Sentence, rules: _Rules, rows: list[re.Match[str]], context: _Context
 ) -> list[_Draft]:
     """One figure per row of a year-by-year table; its caption (or else the topic before it) gives the subject."""
     caption = sentence.text[: rows[0].start()]
     cues = _cues(caption, rules)
+    topic = context.topic(index)
     key = min(cues, key=lambda c: CUE_ORDER.index(c.key)).key if cues else (topic.key if topic else None)
     if key is None:
         return []
     subject, label = _subject_of(key)
+    finder = context.finder
     source = finder.source_for(index, rows[0].start(), rows[0].start()) or finder.paragraph_source(index)
     drafts = []
     for row in rows:
@@ -396,7 +439,9 @@ def _chain_sources(drafts: list[_Draft]) -> list[_Draft]:
     for draft in drafts:
         if draft.continues and draft.source is None:
             earlier = [
-                d for d in out if d.subject == draft.subject and d.source and d.paragraph >= draft.paragraph - SOURCE_REACH
+                d
+                for d in out
+                if d.subject == draft.subject and d.source and d.paragraph >= draft.paragraph - SOURCE_REACH
             ]
             if earlier:
                 draft = replace(draft, source=earlier[-1].source)
@@ -407,12 +452,11 @@ def _chain_sources(drafts: list[_Draft]) -> list[_Draft]:
 def extract_claims(document: Document, sentences: list[Sentence]) -> tuple[Claim, ...]:
     """Aggregate figures stated in a relevant ``document``, in text order."""
     language = document.language or "en"
-    finder = SourceFinder(document, sentences)
+    rules = _rules(language)
+    context = _Context(document, sentences, rules)
     drafts: list[_Draft] = []
-    topic: _Topic | None = None
     for index, sentence in enumerate(sentences):
-        found, topic = _sentence_claims(index, sentence, language, drafts[-1] if drafts else None, topic, finder)
-        drafts.extend(found)
+        drafts.extend(_sentence_claims(index, sentence, rules, drafts[-1] if drafts else None, context))
     claims: dict[tuple[str, str | None, int, str | None], Claim] = {}
     drafts = _chain_sources(drafts)
     for draft in drafts:
