@@ -477,3 +477,10 @@ def test_table_line_gives_one_claim_per_row_with_the_caption_subject_and_source(
         ("returned_north", 2, "2015", "Ministry of Unification"),
         ("returned_north", 1, "2016", "Ministry of Unification"),
     ]
+
+
+def test_the_figures_own_clause_gives_its_subject_before_a_later_clause() -> None:
+    text = "Almost 31,000 people have defected from North Korea - and only a handful have ever gone back."
+    assert subjects_values("en", text) == [("arrivals", 31000)]
+    text = "Over 32,000 North Koreans have defected to South Korea since 1953, while few have returned to the North."
+    assert subjects_values("en", text) == [("arrivals", 32000)]

@@ -48,6 +48,7 @@ TABLE_ROW = re.compile(
 )
 MIN_TABLE_ROWS = 3
 SOURCE_REACH = 2  # paragraphs back a continuing figure looks for the source of its subject
+CLAUSE_END = re.compile(r"[,;:]\s|\s[—–-]+\s")  # where the clause holding a figure ends (English)
 OLDEST_AGE = 120  # a bare number in apposition above this is not an age
 
 
@@ -259,7 +260,12 @@ def _subject(
     for rank, (a, b, crowded) in enumerate(windows):
         if rank and crowded:
             continue
-        cue = _best_cue(cues, a, b, number.start)
+        cue = None
+        if rules.cue_first_after and a == number.end:  # its own clause first: "34,000 have defected to the South, ..."
+            clause = CLAUSE_END.search(text, max(a, count.noun_end if count else a), b)
+            if clause is not None:
+                cue = _best_cue(cues, a, clause.start(), number.start)
+        cue = cue or _best_cue(cues, a, b, number.start)
         if cue is None:
             continue
         # "the whereabouts of 900 resettled defectors": arriving describes the people, the other side says more
