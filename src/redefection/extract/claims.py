@@ -47,6 +47,8 @@ TABLE_ROW = re.compile(
     r"(?:(?<=:\s)|(?<=;\s))(?P<label>(?:19|20)\d\d\s?(?:년|年)?)\s(?P<value>\d{1,3}(?:,\d{3})+|\d+)(?=;|$)"
 )
 MIN_TABLE_ROWS = 3
+TOPIC_REACH = 8  # sentences back a topic is looked for: the work per figure stays bounded on hostile text
+CHAIN_REACH = 12  # figures back a continuing figure looks for its source
 SOURCE_REACH = 2  # paragraphs back a continuing figure looks for the source of its subject
 CLAUSE_END = re.compile(r"[,;:]\s|\s[—–-]+\s")  # where the clause holding a figure ends (English)
 OLDEST_AGE = 120  # a bare number in apposition above this is not an age
@@ -328,7 +330,7 @@ class _Context:
     def topic(self, index: int) -> _Topic | None:
         """The latest earlier sentence with a subject cue, in this paragraph or the one before."""
         paragraph = self._sentences[index].paragraph
-        for position in range(index - 1, -1, -1):
+        for position in range(index - 1, max(-1, index - 1 - TOPIC_REACH), -1):
             if self._sentences[position].paragraph < paragraph - 1:
                 return None
             cues = self.cues(position)
@@ -444,13 +446,12 @@ def _chain_sources(drafts: list[_Draft]) -> list[_Draft]:
     out: list[_Draft] = []
     for draft in drafts:
         if draft.continues and draft.source is None:
-            earlier = [
-                d
-                for d in out
-                if d.subject == draft.subject and d.source and d.paragraph >= draft.paragraph - SOURCE_REACH
-            ]
-            if earlier:
-                draft = replace(draft, source=earlier[-1].source)
+            for earlier in reversed(out[-CHAIN_REACH:]):
+                if earlier.paragraph < draft.paragraph - SOURCE_REACH:
+                    break
+                if earlier.subject == draft.subject and earlier.source:
+                    draft = replace(draft, source=earlier.source)
+                    break
         out.append(draft)
     return out
 

@@ -143,7 +143,9 @@ class SourceFinder:
         self._paragraph: dict[int, list[str]] = {}
         self._attributions: list[list[tuple[int, int, str]]] = []
         self._trailing: list[list[tuple[int, int, str]]] = []
-        self._paragraph_of = [sentence.paragraph for sentence in sentences]
+        self._carried: list[str | None] = []  # the latest attribution before each sentence in its paragraph
+        carried: str | None = None
+        paragraph: int | None = None
         for sentence in sentences:
             resolved: list[tuple[int, int, str]] = []
             trailing: list[tuple[int, int, str]] = []
@@ -155,6 +157,10 @@ class SourceFinder:
                         trailing.append((mention.start, mention.end, name))
             self._trailing.append(trailing)
             self._paragraph.setdefault(sentence.paragraph, []).extend(name for _, _, name in resolved)
+            if sentence.paragraph != paragraph:
+                carried, paragraph = None, sentence.paragraph
+            self._carried.append(carried)
+            carried = resolved[-1][2] if resolved else carried
             self._attributions.append(resolved)
 
     def _resolve(self, mention: Mention, paragraph: int) -> str | None:
@@ -195,10 +201,4 @@ class SourceFinder:
     def paragraph_source(self, index: int) -> str | None:
         """The source of a sentence that names none: the latest one attributed earlier in its paragraph, else
         none: a later one may speak of other figures ("Seven went back in 2012" after "the ministry said 31 ...")."""
-        paragraph = self._paragraph_of[index]
-        position = index - 1
-        while position >= 0 and self._paragraph_of[position] == paragraph:
-            if self._attributions[position]:
-                return self._attributions[position][-1][2]
-            position -= 1
-        return None
+        return self._carried[index]
