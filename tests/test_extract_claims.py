@@ -484,3 +484,17 @@ def test_the_figures_own_clause_gives_its_subject_before_a_later_clause() -> Non
     assert subjects_values("en", text) == [("arrivals", 31000)]
     text = "Over 32,000 North Koreans have defected to South Korea since 1953, while few have returned to the North."
     assert subjects_values("en", text) == [("arrivals", 32000)]
+
+
+def test_a_share_after_a_figure_takes_its_own_subject() -> None:
+    text = "据韩国统一部统计，2012年以来共有31名脱北者重返朝鲜，其中7人后来再次脱北回到韩国。"
+    assert labelled("zh", text) == [("returned_north", None, 31), ("other", "back_south", 7)]
+    text = "통일부에 따르면 2012년 이후 재입북한 탈북민은 31명이며, 이 가운데 7명은 다시 탈북해 국내로 돌아왔다."
+    assert labelled("ko", text) == [("returned_north", None, 31), ("other", "back_south", 7)]
+    text = "Twelve defectors were caught trying to return to the North, 9 of them in 2019."
+    assert labelled("en", text) == [("other", "punished", 12), ("other", "punished", 9)]
+
+
+def test_a_second_figure_in_the_list_with_its_own_predicate() -> None:
+    text = "Some 770 defectors have left for third countries, and 24 remain missing, officials said."
+    assert labelled("en", text) == [("other", "third_country", 770), ("whereabouts_unknown", None, 24)]

@@ -245,19 +245,23 @@ def _subject(
     """
     number, count = numbers[i], counts[i]
     following = [n for n, c in zip(numbers[i + 1 :], counts[i + 1 :], strict=True) if c]
+    # "31名脱北者重返朝鲜，其中7人...": a share of this figure after it does not take the words between them
+    next_is_part = next((c.is_part for c in counts[i + 1 :] if c), False)
     preceding = [n for n, c in zip(numbers[:i], counts[:i], strict=True) if c]
     after_end = following[0].start if following else len(text)
     if rules.clause_break is not None and (cut := rules.clause_break.search(text, number.end, after_end)):
         after_end = cut.start()
     if rules.opening.search(text, 0, number.start) and (comma := text.find(",", number.end, after_end)) > 0:
         after_end = comma  # "Of the 29 who went back ..., six later returned": the opening phrase is its scope
-    after = (number.end, after_end, bool(following))
+    after = (number.end, after_end, bool(following) and not next_is_part)
     before_start = preceding[-1].end if preceding else 0
     if rules.cue_first_after and not (count and count.is_framed):
         near = re.search(r"(?:\S+\s+){0,3}$", text[before_start : number.start])
         before_start += near.start() if near else 0
     before = (before_start, number.start, bool(preceding))
     windows = [after, before] if rules.cue_first_after else [before, after]
+    if count is not None and count.is_part and preceding:
+        windows = [after]  # "其中6人后来又回到韩国": the words before a share describe the whole figure
     found: _Cue | None = None
     for rank, (a, b, crowded) in enumerate(windows):
         if rank and crowded:
@@ -376,7 +380,11 @@ def _sentence_claims(
         if (
             cue is None and count.is_anaphoric and drafts
         ):  # "..., the number of those trying to return is low: 31 cases"
-            between = _best_cue(cues, drafts[-1].evidence[1], number.start, number.start)
+            start = drafts[-1].evidence[1]
+            framed = rules.figure_words.search(text, start, number.start) or rules.count_frame.search(
+                text, start, number.start
+            )
+            between = _best_cue(cues, start, number.start, number.start) if framed else None
             cue = between if between is not None and between.key != "arrivals" else None
         subject, label = _subject_of(cue.key) if cue else (None, None)
         if subject is None and drafts:  # "from 2,700 in 2011 to 1,277 last year"
