@@ -498,3 +498,11 @@ def test_a_share_after_a_figure_takes_its_own_subject() -> None:
 def test_a_second_figure_in_the_list_with_its_own_predicate() -> None:
     text = "Some 770 defectors have left for third countries, and 24 remain missing, officials said."
     assert labelled("en", text) == [("other", "third_country", 770), ("whereabouts_unknown", None, 24)]
+
+
+def test_cases_after_a_new_frame_take_that_frames_subject() -> None:
+    text = (
+        "South Korea takes in over 900 defectors a year, while the number of those trying to go back to the North "
+        "stays small, with only 28 recorded cases since 2013."
+    )
+    assert subjects_values("en", text) == [("arrivals", 900), ("returned_north", 28)]
