@@ -150,3 +150,16 @@ def test_dated_headline_is_kept_but_date_and_label_lines_are_not() -> None:
 def test_page_heading_after_the_story_is_not_the_title() -> None:
     dump = STORY + "\nAbout the Author\n\nMina Park covers North Korea for the paper.\n"
     assert _title_of(dump) != "About the Author"
+
+
+def test_headline_printed_twice_wins_over_tool_lines_between() -> None:
+    dump = (
+        "Defector asks to be sent home to the North\n\nHome > National > Politics\n\nprint dictionary print\n\n"
+        "Defector asks to be sent home to the North\n\n" + STORY
+    )
+    assert _title_of(dump) == "Defector asks to be sent home to the North"
+
+
+def test_calendar_line_with_arrows_is_not_the_title() -> None:
+    dump = "calendar>>March 3. 2013 Juche 102\nReturnee couple meets reporters in the capital\n" + STORY
+    assert _title_of(dump) == "Returnee couple meets reporters in the capital"

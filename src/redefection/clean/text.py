@@ -161,6 +161,7 @@ def _is_heading(line: Line, language: str | None) -> bool:
     if (
         BREADCRUMB.match(text)
         or len(PATH_SEPARATOR.findall(text)) >= 2
+        or ">>" in text
         or (LABELLED.match(text) and visible_length(text, language) < LABELLED_MAX)
     ):
         return False
@@ -190,6 +191,11 @@ def _title(lines: list[Line], first: int, last: int, language: str | None, outle
 
     header = lines[max(0, first - HEADER_WINDOW) : first]
     fits = [ok(line) and (not _menu_like(line.text) or bool(HEADLINE_MARK.search(line.text))) for line in header]
+    repeated = [
+        line for line, fit in zip(header, fits, strict=True) if fit and sum(o.text == line.text for o in header) > 1
+    ]
+    if repeated:  # the page title and the headline above the story: printed twice
+        return repeated[-1].text
     if any(fits):
         # The headline opens the last run of heading-like lines before the story: banners and promotions
         # come earlier, separated by menus, breadcrumbs and labels; a standfirst or an author's line follows it.
