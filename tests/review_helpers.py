@@ -45,6 +45,7 @@ HAN = """<!doctype html>
 <h1>Former teacher who fled in 2015 resurfaces in Pyongyang</h1>
 <p>A defector named Han Su-jin, 40, who arrived in the South in 2015, has returned to North Korea through China, \
 the unification ministry said on Sunday.</p>
+<p>A rights group claimed that 40 defectors had gone back to the North last year alone.</p>
 <p>The ministry said 31 defectors had returned to the North since 2012.</p>
 <p>"We are checking how she left," ministry spokesman Park Jae-won said.</p>
 </article></body></html>

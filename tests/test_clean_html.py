@@ -85,17 +85,27 @@ def test_standfirst_between_headline_and_byline_is_not_body() -> None:
     assert "A look at who came south last year" not in article.body
 
 
-def test_data_table_inside_a_story_is_dropped() -> None:
-    rows = "".join(f"<tr><td>{2015 + i}</td><td>{100 + i}</td></tr>" for i in range(5))
+def _story_with_table(rows: str, caption: str = "") -> str:
     paragraphs = "".join(
         f"<p>Paragraph {i} of the story explains the figures in plain words for the reader today.</p>" for i in range(6)
     )
-    page = (
-        f"<html><body><article><h1>Figures for the year</h1>{paragraphs}<table>{rows}</table></article></body></html>"
-    )
-    article, _ = clean_html(page)
+    table = f"<table>{caption}{rows}</table>"
+    return f"<html><body><article><h1>Figures for the year</h1>{paragraphs}{table}</article></body></html>"
+
+
+def test_small_table_inside_a_story_is_dropped() -> None:
+    rows = "".join(f"<tr><td>Office {i}</td><td>Room {100 + i}, second floor</td></tr>" for i in range(5))
+    article, _ = clean_html(_story_with_table(rows))
     assert len(article.body) == 6
-    assert not any(p.startswith("2015") for p in article.body)
+    assert not any("Office" in p for p in article.body)
+
+
+def test_year_by_year_count_table_inside_a_story_stays_as_one_line() -> None:
+    rows = "".join(f"<tr><td>{2015 + i}</td><td>{100 + i}</td></tr>" for i in range(5))
+    caption = "<caption>Arrivals by year</caption><tr><th>Year</th><th>People</th></tr>"
+    article, _ = clean_html(_story_with_table(rows, caption))
+    assert len(article.body) == 7
+    assert article.body[-1] == "Arrivals by year: 2015 100; 2016 101; 2017 102; 2018 103; 2019 104"
 
 
 def test_split_title_drops_outlet_suffix() -> None:
@@ -115,3 +125,29 @@ def test_deeply_nested_page_does_not_crash() -> None:
     )
     article, _ = clean_html(f"<html><body>{page}</body></html>")
     assert isinstance(article.body, tuple)
+
+
+def test_meta_title_cut_by_an_unescaped_quote_gives_way_to_the_headline() -> None:
+    paragraphs = "".join(
+        f"<p>문단 {i}: 탈북민이 다시 북으로 돌아간 경위를 경찰이 조사하고 있다고 밝혔다.</p>" for i in range(5)
+    )
+    page = (
+        '<html><head><meta property="og:title" content="탈북민 재입북…경찰 "납치 가능성도 조사"">'
+        '<title>탈북민 재입북…경찰 "납치 가능성도 조사" | 뉴스</title></head>'
+        f'<body><article><h1>탈북민 재입북…경찰 "납치 가능성도 조사"</h1>{paragraphs}</article></body></html>'
+    )
+    article, _ = clean_html(page)
+    assert article.title == '탈북민 재입북…경찰 "납치 가능성도 조사"'
+
+
+def test_meta_title_is_not_lengthened_by_the_outlet_suffix() -> None:
+    paragraphs = "".join(
+        f"<p>Paragraph {i} says a defector went back to the North last week, police said.</p>" for i in range(5)
+    )
+    page = (
+        '<html><head><meta property="og:title" content="Defector goes back north">'
+        "<title>Defector goes back north_World news_Example Daily</title></head>"
+        f"<body><article>{paragraphs}</article></body></html>"
+    )
+    article, _ = clean_html(page)
+    assert article.title == "Defector goes back north"

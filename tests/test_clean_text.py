@@ -98,3 +98,68 @@ def test_dump_without_prose_gives_empty_article() -> None:
     article, _ = clean_dump("Home | News | Sport\nLog in\n© 2020 Nobody\n")
     assert article.body == ()
     assert article.title is None
+
+
+def _title_of(dump: str) -> str | None:
+    article, _ = clean_dump(dump)
+    return article.title
+
+
+STORY = (
+    "A defector who had lived in the South for six years was shown on North Korean television this week, "
+    "officials in Seoul said on Thursday.\n\n"
+    "The woman said she had missed her family and had found it hard to make a living in the South.\n\n"
+    "The unification ministry said it was still checking how she had left the country earlier this year.\n"
+)
+
+
+def test_headline_is_not_a_promotion_line_above_the_breadcrumb() -> None:
+    dump = (
+        "CITY WEEKLY\nNews | Food | Events | About\n"
+        "[x] Join 20,000 readers getting our weekly guide to the city. Your email [SUBSCRIBE] No thanks\n\n"
+        "News > North Korea\n\n"
+        "Defector resurfaces on state television after six years in the South\n"
+        "By Mina Park | May 3, 2024\n\n" + STORY
+    )
+    assert _title_of(dump) == "Defector resurfaces on state television after six years in the South"
+
+
+def test_standfirst_and_author_line_after_the_headline_are_not_the_title() -> None:
+    dump = (
+        "월간 사람들\n홈 | 기획 | 인터뷰 | 에세이\n\n기획 > 사람\n\n"
+        "[기획] 다시 북으로 간 사람들의 이야기\n"
+        "탈북민 상담가들이 말하는 정착의 어려움\n"
+        "글 윤하늘 · 게재 2024.05.02\n\n"
+        "서울의 한 상담소에서 일하는 상담가는 해마다 연락이 끊기는 탈북민이 있다고 말했다. "
+        "그는 대부분 해외로 갔다고 설명했다.\n\n"
+        "통일부는 올해도 재입북 사례를 확인하고 있다고 밝혔다. 정부는 정착 지원을 늘리겠다고 했다.\n"
+    )
+    assert _title_of(dump) == "[기획] 다시 북으로 간 사람들의 이야기"
+
+
+def test_dated_headline_is_kept_but_date_and_label_lines_are_not() -> None:
+    dump = (
+        "BRIEFING ROOM\nUnofficial transcripts of government press briefings in Seoul\n"
+        "Archive > 2012 > July\n\n"
+        "Transcript: Unification Ministry regular briefing, July 20, 2012\n"
+        "Posted July 20, 2012 | Joined: Mar 2011\n\n" + STORY
+    )
+    assert _title_of(dump) == "Transcript: Unification Ministry regular briefing, July 20, 2012"
+
+
+def test_page_heading_after_the_story_is_not_the_title() -> None:
+    dump = STORY + "\nAbout the Author\n\nMina Park covers North Korea for the paper.\n"
+    assert _title_of(dump) != "About the Author"
+
+
+def test_headline_printed_twice_wins_over_tool_lines_between() -> None:
+    dump = (
+        "Defector asks to be sent home to the North\n\nHome > National > Politics\n\nprint dictionary print\n\n"
+        "Defector asks to be sent home to the North\n\n" + STORY
+    )
+    assert _title_of(dump) == "Defector asks to be sent home to the North"
+
+
+def test_calendar_line_with_arrows_is_not_the_title() -> None:
+    dump = "calendar>>March 3. 2013 Juche 102\nReturnee couple meets reporters in the capital\n" + STORY
+    assert _title_of(dump) == "Returnee couple meets reporters in the capital"

@@ -293,7 +293,7 @@ def test_chinese_media_more_than_and_whereabouts() -> None:
     rows = claims("zh", "韩国媒体报道称，自2014年以来三十多名脱北者返回朝鲜。另有约700人下落不明。")
     assert rows == [
         ("returned_north", 30, "more than", "自2014年以来", None, "South Korean media"),
-        ("whereabouts_unknown", 700, "about", None, None, None),
+        ("whereabouts_unknown", 700, "about", None, None, "South Korean media"),  # the paragraph's source
     ]
 
 
@@ -340,3 +340,169 @@ def test_mentions_know_attribution_from_mere_mention() -> None:
         ("Ministry of Unification", False),
         ("National Intelligence Service", True),
     ]
+
+
+# --- kinds of sentence: the claims grammar ----------------------------------------------------------
+
+
+def subjects_values(language: str, *paragraphs: str) -> list[tuple[str, int]]:
+    return [(row[0], row[1]) for row in claims(language, *paragraphs)]
+
+
+def labelled(language: str, *paragraphs: str) -> list[tuple[str, str | None, int]]:
+    document = make(language, *paragraphs)
+    return [(c.subject, c.label, c.value) for c in extract_claims(document, split_sentences(document))]
+
+
+def test_list_that_states_the_noun_once_gives_one_claim_per_item() -> None:
+    text = "Three defectors crossed back into the North in 2015, four in 2016 and another four in 2017."
+    rows = claims("en", text)
+    assert [(r[0], r[1], r[3]) for r in rows] == [
+        ("returned_north", 3, "2015"),
+        ("returned_north", 4, "2016"),
+        ("returned_north", 4, "2017"),
+    ]
+
+
+def test_each_gives_one_claim_per_year() -> None:
+    rows = claims("en", "The agency counted 31 returnees in all. Seven each went back in 2018 and 2019.")
+    assert [(r[1], r[3]) for r in rows if r[1] == 7] == [(7, "2018"), (7, "2019")]
+    ko = claims("ko", "재입북한 탈북민은 모두 20명이다. 2018년과 2019년에 각각 6명이었다.")
+    assert [(r[1], r[3]) for r in ko if r[1] == 6] == [(6, "2018년"), (6, "2019년")]
+
+
+def test_existential_sentence_continues_the_topic_before_it() -> None:
+    text = "Few defectors have gone back to the North. Officials said there were about 40 in the past decade."
+    assert claims("en", text) == [("returned_north", 40, "about", "past decade", None, None)]
+
+
+def test_sentence_about_the_figure_itself_continues_it() -> None:
+    text = "A lawmaker said 90 defectors had returned to the North. The true number might be fewer than ten."
+    assert subjects_values("en", text) == [("returned_north", 90), ("returned_north", 10)]
+
+
+def test_partitive_of_them_and_cases_of() -> None:
+    text = "Some 50 defectors returned to the North since 2012, 12 of them in the first year alone."
+    assert subjects_values("en", text) == [("returned_north", 50), ("returned_north", 12)]
+    assert subjects_values("en", "Officials recorded 17 cases of re-defection last year.") == [("returned_north", 17)]
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "value"),
+    [
+        ("en", "Around a hundred defectors have returned to the North, an activist said.", 100),
+        ("en", "A dozen defectors went back to the North last year.", 12),
+        ("ko", "지난해 열한 명의 탈북민이 재입북했다.", 11),
+        ("ko", "재입북한 탈북민은 스물두 명으로 집계됐다.", 22),
+        ("zh", "去年共有十一名脱北者重返朝鲜。", 11),
+    ],
+)
+def test_number_words_in_three_languages(language: str, text: str, value: int) -> None:
+    assert subjects_values(language, text) == [("returned_north", value)]
+
+
+def test_range_from_more_than_x_to_y() -> None:
+    text = "Arrivals fell from more than 2,900 in 2009 to 1,180 in 2016, the ministry said."
+    assert subjects_values("en", text) == [("arrivals", 2900), ("arrivals", 1180)]
+
+
+def test_korean_bullet_list_gives_one_claim_per_year_single_people_included() -> None:
+    text = "통일부에 따르면 재입북한 탈북민은 △2016년 5명 △2017년 2명 △2019년 1명이다."
+    rows = claims("ko", text)
+    assert [(r[1], r[3]) for r in rows] == [(5, "2016년"), (2, "2017년"), (1, "2019년")]
+    assert {r[5] for r in rows} == {"Ministry of Unification"}
+
+
+def test_chinese_breakdown_by_year_keeps_single_people() -> None:
+    text = "据统一部统计，重返朝鲜的脱北者共9人，其中2015年1人、2016年8人。"
+    assert [(r[1], r[3]) for r in claims("zh", text)][1:] == [(1, "2015年"), (8, "2016年")]
+    assert next(r[1] for r in claims("zh", text)) == 9
+
+
+def test_passive_reporting_with_according_to() -> None:
+    text = "At least 14 defectors were reported to have returned to the North last year, according to Yonhap."
+    assert claims("en", text) == [("returned_north", 14, "at least", "last year", None, "Yonhap News Agency")]
+
+
+def test_source_from_the_paragraph_when_the_sentence_names_none() -> None:
+    text = "The unification ministry said 20 defectors had returned to the North since 2015. Six went back in 2016."
+    rows = claims("en", text)
+    assert [(r[1], r[5]) for r in rows] == [(20, "Ministry of Unification"), (6, "Ministry of Unification")]
+    # a figure restated with its source gives the source to the first mention
+    text = "Eighteen defectors returned to the North. The Unification Ministry said 18 defectors returned to the North."
+    assert [(r[1], r[5]) for r in claims("en", text)] == [(18, "Ministry of Unification")]
+
+
+def test_subjects_beyond_returning_carry_a_label() -> None:
+    assert labelled("en", "Of the 20 defectors who went back to the North, five later returned to the South.") == [
+        ("returned_north", None, 20),
+        ("other", "back_south", 5),
+    ]
+    assert labelled("en", "Nine defectors were punished last year for trying to go back to the North.") == [
+        ("other", "punished", 9)
+    ]
+    assert labelled("en", "Some 40 defectors moved on to third countries between 2016 and 2020.") == [
+        ("other", "third_country", 40)
+    ]
+    assert labelled("ko", "재입북 후 다시 국내로 들어온 탈북민은 3명이다.") == [("other", "back_south", 3)]
+    assert labelled("zh", "重返朝鲜的脱北者共10人，其中4人后来又再次脱北回到韩国。") == [
+        ("returned_north", None, 10),
+        ("other", "back_south", 4),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Choi Min-seo, 37, returned to the North in March.",
+        "Kang Ji-ho, 24, and Yoon Seo-yeon, 29, went back to the North together.",
+        "The man, 41, who had returned to the North, was shown on state television.",
+        "A defector identified by police as Han, 29, crossed back to the North on Jan. 1.",
+    ],
+)
+def test_an_age_in_apposition_is_never_a_claim(text: str) -> None:
+    assert claims("en", text) == []
+
+
+def test_years_dates_and_ids_are_not_claims() -> None:
+    text = "In 2019, on Sept. 14, defector No. 2231 returned to the North via route 12."
+    assert claims("en", text) == []
+
+
+def test_table_line_gives_one_claim_per_row_with_the_caption_subject_and_source() -> None:
+    line = "Re-defections confirmed by the Ministry of Unification, by year: 2014 3; 2015 2; 2016 1; Total 6"
+    rows = claims("en", "The ministry keeps a yearly count.", line)
+    assert [(r[0], r[1], r[3], r[5]) for r in rows] == [
+        ("returned_north", 3, "2014", "Ministry of Unification"),
+        ("returned_north", 2, "2015", "Ministry of Unification"),
+        ("returned_north", 1, "2016", "Ministry of Unification"),
+    ]
+
+
+def test_the_figures_own_clause_gives_its_subject_before_a_later_clause() -> None:
+    text = "Almost 31,000 people have defected from North Korea - and only a handful have ever gone back."
+    assert subjects_values("en", text) == [("arrivals", 31000)]
+    text = "Over 32,000 North Koreans have defected to South Korea since 1953, while few have returned to the North."
+    assert subjects_values("en", text) == [("arrivals", 32000)]
+
+
+def test_a_share_after_a_figure_takes_its_own_subject() -> None:
+    text = "据韩国统一部统计，2012年以来共有31名脱北者重返朝鲜，其中7人后来再次脱北回到韩国。"
+    assert labelled("zh", text) == [("returned_north", None, 31), ("other", "back_south", 7)]
+    text = "통일부에 따르면 2012년 이후 재입북한 탈북민은 31명이며, 이 가운데 7명은 다시 탈북해 국내로 돌아왔다."
+    assert labelled("ko", text) == [("returned_north", None, 31), ("other", "back_south", 7)]
+    text = "Twelve defectors were caught trying to return to the North, 9 of them in 2019."
+    assert labelled("en", text) == [("other", "punished", 12), ("other", "punished", 9)]
+
+
+def test_a_second_figure_in_the_list_with_its_own_predicate() -> None:
+    text = "Some 770 defectors have left for third countries, and 24 remain missing, officials said."
+    assert labelled("en", text) == [("other", "third_country", 770), ("whereabouts_unknown", None, 24)]
+
+
+def test_cases_after_a_new_frame_take_that_frames_subject() -> None:
+    text = (
+        "South Korea takes in over 900 defectors a year, while the number of those trying to go back to the North "
+        "stays small, with only 28 recorded cases since 2013."
+    )
+    assert subjects_values("en", text) == [("arrivals", 900), ("returned_north", 28)]

@@ -234,3 +234,39 @@ def test_korean_explanation_after_the_quote(quotes: Callable[..., tuple[Quote, .
 def test_chinese_attribution_as_the_next_sentence(quotes: Callable[..., tuple[Quote, ...]]) -> None:
     (quote,) = quotes("zh", "“第一年没有工作的人最容易想回去。”一位脱北者援助团体的负责人说。")
     assert (quote.role, quote.organization) == ("official", "defector support group")
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "speaker", "role"),
+    [
+        ('"She never said goodbye," said Lee Soo-jin, a friend of Choi Min-seo.', "Lee Soo-jin", "friend"),
+        ('"He kept to himself," said Oh Dae-hyun, a neighbour of the late Kang Tae-sik.', "Oh Dae-hyun", "neighbour"),
+    ],
+)
+def test_a_person_named_after_a_relation_is_not_an_organization(
+    quotes: Callable[..., tuple[Quote, ...]], paragraph: str, speaker: str, role: str
+) -> None:
+    (quote,) = quotes("en", paragraph)
+    assert quote.speaker == speaker
+    assert quote.role == role
+    assert quote.organization is None
+
+
+def test_an_organization_after_the_role_is_still_kept(quotes: Callable[..., tuple[Quote, ...]]) -> None:
+    (quote,) = quotes("en", '"We were not told," said Yoon Ha-na, a counselor at the Incheon Hana Center.')
+    assert quote.organization == "Incheon Hana Center"
+
+
+def test_korean_broadcast_caption_names_the_speaker(quotes: Callable[..., tuple[Quote, ...]]) -> None:
+    (quote,) = quotes("ko", '[인터뷰] 탈북민 지원단체 관계자 : "연락이 끊긴 뒤에야 떠난 줄 알게 됩니다."')
+    assert (quote.speaker, quote.role, quote.organization) == (None, "official", "defector support group")
+    assert quote.evidence is not None and quote.evidence.text.startswith("연락이 끊긴 뒤에야")
+
+
+def test_korean_caption_without_a_person_is_not_a_quote(quotes: Callable[..., tuple[Quote, ...]]) -> None:
+    assert quotes("ko", '[자료] 통일부 발표 : "재입북 사례는 올해 두 건이다."') == ()
+
+
+def test_korean_court_ruling(quotes: Callable[..., tuple[Quote, ...]]) -> None:
+    (quote,) = quotes("ko", '항소심 재판부는 "원심의 형이 무겁다고 볼 사정이 없다"고 판시했다.')
+    assert (quote.speaker, quote.role) == (None, "appeals court")

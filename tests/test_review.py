@@ -63,10 +63,10 @@ def test_confirm_and_reject(filled: Filled) -> None:
     han = filled.incident("en-han.html")
     confirmed = review_fact(store, FactChange("incident", han, "confirm", "ana"))
     assert confirmed.review_state == "confirmed" and not confirmed.is_machine
-    # The extractor read Han's age ("40,") as a claimed figure: a reviewer rejects it.
+    # A rights group's figure the ministry's data contradict: a reviewer rejects it.
     claims = [f for f in store.list_facts(filled.documents["en-han.html"]) if f.kind == "claim"]
     wrong = next(c for c in claims if c.values["value"] == 40)
-    review_fact(store, FactChange("claim", wrong.id, "reject", "ana", note="that is her age"))
+    review_fact(store, FactChange("claim", wrong.id, "reject", "ana", note="contradicted by the ministry"))
     assert store.get_fact("claim", wrong.id).review_state == "rejected"
     values = [entry.fact.values["value"] for entry in store.list_claims(ClaimFilter()).items]
     assert 40 not in values and 31 in values

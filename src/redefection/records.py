@@ -112,6 +112,7 @@ class Claim:
     as_of: str | None = None
     source: str | None = None
     evidence: Span | None = None
+    label: str | None = None  # for the subject "other": what the people did ("back_south", "punished", ...)
 
 
 @dataclass(frozen=True, slots=True)

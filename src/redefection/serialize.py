@@ -33,7 +33,7 @@ def incident_to_json(incident: Incident) -> dict[str, Any]:
 
 
 def claim_to_json(claim: Claim) -> dict[str, Any]:
-    return {
+    data: dict[str, Any] = {
         "subject": claim.subject,
         "value": claim.value,
         "qualifier": claim.qualifier,
@@ -42,6 +42,9 @@ def claim_to_json(claim: Claim) -> dict[str, Any]:
         "source": claim.source,
         "evidence": _text(claim.evidence),
     }
+    if claim.label is not None:  # what the people of an "other" figure did; scorers ignore it
+        data["label"] = claim.label
+    return data
 
 
 def quote_to_json(quote: Quote) -> dict[str, Any]:

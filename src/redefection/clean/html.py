@@ -27,6 +27,7 @@ from .dates import find_dates
 from .language import detect_language, guess_by_script
 from .metadata import Metadata, extract_metadata, split_title
 from .patterns import chrome_words
+from .tables import data_table
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +42,7 @@ MIN_WORDS = 40
 TABLE_SHARE = 0.3
 # JSON-LD articleBody replaces the visible body when it is this much longer and contains it.
 TEASER_RATIO = 1.5
+QUOTES = ('"', "“", "”", "'", "‘", "’")  # where an unescaped quote in a meta attribute cuts a headline
 HASHTAGS = re.compile(r"^(?:#\S+\s*){1,}$")
 # Elements no extractor reads text from once the metadata (JSON-LD scripts) is taken: trafilatura deletes
 # them when it cleans its copy of the tree, and the density extractor skips them. Dropping them first
@@ -109,14 +111,23 @@ def _table_rows(lines: list[str], title: str | None) -> list[str]:
     cells = [cell.strip() for line, row in zip(lines, rows, strict=True) if row for cell in line.split("|")]
     layout = any((len(cell) > 150 and ends_sentence(cell)) or cell.lower() == headline for cell in cells)
     keep_tables = table_words >= TABLE_SHARE * all_words and not layout
-    out = []
+    out: list[str] = []
+    table: list[str] = []
     for line, row in zip(lines, rows, strict=True):
+        if row and not keep_tables:
+            table.append(line)
+            continue
+        if table:  # a small table inside a story stays only when it counts something by year
+            out.extend(filter(None, [data_table(table)]))
+            table = []
         if not row:
             out.append(line)
-        elif keep_tables:
+        else:
             row_text = normalize_space(" ".join(cell.strip() for cell in line.strip("|").split("|")))
             if TOKEN.search(row_text):
                 out.append(row_text)
+    if table:
+        out.extend(filter(None, [data_table(table)]))
     return out
 
 
@@ -139,7 +150,12 @@ def _title(root: etree._Element, meta: Metadata) -> str | None:
     candidates = [meta.title, visible, split_title(page_title, meta.outlet)[0] if page_title else None]
     for candidate in candidates:
         if candidate and len(candidate) >= 4:
-            return candidate
+            # A meta title cut short by an unescaped quote in its attribute ("...경찰 "납치 ..."" -> "...경찰")
+            # is a prefix of the headline the page shows: take the whole headline.
+            longer = [
+                c for c in candidates if c and c.startswith(candidate) and c[len(candidate) :].lstrip()[:1] in QUOTES
+            ]
+            return min(longer, key=len) if longer and candidate == meta.title else candidate
     return None
 
 

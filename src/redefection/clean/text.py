@@ -34,6 +34,24 @@ WEAK_PROSE = 16
 # How many non-prose, non-blank lines may sit between two body paragraphs (subheadings, a photo credit).
 MAX_GAP = 2
 HEADER_WINDOW = 12
+DATED_HEADLINE = 24  # visible units besides the date that a line holding a date needs to be a headline
+DATE_WORDS = re.compile(
+    r"\d+|\b(?:mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?|[년월일시분]|[^\w\s]|\s+",
+    re.IGNORECASE,
+)
+# "Home > North Korea", "Opinion > Columns", "North Korea / Human Rights": a section path, not a headline.
+BREADCRUMB = re.compile(r"^[^.!?。]{1,30}\s(?:>|›|»|/|\||｜)\s[^.!?。]{1,30}$|^[^.!?。]{1,30}\s?｜\s?[^.!?。]{1,30}$")
+PATH_SEPARATOR = re.compile(r"\s[<>›»/|｜]\s")  # "Board index < Living in Korea < News"
+# "Joined: Mar 2011", "출처 : 한강일보", "Location: Bupyeong": a short labelled value.
+LABELLED = re.compile(r"^[\w ]{1,12}\s?[:：]\s?\S")
+LABELLED_MAX = 30
+# A run of short words that still reads as a headline: brackets, quotes, an ellipsis, a question.
+HEADLINE_MARK = re.compile(r"[\[\]【】…'\"“”‘’?!？！·,，]")
+DATE_LABEL = re.compile(r"^(?:posted|published|updated|input|입력|수정|게재|发布|發布|更新)\b", re.IGNORECASE)
+# Headings after a story that belong to the page, not to the story: "About the Author", "◀ 이전 자료: ...".
+AFTER_STORY = re.compile(
+    r"^(?:[◀▶◁▷←→«»<>]|(?:about|more|related|previous|next|read|see|share)\b|이전|다음|관련|上一|下一|相关|相關)", re.I
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,12 +154,31 @@ def _is_heading(line: Line, language: str | None) -> bool:
     text = line.text
     if is_chrome(line, language) or not in_language(text, language):
         return False
-    if find_dates(text) or parse_byline(text) is not None:
+    if parse_byline(text) is not None:
+        return False
+    # A date line ("Posted July 20, 2012 | ...") is not a headline; a headline may name a date
+    # ("Transcript: regular briefing, July 20, 2012") when the words around the date say more.
+    if (
+        BREADCRUMB.match(text)
+        or len(PATH_SEPARATOR.findall(text)) >= 2
+        or ">>" in text
+        or (LABELLED.match(text) and visible_length(text, language) < LABELLED_MAX)
+    ):
+        return False
+    if find_dates(text) and (
+        visible_length(DATE_WORDS.sub(" ", text), language) < DATED_HEADLINE or DATE_LABEL.match(text)
+    ):
         return False
     if ends_sentence(text) and not text.endswith(("?", "!", "？", "！", '"', "”", "'", "’")):
         return False
     size = visible_length(text, language)
     return 8 <= size <= 240
+
+
+def _menu_like(text: str) -> bool:
+    """A menu, or a few short words with nothing of a sentence ("검색 로그인 회원가입")."""
+    tokens = text.split()
+    return is_menu(text) or (len(tokens) <= 4 and all(len(token) <= 4 for token in tokens))
 
 
 def _title(lines: list[Line], first: int, last: int, language: str | None, outlet: str | None) -> str | None:
@@ -152,11 +189,27 @@ def _title(lines: list[Line], first: int, last: int, language: str | None, outle
             return False
         return not (line.text.isupper() and len(line.text.split()) <= 5)
 
-    before = [line for line in lines[max(0, first - HEADER_WINDOW) : first] if ok(line)]
-    if before:
-        # Longest wins; a punctuation-free run of short words (a menu) only when nothing else is there.
-        return max(before, key=lambda line: (not is_menu(line.text), visible_length(line.text, language))).text
-    after = [line for line in lines[last + 1 : last + 1 + HEADER_WINDOW] if ok(line)]
+    header = lines[max(0, first - HEADER_WINDOW) : first]
+    fits = [ok(line) and (not _menu_like(line.text) or bool(HEADLINE_MARK.search(line.text))) for line in header]
+    repeated = [
+        line for line, fit in zip(header, fits, strict=True) if fit and sum(o.text == line.text for o in header) > 1
+    ]
+    if repeated:  # the page title and the headline above the story: printed twice
+        return repeated[-1].text
+    if any(fits):
+        # The headline opens the last run of heading-like lines before the story: banners and promotions
+        # come earlier, separated by menus, breadcrumbs and labels; a standfirst or an author's line follows it.
+        end = max(pos for pos, fit in enumerate(fits) if fit)
+        start = end
+        while start > 0 and fits[start - 1]:
+            start -= 1
+        return header[start].text
+    menus = [line for line in header if ok(line)]
+    if menus:  # a punctuation-free run of short words only when nothing else is there
+        return max(menus, key=lambda line: visible_length(line.text, language)).text
+    after = [
+        line for line in lines[last + 1 : last + 1 + HEADER_WINDOW] if ok(line) and not AFTER_STORY.match(line.text)
+    ]
     return after[0].text if after else None
 
 

@@ -58,12 +58,26 @@ def _is_role_word(token: str, rules: QuoteRules) -> bool:
     return any(pattern.fullmatch(token) for pattern, _ in rules.roles)
 
 
+def _is_person(text: str, rules: QuoteRules) -> bool:
+    """Whether ``text`` is a person's name ("Choi Min-seo", "the late Kim Su-ji"): never an organisation."""
+    if rules.name_run is not None:
+        names = [name for _, name in _alphabetic_names(text, rules, 2, public=True)]
+    else:
+        names = [name for _, name in _syllabic_names(text, rules, strict=False)]
+    letters = sum(ch.isalnum() for ch in text)
+    return any(sum(ch.isalnum() for ch in name) >= 0.6 * letters for name in names)
+
+
 def _organization(who: str, anchor: int, role: tuple[str, int, int] | None, rules: QuoteRules) -> str | None:
-    """The organisation after the role or name ("... at a Seoul think tank"), before it, or from the table."""
+    """The organisation after the role or name ("... at a Seoul think tank"), before it, or from the table.
+
+    "a friend of Choi Min-seo" names a person, not an organisation: a person's name is never returned.
+    """
     for pattern in rules.org_after if anchor >= 0 else ():
         m = pattern.search(who[anchor:])
         if m:
-            return _canonical(m.group("org").strip(), rules)
+            org = m.group("org").strip()
+            return None if _is_person(org, rules) else _canonical(org, rules)
     if role and rules.org_before_role:
         m = rules.org_before_role.search(who[: role[1]])
         tokens = m.group("org").split() if m else []

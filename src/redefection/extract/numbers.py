@@ -85,13 +85,17 @@ def _grammar(language: str) -> _Grammar:
         parts.append(rf"[{chars}]+(?=(?:{attached})?{counter})" if counter else rf"[{chars}]+")
     parts.append(DIGITS)
     if words:
-        tens = [w for w, v in words.items() if v >= 20 and v % 10 == 0]
+        tens = [w for w, v in words.items() if v >= 10 and v % 10 == 0]
         units_words = [w for w, v in words.items() if v < 10]
         word = "|".join(sorted(words, key=len, reverse=True))
-        compound = rf"(?:{'|'.join(tens)})[- ](?:{'|'.join(units_words)})" if tens and units_words else "(?!x)x"
+        separator = data.get("compound_separator", "[- ]")
+        compound = rf"(?:{'|'.join(tens)}){separator}(?:{'|'.join(units_words)})" if tens and units_words else "(?!x)x"
         scale = rf"(?:\s+(?:{'|'.join(scales)}))?" if scales else ""
         tail = rf"(?=\s?{counter})" if counter else ""
-        parts.append(rf"(?<![\w-])(?:{compound}|{word}){scale}(?![\w-]){tail}")
+        article = data.get("article_words", "")
+        alone = rf"|{article}(?:{'|'.join(scales)})" if article and scales else ""  # "a hundred"
+        lead = rf"(?:{article})?" if article else ""
+        parts.append(rf"(?<![\w-])(?:{lead}(?:{compound}|{word}){scale}{alone})(?![\w-]){tail}")
     return _Grammar(
         language=language,
         token=re.compile("|".join(f"(?:{p})" for p in parts), re.IGNORECASE),
@@ -131,14 +135,29 @@ def _parse_cjk(text: str, digits: dict[str, int], units: dict[str, int]) -> int 
 
 def _parse_words(text: str, words: dict[str, int], scales: dict[str, int]) -> int | None:
     value = 0
-    for piece in re.split(r"[\s-]+", text.lower().strip()):
+    pieces = re.split(r"[\s-]+", text.lower().strip())
+    if len(pieces) > 1 and pieces[0] in ("a", "an", "one"):  # "a hundred", "a dozen"
+        pieces, value = pieces[1:], 1
+    for piece in pieces:
         if piece in words:
-            value += words[piece]
+            value = words[piece] if value == 1 and len(pieces) == 1 else value + words[piece]
         elif piece in scales and value:
             value *= scales[piece]
         else:
-            return None
+            parts = _split_compound(piece, words)
+            if parts is None:
+                return None
+            value += parts
     return value or None
+
+
+def _split_compound(piece: str, words: dict[str, int]) -> int | None:
+    """A tens word and a units word written as one ("열한" = 11, "스물두" = 22), or None."""
+    for size in range(1, len(piece)):
+        head, tail = piece[:size], piece[size:]
+        if words.get(head, 0) >= 10 and words[head] % 10 == 0 and 0 < words.get(tail, 0) < 10:
+            return words[head] + words[tail]
+    return None
 
 
 def parse_number(text: str, language: str | None = None) -> int | None:

@@ -32,6 +32,7 @@ class Mention:
     kind: MentionKind
     name: str  # canonical English name, person's name as printed, or the generic kind ("ministry")
     is_attribution: bool
+    is_trailing: bool = False  # "..., according to X": the frame closes the clause before it
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +112,15 @@ def find_mentions(text: str, language: str | None) -> list[Mention]:
         if all(item[1] <= other[0] or item[0] >= other[1] for other in kept):
             kept.append(item)
     kept.sort()
-    return [Mention(a, b, kind, name, _is_attribution(text, a, b, lexicon)) for a, b, kind, name in kept]
+    return [
+        Mention(a, b, kind, name, _is_attribution(text, a, b, lexicon), _is_trailing(text, a, lexicon))
+        for a, b, kind, name in kept
+    ]
+
+
+def _is_trailing(text: str, start: int, lexicon: _Lexicon) -> bool:
+    frame = lexicon.before.search(text[:start])
+    return bool(frame and re.search(r"[,，、]\s*$", text[: frame.start()]))
 
 
 def _is_surname(name: str) -> bool:
@@ -133,13 +142,25 @@ class SourceFinder:
         self._people: list[str] = []
         self._paragraph: dict[int, list[str]] = {}
         self._attributions: list[list[tuple[int, int, str]]] = []
+        self._trailing: list[list[tuple[int, int, str]]] = []
+        self._carried: list[str | None] = []  # the latest attribution before each sentence in its paragraph
+        carried: str | None = None
+        paragraph: int | None = None
         for sentence in sentences:
             resolved: list[tuple[int, int, str]] = []
+            trailing: list[tuple[int, int, str]] = []
             for mention in find_mentions(sentence.text, language):
                 name = self._resolve(mention, sentence.paragraph)
                 if name and mention.is_attribution:
                     resolved.append((mention.start, mention.end, name))
+                    if mention.is_trailing:
+                        trailing.append((mention.start, mention.end, name))
+            self._trailing.append(trailing)
             self._paragraph.setdefault(sentence.paragraph, []).extend(name for _, _, name in resolved)
+            if sentence.paragraph != paragraph:
+                carried, paragraph = None, sentence.paragraph
+            self._carried.append(carried)
+            carried = resolved[-1][2] if resolved else carried
             self._attributions.append(resolved)
 
     def _resolve(self, mention: Mention, paragraph: int) -> str | None:
@@ -170,4 +191,14 @@ class SourceFinder:
         if before:
             return max(before, key=lambda a: a[1])[2]
         after = [a for a in attributions if a[0] >= end and not any(s >= a[1] for s in later_starts)]
-        return min(after)[2] if after else None
+        if after:
+            return min(after)[2]
+        trailing = [a for a in self._trailing[index] if a[0] >= end]  # "Of the 29 ..., six ..., according to X; 19 ..."
+        if trailing:
+            return min(trailing)[2]
+        return None if attributions else self.paragraph_source(index)
+
+    def paragraph_source(self, index: int) -> str | None:
+        """The source of a sentence that names none: the latest one attributed earlier in its paragraph, else
+        none: a later one may speak of other figures ("Seven went back in 2012" after "the ministry said 31 ...")."""
+        return self._carried[index]

@@ -102,6 +102,7 @@ def claim_from_json(data: Mapping[str, Any]) -> Claim | None:
         as_of=data.get("as_of") or None,
         source=data.get("source") or None,
         evidence=Span(-1, -1, str(evidence)) if evidence else None,
+        label=str(data["label"]) if data.get("label") else None,
     )
 
 
