@@ -11,6 +11,7 @@ sentences (caught or tried -> attempted; wants or asks -> intended).
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -18,32 +19,52 @@ from datetime import date
 
 from ..records import REASON_CODES, Document, Incident, Person, Span
 from .lexicon import AnyOf, compile_any, load_lexicon, patterns, section
-from .people import Profile, profile_of
+from .mentions import Mention
+from .people import Profile, age_of, profile_of
 from .sentences import Sentence
+from .when import find_times
+
+logger = logging.getLogger(__name__)
 
 MAX_EVIDENCE = 4
+# The work per document is bounded: a page is not expected to report more incidents or more
+# sentences about them than this; past it, the rest is not read and a warning says so.
+MAX_DRAFTS = 60
+MAX_READ_SENTENCES = 3000
+MAX_SENTENCES_PER_DRAFT = 200
+WORD = re.compile(r"[A-Z][a-z]+")
+CLAUSE = re.compile(r",\s*(?:and|but|while|whereas)\s+|;\s*|，|；")
+APPOSED_AGE = re.compile(r"^\s*(?:,\s*|\(|（)(?P<age>[1-9]\d)(?:\)|）|,|\s|$)")
 ROUTE_END = re.compile(r"[,;.]|\s(?:on|after|before|when|while|earlier|last|this|in (?:19|20)\d\d)\b")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class Draft:
-    """An incident being assembled from sentences."""
+    """An incident being assembled from sentences (compared by identity)."""
 
+    order: int = 0
     profile: Profile = field(default_factory=Profile)
     anchors: list[Sentence] = field(default_factory=list)
     sentences: list[Sentence] = field(default_factory=list)
 
-    def absorb(self, found: Profile, sentence: Sentence, anchor: bool) -> None:
+    def absorb(self, found: Profile, sentence: Sentence, anchor: bool, dates: bool = True) -> None:
         mine = self.profile
-        for name in ("name", "surname", "age", "gender", "occupation"):
+        for name in ("name", "surname", "gender", "occupation"):
             if getattr(mine, name) is None and getattr(found, name) is not None:
                 setattr(mine, name, getattr(found, name))
-        mine.arrived = _finer(mine.arrived, found.arrived)
-        if anchor:
-            mine.returned = _finer(mine.returned, found.returned)
+        if mine.age is None and mine.age_min is None and found.age_min is not None:
+            mine.age, mine.age_min, mine.age_max = found.age, found.age_min, found.age_max
+        elif mine.age is None and found.age is not None:  # an exact age is surer than a decade
+            mine.age, mine.age_min, mine.age_max = found.age, found.age_min, found.age_max
+        if dates:
+            mine.arrived = _finer(mine.arrived, found.arrived)
+            if anchor:
+                mine.returned = _finer(mine.returned, found.returned)
         if found.group_size and (mine.group_size or 1) < found.group_size:
             mine.group_size = found.group_size
-        (self.anchors if anchor else self.sentences).append(sentence)
+        kept = self.anchors if anchor else self.sentences
+        if len(kept) < MAX_SENTENCES_PER_DRAFT and (not kept or kept[-1] is not sentence):
+            kept.append(sentence)
 
     def refers(self, text: str, language: str | None) -> bool:
         """Whether ``text`` names this incident's person by name or surname."""
@@ -55,8 +76,54 @@ class Draft:
         if not mine.surname:
             return False
         if language in ("ko", "zh", "ja"):
-            return re.search(re.escape(mine.surname) + r"(?:씨|모|某|姓)", text) is not None
-        return re.search(rf"\b{re.escape(mine.surname)}\b(?![-\s][A-Z]?[a-z]+-)", text) is not None
+            return re.search(re.escape(mine.surname) + r"(?:씨|모|某|姓|氏)", text) is not None
+        return re.search(rf"\b{re.escape(mine.surname)}\b(?![-\s][A-Z][a-z]+-)", text) is not None
+
+
+class Drafts:
+    """The drafts of one document, indexed by name and surname so that a sentence is compared only
+    with the drafts it could name (the cost per sentence does not grow with the number of drafts)."""
+
+    def __init__(self) -> None:
+        self.all: list[Draft] = []
+        self._keys: dict[str, dict[int, Draft]] = {}  # a name or surname -> drafts by creation order
+        self._groups: dict[int, Draft] = {}  # drafts of several people ("the couple")
+        self._indexed: dict[int, tuple[str | None, str | None, bool]] = {}
+
+    def __len__(self) -> int:
+        return len(self.all)
+
+    def new(self) -> Draft:
+        draft = Draft(order=len(self.all))
+        self.all.append(draft)
+        return draft
+
+    def index(self, draft: Draft) -> None:
+        """Record the draft's current name and surname (call after it absorbed a sentence)."""
+        p = draft.profile
+        state = (p.name, p.surname, (p.group_size or 1) > 1)
+        if self._indexed.get(draft.order) == state:
+            return
+        self._indexed[draft.order] = state
+        for key in (p.name, p.surname):
+            if key:
+                self._keys.setdefault(key, {})[draft.order] = draft
+        if state[2]:
+            self._groups[draft.order] = draft
+
+    def named_in(self, text: str, language: str | None) -> list[Draft]:
+        """The drafts whose person ``text`` names by name or surname ("the couple" for a group), in order."""
+        if language in ("ko", "zh", "ja"):
+            letters = set(text)
+            keys = [k for k in self._keys if k[0] in letters]
+        else:
+            words = set(WORD.findall(text))
+            keys = [k for k in self._keys if k.split()[0] in words]
+        found: dict[int, Draft] = {}
+        for key in keys:
+            found.update(self._keys[key])
+        found.update(self._groups)
+        return [found[order] for order in sorted(found) if found[order].refers(text, language)]
 
 
 def _finer(old: str | None, new: str | None) -> str | None:
@@ -72,11 +139,9 @@ def _same_return(a: str | None, b: str | None) -> bool:
     return a is not None and b is not None and (a.startswith(b) or b.startswith(a))
 
 
-def _same_person(draft: Draft, found: Profile, text: str, language: str | None) -> bool:
-    """Named by name or surname, with no differing name, surname or age."""
+def _same_person(draft: Draft, found: Profile) -> bool:
+    """A draft the sentence names (see ``Drafts.named_in``) with no differing name, surname or age."""
     mine = draft.profile
-    if not draft.refers(text, language):
-        return False
     return not any(
         a is not None and b is not None and a != b
         for a, b in ((mine.name, found.name), (mine.surname, found.surname), (mine.age, found.age))
@@ -153,71 +218,142 @@ def _route(draft: Draft, language: str | None) -> str | None:
     return None
 
 
-def _assign(
-    drafts: list[Draft], current: Draft | None, found: Profile, text: str, language: str | None
-) -> Draft | None:
+def _assign(named: list[Draft], current: Draft | None, found: Profile) -> Draft | None:
     """The incident a non-cue sentence talks about, if any: the one it names, else the current one."""
-    for draft in drafts:
-        if _same_person(draft, found, text, language):
+    for draft in named:
+        if _same_person(draft, found):
             return draft
     if current is not None and found.singular and not found.aggregate and not found.conflicts(current.profile):
         return current
     return None
 
 
+def _one_of_many(found: Profile, mention: Mention, text: str, following: int, language: str | None) -> Profile:
+    """What a sentence naming several people says of one of them: the name, and the words up to the next
+    name ("Park Kyung-eun, 64, Kang Cheol-woo, 40, and a woman, Kim Yeon-ju, 22")."""
+    own = Profile(name=mention.name, surname=mention.surname, singular=True)
+    clause = text[mention.end : following]
+    before = text[max(0, mention.start - 12) : mention.start]
+    lang = language if language in ("en", "ko", "zh") else "en"
+    apposition = APPOSED_AGE.match(clause)
+    if apposition:
+        own.age = own.age_min = own.age_max = int(apposition.group("age"))
+    else:
+        own.age, own.age_min, own.age_max = age_of(clause, lang)
+    male = patterns("incidents", lang, "male_noun").search(before + clause)
+    female = patterns("incidents", lang, "female_noun").search(before + clause)
+    own.gender = "male" if male and not female else "female" if female and not male else None
+    own.arrived, own.returned = found.arrived, found.returned
+    return own
+
+
+def _by_clause(
+    named: list[Draft], sentence: Sentence, language: str | None, today: date | None, moves: bool
+) -> None:
+    """A sentence about several known people: each takes the date of its own clause ("Park returned in
+    June, and Kang and Kim in September"); a clause without a date takes the next one's."""
+    waiting: list[Draft] = []
+    for clause in CLAUSE.split(sentence.text):
+        waiting += [d for d in named if d.refers(clause, language) and d not in waiting]
+        times = [m.value for m in find_times(clause, language, today) if m.value]
+        if not times or not waiting:
+            continue
+        for draft in waiting:
+            empty = Profile()
+            if moves:
+                empty.returned = times[0]
+            draft.absorb(empty, sentence, anchor=moves)
+        waiting = []
+    for draft in waiting:
+        draft.absorb(Profile(), sentence, anchor=moves, dates=False)
+
+
 def build_drafts(document: Document, sentences: list[Sentence], cues: set[int]) -> list[Draft]:
     """Group the sentences of ``document`` into incident drafts; ``cues`` are sentence indexes."""
     language = document.language
     today: date | None = document.article.published
-    drafts: list[Draft] = []
+    drafts = Drafts()
     current: Draft | None = None
     pending: list[tuple[Sentence, Profile]] = []  # person sentences before any incident was opened
+    roles: dict[str, str] = {}  # people named as officials, analysts, ... stay so in the whole document
     movement = patterns("relevance", language, "return")
     veto = patterns("relevance", language, "veto")
     hypothetical = patterns("incidents", language, "hypothetical")
+    read = 0
     for index, sentence in enumerate(sentences):
-        worth_reading = (
-            index in cues
-            or movement.search(sentence.text) is not None
-            or any(d.refers(sentence.text, language) for d in drafts)
-        )
-        found = profile_of(sentence.text, language, today, worth_reading)
+        named = drafts.named_in(sentence.text, language)
+        moving = movement.search(sentence.text) is not None
+        worth_reading = index in cues or moving or bool(named)
+        if worth_reading:
+            read += 1
+            if read > MAX_READ_SENTENCES:
+                logger.warning(
+                    "%s: too many candidate sentences for incidents; read the first %d",
+                    document.id,
+                    MAX_READ_SENTENCES,
+                )
+                break
+        found = profile_of(sentence.text, language, today, worth_reading, roles)
         # In a relevant document, a move north told of one person is an incident even when the sentence
         # itself does not say "defector" ("a 40-year-old man crossed back in March").
         possible = hypothetical.search(sentence.text) is not None  # "he might go back" is no event
-        moves = not possible and movement.search(sentence.text) is not None and veto.search(sentence.text) is None
+        moves = not possible and moving and veto.search(sentence.text) is None
         is_cue = not possible and (index in cues or (moves and found.singular))
+        full = len(drafts) >= MAX_DRAFTS
+        if full and len(drafts) == MAX_DRAFTS and is_cue and not named:
+            logger.warning("%s: more than %d incidents; the rest are not read", document.id, MAX_DRAFTS)
+        people = {m.name: m for m in found.people}
+        listed = len(people) > 1 and all(m.role == "returnee" for m in people.values())
+        if (is_cue or moves or listed) and len(people) > 1 and not full:
+            # An enumeration or coordinated subjects: one incident per person named. Listed without a move
+            # ("They are Park Kyung-eun, 64; Kang ..."), each waits for a sentence that tells of its return.
+            anchor = is_cue or moves
+            mentions = list(people.values())
+            for i, mention in enumerate(mentions):
+                following = mentions[i + 1].start if i + 1 < len(mentions) else len(sentence.text)
+                own = _one_of_many(found, mention, sentence.text, following, language)
+                target = next((d for d in named if d.profile.name == mention.name), None) or drafts.new()
+                target.absorb(own, sentence, anchor=anchor)
+                drafts.index(target)
+            current = next(d for d in drafts.named_in(sentence.text, language) if d.profile.name in people)
+            continue
+        if len(named) > 1 and not (is_cue and found.people):
+            _by_clause(named, sentence, language, today, moves)
+            continue
         if is_cue and not (found.aggregate and not found.singular):
-            target = next((d for d in drafts if _same_person(d, found, sentence.text, language)), None)
+            target = next((d for d in named if _same_person(d, found)), None)
             fresh = found.introduces and current is not None and bool(current.anchors)
             if fresh and current is not None and _same_return(found.returned, current.profile.returned):
                 fresh = False  # the same event told again from another source ("state media said a man...")
             if target is None and current is not None and not fresh and not found.conflicts(current.profile):
                 target = current
             if target is None:
-                target = Draft()
-                drafts.append(target)
+                if full:
+                    continue
+                target = drafts.new()
                 # The lede often names the person before the sentence that reports the return.
                 for earlier, profile in pending:
                     if not profile.conflicts(found):
                         target.absorb(profile, earlier, anchor=False)
                 pending = []
             target.absorb(found, sentence, anchor=True)
+            drafts.index(target)
             current = target
         else:
-            target = _assign(drafts, current, found, sentence.text, language)
+            target = _assign(named, current, found)
             if target is not None:
                 target.absorb(found, sentence, anchor=moves)
+                drafts.index(target)
                 current = target
-            elif not drafts and found.singular and not found.aggregate:
+            elif not len(drafts) and found.singular and not found.aggregate and len(pending) < MAX_SENTENCES_PER_DRAFT:
                 pending.append((sentence, found))
-    return drafts
+    return drafts.all
 
 
 def extract_incidents(document: Document, sentences: list[Sentence], cues: set[int]) -> tuple[Incident, ...]:
     """The incidents of a relevant document, in order of first mention."""
     language = document.language
-    drafts = build_drafts(document, sentences, cues)
+    drafts = [draft for draft in build_drafts(document, sentences, cues) if draft.anchors]
     out: list[Incident] = []
     for draft in drafts:
         scope = sorted({*draft.anchors, *draft.sentences}, key=lambda s: s.start)
@@ -236,6 +372,8 @@ def extract_incidents(document: Document, sentences: list[Sentence], cues: set[i
             name=p.name,
             surname=p.surname,
             age=p.age,
+            age_min=p.age_min,
+            age_max=p.age_max,
             gender="male" if p.gender == "male" else "female" if p.gender == "female" else None,
             occupation=p.occupation,
         )
