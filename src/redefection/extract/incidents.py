@@ -35,7 +35,11 @@ MAX_SENTENCES_PER_DRAFT = 200
 WORD = re.compile(r"[A-Z][a-z]+")
 CLAUSE = re.compile(r",\s*(?:and|but|while|whereas)\s+|;\s*|，|；")
 APPOSED_AGE = re.compile(r"^\s*(?:,\s*|\(|（)(?P<age>[1-9]\d)(?:\)|）|,|\s|$)")
-ROUTE_END = re.compile(r"[,;.]|\s(?:on|after|before|when|while|earlier|last|this|in (?:19|20)\d\d)\b")
+ROUTE_END = re.compile(
+    r"[,;.]|\s(?:on|after|before|when|while|earlier|last|this|that|and (?:was|is|had|has|said)|"
+    r"in (?:(?:early |late |mid-)?(?:19|20)\d\d|January|February|March|April|May|June|July|August|September|"
+    r"October|November|December))\b"
+)
 
 
 @dataclass(slots=True, eq=False)
@@ -205,16 +209,22 @@ def _gender_from_name(name: str | None, sentences: list[Sentence], language: str
 
 
 def _route(draft: Draft, language: str | None) -> str | None:
+    """How the person crossed: a path or a means ("swam across the estuary", "by plane via Vladivostok",
+    "in a stolen boat"), never the bare move ("went back to the North") or an appearance in the North."""
     if language != "en":
         return None
     movement = patterns("relevance", language, "return")
+    phrase = patterns("incidents", language, "route_phrase")
+    means = patterns("incidents", language, "route_means")
+    appearance = patterns("incidents", language, "appearance")
     for sentence in draft.anchors:
-        m = movement.search(sentence.text)
-        if m:
-            rest = sentence.text[m.start() :]
-            end = ROUTE_END.search(rest, len(m.group(0)))
-            route = rest[: end.start()] if end else rest
-            return route.strip() or None
+        starts = [m.start() for m in movement.finditer(sentence.text)] + [m.start() for m in phrase.finditer(sentence.text)]
+        for start in sorted(starts):
+            rest = sentence.text[start:]
+            end = ROUTE_END.search(rest, 8)
+            route = (rest[: end.start()] if end else rest).strip()
+            if means.search(route) and not appearance.search(route):
+                return route
     return None
 
 
@@ -350,13 +360,26 @@ def build_drafts(document: Document, sentences: list[Sentence], cues: set[int]) 
     return drafts.all
 
 
+def _scope(draft: Draft, sentences: list[Sentence], owners: dict[int, set[int]], alone: bool) -> list[Sentence]:
+    """The sentences an incident's reasons come from: its own, the rest of its paragraphs when no other
+    incident shares them, and the whole document when it reports this incident only."""
+    own = {*draft.anchors, *draft.sentences}
+    paragraphs = {s.paragraph for s in own if owners.get(s.paragraph) == {draft.order}}
+    wider = [s for s in sentences if alone or s.paragraph in paragraphs]
+    return sorted(own.union(wider[: MAX_SENTENCES_PER_DRAFT * 2]), key=lambda s: s.start)
+
+
 def extract_incidents(document: Document, sentences: list[Sentence], cues: set[int]) -> tuple[Incident, ...]:
     """The incidents of a relevant document, in order of first mention."""
     language = document.language
     drafts = [draft for draft in build_drafts(document, sentences, cues) if draft.anchors]
     out: list[Incident] = []
+    owners: dict[int, set[int]] = {}  # paragraph -> the drafts with a sentence in it
     for draft in drafts:
-        scope = sorted({*draft.anchors, *draft.sentences}, key=lambda s: s.start)
+        for sentence in (*draft.anchors, *draft.sentences):
+            owners.setdefault(sentence.paragraph, set()).add(draft.order)
+    for draft in drafts:
+        scope = _scope(draft, sentences, owners, alone=len(drafts) == 1)
         # Sentences about many people ("why some defectors go back") give no reasons for this one.
         about_one = [s for s in scope if not patterns("incidents", language, "aggregate").search(s.text)]
         reasons, reason_sentences = _reasons(about_one, language)
