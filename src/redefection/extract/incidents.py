@@ -21,6 +21,7 @@ from ..records import REASON_CODES, Document, Incident, Person, Span
 from .lexicon import AnyOf, compile_any, load_lexicon, patterns, section
 from .mentions import Mention
 from .people import Profile, age_of, profile_of
+from .people import movement as moves_north
 from .sentences import Sentence
 from .when import find_times
 
@@ -213,7 +214,7 @@ def _route(draft: Draft, language: str | None) -> str | None:
     "in a stolen boat"), never the bare move ("went back to the North") or an appearance in the North."""
     if language != "en":
         return None
-    movement = patterns("relevance", language, "return")
+    movement = moves_north(language)
     phrase = patterns("incidents", language, "route_phrase")
     means = patterns("incidents", language, "route_means")
     appearance = patterns("incidents", language, "appearance")
@@ -286,7 +287,7 @@ def build_drafts(document: Document, sentences: list[Sentence], cues: set[int]) 
     current: Draft | None = None
     pending: list[tuple[Sentence, Profile]] = []  # person sentences before any incident was opened
     roles: dict[str, str] = {}  # people named as officials, analysts, ... stay so in the whole document
-    movement = patterns("relevance", language, "return")
+    movement = moves_north(language)
     veto = patterns("relevance", language, "veto")
     hypothetical = patterns("incidents", language, "hypothetical")
     read = 0

@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
-from .lexicon import AnyOf, patterns, section
+from .lexicon import AnyOf, compile_any, patterns, section
 from .mentions import Mention, find_people, plausible_subject
 from .when import find_times
 
@@ -52,6 +53,14 @@ class Profile:
             (self.gender, other.gender),
         )
         return any(a is not None and b is not None and a != b for a, b in pairs)
+
+
+@lru_cache(maxsize=8)
+def movement(language: str | None) -> AnyOf:
+    """A move north: the relevance stage's verbs of returning and the further forms incidents date
+    ("북한으로 헤엄쳐 건너간", "crossed into the North")."""
+    found = section("relevance", language).get("return", []) + section("incidents", language).get("return_more", [])
+    return compile_any(tuple(found))
 
 
 def _candidates(text: str, language: str, roles: dict[str, str] | None) -> list[Mention]:
@@ -124,7 +133,7 @@ def _dates(text: str, language: str | None, today: date | None) -> tuple[str | N
         return None, None
     verbs = {
         "arrival": [m.span() for m in patterns("incidents", language, "arrival").finditer(text)],
-        "return": [m.span() for m in patterns("relevance", language, "return").finditer(text)],
+        "return": [m.span() for m in movement(language).finditer(text)],
         "report": [m.span() for m in patterns("incidents", language, "report").finditer(text)]
         + [m.span() for m in patterns("incidents", language, "appearance").finditer(text)],
     }
