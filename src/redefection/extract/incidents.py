@@ -290,7 +290,7 @@ def build_drafts(document: Document, sentences: list[Sentence], cues: set[int]) 
     movement = moves_north(language)
     veto = patterns("relevance", language, "veto")
     hypothetical = patterns("incidents", language, "hypothetical")
-    read = 0
+    read, warned = 0, False
     for index, sentence in enumerate(sentences):
         named = drafts.named_in(sentence.text, language)
         moving = movement.search(sentence.text) is not None
@@ -311,7 +311,8 @@ def build_drafts(document: Document, sentences: list[Sentence], cues: set[int]) 
         moves = not possible and moving and veto.search(sentence.text) is None
         is_cue = not possible and (index in cues or (moves and found.singular))
         full = len(drafts) >= MAX_DRAFTS
-        if full and len(drafts) == MAX_DRAFTS and is_cue and not named:
+        if full and not warned and is_cue and not named:
+            warned = True
             logger.warning("%s: more than %d incidents; the rest are not read", document.id, MAX_DRAFTS)
         people = {m.name: m for m in found.people}
         listed = len(people) > 1 and all(m.role == "returnee" for m in people.values())
