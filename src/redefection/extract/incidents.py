@@ -154,11 +154,18 @@ def _same_person(draft: Draft, found: Profile) -> bool:
 
 
 def _status(draft: Draft, language: str | None) -> str:
-    texts = [s.text for s in draft.anchors]
-    if any(patterns("incidents", language, "attempted").search(t) for t in texts):
-        return "attempted"
-    if any(patterns("incidents", language, "intended").search(t) for t in texts):
-        return "intended"
+    """The modality of the first sentence that gives one: a wish ("wants to go back", "asked to be sent
+    back") is ``intended``, a stopped or tried crossing ``attempted`` (both in one sentence: ``attempted``);
+    a report without either ``returned``. The first is the lead of the story: "now wants to return"
+    outweighs a failed try told further down."""
+    attempted = patterns("incidents", language, "attempted")
+    intended = patterns("incidents", language, "intended")
+    for sentence in draft.anchors:
+        tried, wished = attempted.search(sentence.text), intended.search(sentence.text)
+        if tried:  # "caught trying to cross back, he said he wanted to go home": the stopped act counts
+            return "attempted"
+        if wished:
+            return "intended"
     return "returned"
 
 
