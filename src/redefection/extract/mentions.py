@@ -99,8 +99,6 @@ def _latin_names(text: str) -> list[tuple[int, int, str, str]]:
             continue
         if sur in ambiguous and "-" not in given and " " not in given:
             continue  # "In January", "Song Hyun": a plain word pair needs more to be a name
-        if " " in given and given.split()[1] in surnames and "-" not in given:
-            given = given.split()[0]  # "Kim Chol Kim": stop at the next family name
         found.append((m.start(), m.start("given") + len(given), f"{sur} {given}", sur))
     for m in FAMILY_LAST.finditer(text):
         sur = m.group("sur")
