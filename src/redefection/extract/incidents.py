@@ -216,6 +216,12 @@ def _gender_from_name(name: str | None, sentences: list[Sentence], language: str
     return None
 
 
+def _gender_from_pronoun(draft: Draft, language: str | None) -> str | None:
+    """A pronoun said only of men in some languages' news ("그는"), when nothing surer is given."""
+    pronoun = patterns("incidents", language, "pronoun_male")
+    return "male" if any(pronoun.search(s.text) for s in (*draft.anchors, *draft.sentences)) else None
+
+
 def _route(draft: Draft, language: str | None) -> str | None:
     """How the person crossed: a path or a means ("swam across the estuary", "by plane via Vladivostok",
     "in a stolen boat"), never the bare move ("went back to the North") or an appearance in the North."""
@@ -399,7 +405,11 @@ def extract_incidents(document: Document, sentences: list[Sentence], cues: set[i
                 spans.append(span)
         p = draft.profile
         if p.gender is None:
-            p.gender = _gender_from_spouse(scope, language) or _gender_from_name(p.name, scope, language)
+            p.gender = (
+                _gender_from_spouse(scope, language)
+                or _gender_from_name(p.name, scope, language)
+                or _gender_from_pronoun(draft, language)
+            )
         person = Person(
             name=p.name,
             surname=p.surname,

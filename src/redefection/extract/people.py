@@ -134,6 +134,7 @@ def _dates(text: str, language: str | None, today: date | None) -> tuple[str | N
     verbs = {
         "arrival": [m.span() for m in patterns("incidents", language, "arrival").finditer(text)],
         "return": [m.span() for m in movement(language).finditer(text)],
+        "departure": [m.span() for m in patterns("incidents", language, "departure").finditer(text)],
         "report": [m.span() for m in patterns("incidents", language, "report").finditer(text)]
         + [m.span() for m in patterns("incidents", language, "appearance").finditer(text)],
     }
@@ -166,7 +167,10 @@ def _dates(text: str, language: str | None, today: date | None) -> tuple[str | N
             continue
         if kind not in best or gap < best[kind][0]:
             best[kind] = (gap, value)
-    return best.get("arrival", (0, None))[1], best.get("return", (0, None))[1]
+    returned = best.get("return", (0, None))[1]
+    if returned is None and "departure" in best:  # "left for China in July" and crossed from there: the year
+        returned = best["departure"][1][:4]
+    return best.get("arrival", (0, None))[1], returned
 
 
 def profile_of(

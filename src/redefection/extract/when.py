@@ -147,7 +147,7 @@ def _resolve(kind: str, m: re.Match[str], today: date | None) -> str | None:
 
 # Every expression above holds one of these; a sentence without any is skipped at once.
 TRIGGER = re.compile(
-    r"\d|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|New Year|this|last|yesterday|day\b|"
+    r"\d|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|New Year|(?i:this|last|yesterday|day\b)|"
     r"새해|이번 달|이달|지난|올해|작년|어제|전날|"
     r"元旦|新年|本月|这个月|這個月|上个月|上個月|上月|上周|上週|上星期|今年|去年|昨"
 )
