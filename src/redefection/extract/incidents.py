@@ -366,6 +366,11 @@ def build_drafts(document: Document, sentences: list[Sentence], cues: set[int]) 
             current = target
         else:
             target = _assign(named, current, found)
+            introduced = bool(found.people) and found.people[0].role == "returnee" and not found.aggregate
+            if target is None and introduced and len(drafts) and not full:
+                # A new person described as a returnee ("Ko Kyong Hui, 37, said ..."): the sentences that
+                # follow are about them; the draft counts only once one of them tells of the return.
+                target = drafts.new()
             if target is not None:
                 target.absorb(found, sentence, anchor=moves)
                 drafts.index(target)
