@@ -237,7 +237,8 @@ def test_response_record_without_http_headers_is_a_failure_not_a_crash(tmp_path:
 
 
 LONG_PAGE_SENTENCES = (
-    "The defector Kim Chol-su, 34, crossed back into North Korea on Friday, officials said, after struggling to find work. ",
+    "The defector Kim Chol-su, 34, crossed back into North Korea on Friday, officials said, "
+    "after struggling to find work. ",
     "A 40-year-old man swam back to the North in March 2019, the ministry said. ",
     "Lee Young-hee, 52, and Park Min-jun, 31, went back to the North in June, and Choi in September. ",
     "Another defector returned to North Korea last week; he had faced a police investigation. ",

@@ -35,6 +35,7 @@ MAX_READ_SENTENCES = 3000
 MAX_SENTENCES_PER_DRAFT = 200
 WORD = re.compile(r"[A-Z][a-z]+")
 CLAUSE = re.compile(r",\s*(?:and|but|while|whereas)\s+|;\s*|，|；")
+OWN_CLAUSE_END = re.compile(r";|\band\b|、|·")
 APPOSED_AGE = re.compile(r"^\s*(?:,\s*|\(|（)(?P<age>[1-9]\d)(?:\)|）|,|\s|$)")
 ROUTE_END = re.compile(
     r"[,;.]|\s(?:on|after|before|when|while|earlier|last|this|that|and (?:was|is|had|has|said)|"
@@ -57,9 +58,9 @@ class Draft:
         for name in ("name", "surname", "gender", "occupation"):
             if getattr(mine, name) is None and getattr(found, name) is not None:
                 setattr(mine, name, getattr(found, name))
-        if mine.age is None and mine.age_min is None and found.age_min is not None:
-            mine.age, mine.age_min, mine.age_max = found.age, found.age_min, found.age_max
-        elif mine.age is None and found.age is not None:  # an exact age is surer than a decade
+        if (mine.age is None and mine.age_min is None and found.age_min is not None) or (
+            mine.age is None and found.age is not None
+        ):
             mine.age, mine.age_min, mine.age_max = found.age, found.age_min, found.age_max
         if dates:
             mine.arrived = _finer(mine.arrived, found.arrived)
@@ -86,8 +87,11 @@ class Draft:
 
 
 class Drafts:
-    """The drafts of one document, indexed by name and surname so that a sentence is compared only
-    with the drafts it could name (the cost per sentence does not grow with the number of drafts)."""
+    """The drafts of one document, indexed by name and surname.
+
+    A sentence is compared only with the drafts it could name, so the cost per sentence does not
+    grow with the number of drafts.
+    """
 
     def __init__(self) -> None:
         self.all: list[Draft] = []
@@ -232,7 +236,9 @@ def _route(draft: Draft, language: str | None) -> str | None:
     means = patterns("incidents", language, "route_means")
     appearance = patterns("incidents", language, "appearance")
     for sentence in draft.anchors:
-        starts = [m.start() for m in movement.finditer(sentence.text)] + [m.start() for m in phrase.finditer(sentence.text)]
+        starts = [m.start() for m in movement.finditer(sentence.text)] + [
+            m.start() for m in phrase.finditer(sentence.text)
+        ]
         for start in sorted(starts):
             rest = sentence.text[start:]
             end = ROUTE_END.search(rest, 8)
@@ -264,16 +270,15 @@ def _one_of_many(found: Profile, mention: Mention, text: str, following: int, la
         own.age = own.age_min = own.age_max = int(apposition.group("age"))
     else:
         own.age, own.age_min, own.age_max = age_of(clause, lang)
-    male = patterns("incidents", lang, "male_noun").search(before + clause)
-    female = patterns("incidents", lang, "female_noun").search(before + clause)
+    own_words = before + OWN_CLAUSE_END.split(clause, maxsplit=1)[0]  # not the "and a woman," of the next one
+    male = patterns("incidents", lang, "male_noun").search(own_words)
+    female = patterns("incidents", lang, "female_noun").search(own_words)
     own.gender = "male" if male and not female else "female" if female and not male else None
     own.arrived, own.returned = found.arrived, found.returned
     return own
 
 
-def _by_clause(
-    named: list[Draft], sentence: Sentence, language: str | None, today: date | None, moves: bool
-) -> None:
+def _by_clause(named: list[Draft], sentence: Sentence, language: str | None, today: date | None, moves: bool) -> None:
     """A sentence about several known people: each takes the date of its own clause ("Park returned in
     June, and Kang and Kim in September"); a clause without a date takes the next one's."""
     waiting: list[Draft] = []
@@ -337,9 +342,9 @@ def build_drafts(document: Document, sentences: list[Sentence], cues: set[int]) 
             for i, mention in enumerate(mentions):
                 following = mentions[i + 1].start if i + 1 < len(mentions) else len(sentence.text)
                 own = _one_of_many(found, mention, sentence.text, following, language)
-                target = next((d for d in named if d.profile.name == mention.name), None) or drafts.new()
-                target.absorb(own, sentence, anchor=anchor)
-                drafts.index(target)
+                listed_draft = next((d for d in named if d.profile.name == mention.name), None) or drafts.new()
+                listed_draft.absorb(own, sentence, anchor=anchor)
+                drafts.index(listed_draft)
             current = next(d for d in drafts.named_in(sentence.text, language) if d.profile.name in people)
             continue
         if len(named) > 1 and not (is_cue and found.people):
