@@ -82,7 +82,7 @@ class Draft:
         if not mine.surname:
             return False
         if language in ("ko", "zh", "ja"):
-            return re.search(re.escape(mine.surname) + r"(?:씨|모|某|姓|氏)", text) is not None
+            return re.search(re.escape(mine.surname) + r"\s?(?:씨|모|某|姓|氏)", text) is not None
         return re.search(rf"\b{re.escape(mine.surname)}\b(?![-\s][A-Z][a-z]+-)", text) is not None
 
 
