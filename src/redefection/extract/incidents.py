@@ -308,10 +308,11 @@ def build_drafts(document: Document, sentences: list[Sentence], cues: set[int]) 
     movement = moves_north(language)
     veto = patterns("relevance", language, "veto")
     hypothetical = patterns("incidents", language, "hypothetical")
+    appears = patterns("incidents", language, "appears_north")
     read, warned = 0, False
     for index, sentence in enumerate(sentences):
         named = drafts.named_in(sentence.text, language)
-        moving = movement.search(sentence.text) is not None
+        moving = movement.search(sentence.text) is not None or appears.search(sentence.text) is not None
         worth_reading = index in cues or moving or bool(named)
         if worth_reading:
             read += 1
