@@ -354,8 +354,12 @@ def build_drafts(document: Document, sentences: list[Sentence], cues: set[int]) 
         if is_cue and not (found.aggregate and not found.singular):
             target = next((d for d in named if _same_person(d, found)), None)
             fresh = found.introduces and current is not None and bool(current.anchors)
-            if fresh and current is not None and _same_return(found.returned, current.profile.returned):
-                fresh = False  # the same event told again from another source ("state media said a man...")
+            if fresh and current is not None and not found.another and (
+                found.returned is None or _same_return(found.returned, current.profile.returned)
+            ):
+                # "a man" without a new date is the same event told again ("state media said a man ..."); "another
+                # defector" is always someone else.
+                fresh = False
             if target is None and current is not None and not fresh and not found.conflicts(current.profile):
                 target = current
             if target is None:

@@ -18,6 +18,7 @@ from .when import find_times
 
 WORD_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
 DECADE_WORDS = {"二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+ANOTHER = ("another", "또 다른", "另一", "又一")
 DAY_ONLY = re.compile(r"\d{1,2}\s*일")
 KO_REPORT_DAY = re.compile(r"^[^,.]{0,24}[은는이가]\s*$")
 
@@ -40,6 +41,7 @@ class Profile:
     aggregate: bool = False
     pronoun_only: bool = False
     introduces: bool = False
+    another: bool = False  # "another defector", "또 다른", "另一名": a new person even without a new date
     people: list[Mention] = field(default_factory=list)  # the named people who may be returnees, in order
 
     def conflicts(self, other: Profile) -> bool:
@@ -214,4 +216,5 @@ def profile_of(
     new = patterns("incidents", lang, "introduces").search(text)
     old = patterns("incidents", lang, "continues").search(text)
     found.introduces = new is not None and not (old is not None and old.start() < new.start())
+    found.another = found.introduces and new is not None and new.group(0).lower().startswith(ANOTHER)
     return found
