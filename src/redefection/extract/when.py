@@ -87,6 +87,8 @@ CJK: list[Resolver] = [
     (re.compile(YEAR + r"\s*[年년]"), "y"),
     (re.compile(r"(?<![\d.])(?P<y>(?:19|20)\d\d)[-./](?P<m>1[0-2]|0?[1-9])[-./](?P<d>[0-3]?\d)(?!\d)"), "ymd_num"),
     (re.compile(r"새해 첫날|元旦|新年第一天"), "newyear"),
+    (re.compile(r"(?:이번 달|이달|本月|这个月|這個月)\s*(?P<d>[0-3]?\d)\s*[日일号號]"), "this_month_day"),
+    (re.compile(r"(?:지난달|上个月|上個月|上月)\s*(?P<d>[0-3]?\d)\s*[日일号號]"), "last_month_day"),
     (re.compile(r"(?<!\d)(?P<m>1[0-2]|0?[1-9])\s*[月월]\s*(?P<d>[0-3]?\d)\s*[日일](?!\s*간)"), "md_num"),
     (re.compile(r"(?<![\d년年월月])(?P<d>[1-3]?\d)\s*[日일](?![간째])"), "d_num"),
     (re.compile(r"이번 달|이달|本月|这个月|這個月"), "this_month"),
@@ -127,6 +129,9 @@ def _resolve(kind: str, m: re.Match[str], today: date | None) -> str | None:
             return None
         base = today if day <= today.day else today.replace(day=1) - timedelta(days=1)
         return _ymd(base.year, base.month, day)
+    if kind in ("this_month_day", "last_month_day"):
+        base = today if kind == "this_month_day" else today.replace(day=1) - timedelta(days=1)
+        return _ymd(base.year, base.month, int(g["d"]))
     if kind == "this_month":
         return _month_shift(today, 0)
     if kind == "last_month":
