@@ -297,6 +297,26 @@ def _by_clause(named: list[Draft], sentence: Sentence, language: str | None, tod
         draft.absorb(Profile(), sentence, anchor=moves, dates=False)
 
 
+def _heading(text: str) -> bool:
+    """A short line without a closing stop: a subheading such as "June 2012: Park Jung-sook"."""
+    return len(text) <= 80 and not text.rstrip("\"'”’」) ").endswith((".", "。", "!", "?", "！", "？"))
+
+
+def _recall_names(found: Profile, text: str, known: dict[str, Mention]) -> None:
+    """Hangul and Han names are found by their constructions ("朴贞淑（音译）", "김우정(29)씨"); once
+    met, the same name printed bare later in the document ("2006年抵达韩国的朴贞淑") is the same person."""
+    for mention in found.people:
+        if len(known) < MAX_DRAFTS * 4:
+            known.setdefault(mention.name, mention)
+    if found.people or not known:
+        return
+    at = sorted((text.find(name), name) for name in known if name in text)
+    if at:
+        start, name = at[0]
+        found.people = [Mention(start, start + len(name), name, known[name].surname, known[name].role)]
+        found.name, found.surname, found.singular = name, known[name].surname, True
+
+
 def build_drafts(document: Document, sentences: list[Sentence], cues: set[int]) -> list[Draft]:
     """Group the sentences of ``document`` into incident drafts; ``cues`` are sentence indexes."""
     language = document.language
@@ -310,6 +330,8 @@ def build_drafts(document: Document, sentences: list[Sentence], cues: set[int]) 
     hypothetical = patterns("incidents", language, "hypothetical")
     appears = patterns("incidents", language, "appears_north")
     read, warned = 0, False
+    cjk = language in ("ko", "zh", "ja")
+    known: dict[str, Mention] = {}  # Hangul and Han names met once in a construction, found bare later
     for index, sentence in enumerate(sentences):
         named = drafts.named_in(sentence.text, language)
         moving = movement.search(sentence.text) is not None or appears.search(sentence.text) is not None
@@ -324,6 +346,8 @@ def build_drafts(document: Document, sentences: list[Sentence], cues: set[int]) 
                 )
                 break
         found = profile_of(sentence.text, language, today, worth_reading, roles)
+        if cjk:
+            _recall_names(found, sentence.text, known)
         # In a relevant document, a move north told of one person is an incident even when the sentence
         # itself does not say "defector" ("a 40-year-old man crossed back in March").
         possible = hypothetical.search(sentence.text) is not None  # "he might go back" is no event
@@ -376,7 +400,9 @@ def build_drafts(document: Document, sentences: list[Sentence], cues: set[int]) 
             current = target
         else:
             target = _assign(named, current, found)
-            introduced = bool(found.people) and found.people[0].role == "returnee" and not found.aggregate
+            introduced = bool(found.people) and not found.aggregate and (
+                found.people[0].role == "returnee" or (found.people[0].role == "unknown" and _heading(sentence.text))
+            )
             if target is None and introduced and len(drafts) and not full:
                 # A new person described as a returnee ("Ko Kyong Hui, 37, said ..."): the sentences that
                 # follow are about them; the draft counts only once one of them tells of the return.
