@@ -325,3 +325,30 @@ def test_charges_for_the_crossing_itself_are_no_reason() -> None:
 )
 def test_route_is_a_path_or_a_means(sentence: str, route: str | None) -> None:
     assert only(sentence, published=date(2020, 5, 1)).route == route
+
+
+def test_a_han_name_met_once_is_found_bare_later() -> None:
+    document = make_doc(
+        "1. 朴英姬（音译）：第一个回流者",
+        "2006年抵达韩国的朴英姬，2012年5月经中国返回朝鲜，时年66岁。",
+        "2. 金成浩（音译）：乘船越境",
+        "2014年来到韩国的金成浩，2016年5月乘船返回朝鲜，时年53岁。",
+        language="zh",
+        published=date(2018, 3, 15),
+    )
+    found = {i.person.name: i for i in incidents(document)}
+    assert set(found) == {"朴英姬", "金成浩"}
+    assert found["朴英姬"].returned == "2012-05" and found["朴英姬"].arrived_south == "2006"
+    assert found["金成浩"].returned == "2016-05" and found["金成浩"].person.age == 53
+
+
+def test_a_subheading_naming_a_person_starts_their_story() -> None:
+    document = make_doc(
+        "Here are the cases that made headlines.",
+        "June 2012: Han Mi-ok",
+        "A woman who had lived in the South since 2006 turns up at a press conference in Pyongyang.",
+        "July 2016: Seo Kwang-il",
+        "He is paraded in Pyongyang after he crossed the river from China in an inflatable boat.",
+        published=date(2018, 1, 5),
+    )
+    assert [i.person.name for i in incidents(document)] == ["Han Mi-ok", "Seo Kwang-il"]

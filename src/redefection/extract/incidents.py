@@ -378,8 +378,11 @@ def build_drafts(document: Document, sentences: list[Sentence], cues: set[int]) 
         if is_cue and not (found.aggregate and not found.singular):
             target = next((d for d in named if _same_person(d, found)), None)
             fresh = found.introduces and current is not None and bool(current.anchors)
-            if fresh and current is not None and not found.another and (
-                found.returned is None or _same_return(found.returned, current.profile.returned)
+            if (
+                fresh
+                and current is not None
+                and not found.another
+                and (found.returned is None or _same_return(found.returned, current.profile.returned))
             ):
                 # "a man" without a new date is the same event told again ("state media said a man ..."); "another
                 # defector" is always someone else.
@@ -400,8 +403,13 @@ def build_drafts(document: Document, sentences: list[Sentence], cues: set[int]) 
             current = target
         else:
             target = _assign(named, current, found)
-            introduced = bool(found.people) and not found.aggregate and (
-                found.people[0].role == "returnee" or (found.people[0].role == "unknown" and _heading(sentence.text))
+            introduced = (
+                bool(found.people)
+                and not found.aggregate
+                and (
+                    found.people[0].role == "returnee"
+                    or (found.people[0].role == "unknown" and _heading(sentence.text))
+                )
             )
             if target is None and introduced and len(drafts) and not full:
                 # A new person described as a returnee ("Ko Kyong Hui, 37, said ..."): the sentences that
