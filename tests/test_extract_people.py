@@ -352,3 +352,24 @@ def test_a_subheading_naming_a_person_starts_their_story() -> None:
         published=date(2018, 1, 5),
     )
     assert [i.person.name for i in incidents(document)] == ["Han Mi-ok", "Seo Kwang-il"]
+
+
+def test_a_crossing_stopped_at_the_bridge_is_an_attempt_whatever_the_wish() -> None:
+    document = make_doc(
+        "The man, in his 30s, was apprehended early on Tuesday near the Unification Bridge after driving a stolen "
+        "bus through a checkpoint.",
+        "The defector told police he wanted to return to North Korea after struggling to adjust to life in the South.",
+        published=date(2024, 10, 2),
+    )
+    (incident,) = incidents(document)
+    assert incident.status == "attempted"
+    assert (incident.person.age_min, incident.person.age_max) == (30, 39)
+
+
+def test_a_feared_attempt_is_not_one() -> None:
+    document = make_doc(
+        "A defector swam back to the North across the estuary on Sunday.",
+        "Police had warned that he might attempt to go back and could be stopped at the shore.",
+        published=date(2020, 7, 27),
+    )
+    assert incidents(document)[0].status == "returned"

@@ -157,13 +157,18 @@ def _same_person(draft: Draft, found: Profile) -> bool:
     )
 
 
-def _status(draft: Draft, language: str | None) -> str:
+def _status(draft: Draft, scope: list[Sentence], language: str | None) -> str:
     """The modality of the first sentence that gives one: a wish ("wants to go back", "asked to be sent
     back") is ``intended``, a stopped or tried crossing ``attempted`` (both in one sentence: ``attempted``);
     a report without either ``returned``. The first is the lead of the story: "now wants to return"
-    outweighs a failed try told further down."""
+    outweighs a failed try told further down. A crossing stopped at the border anywhere in the incident's
+    sentences ("apprehended near the Unification Bridge") makes it ``attempted`` whatever the wish."""
     attempted = patterns("incidents", language, "attempted")
     intended = patterns("incidents", language, "intended")
+    stopped = patterns("incidents", language, "stopped_at_border")
+    hypothetical = patterns("incidents", language, "hypothetical")
+    if any(stopped.search(s.text) and not hypothetical.search(s.text) for s in scope):
+        return "attempted"
     for sentence in draft.anchors:
         tried, wished = attempted.search(sentence.text), intended.search(sentence.text)
         if tried:  # "caught trying to cross back, he said he wanted to go home": the stopped act counts
@@ -475,7 +480,7 @@ def extract_incidents(document: Document, sentences: list[Sentence], cues: set[i
                 arrived_south=p.arrived,
                 returned=p.returned,
                 route=_route(draft, language),
-                status=_status(draft, language),  # type: ignore[arg-type]
+                status=_status(draft, scope, language),  # type: ignore[arg-type]
                 reasons=tuple(reasons),
                 evidence=tuple(spans[:MAX_EVIDENCE]),
             )

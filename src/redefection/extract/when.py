@@ -185,7 +185,7 @@ def _month_of(m: re.Match[str]) -> int:
 
 
 def _same_year(found: list[TimeMention]) -> list[TimeMention]:
-    """"同年6月", "같은 해 6월", "in June that year": the year the same sentence named just before."""
+    """ "同年6月", "같은 해 6월", "in June that year": the year the same sentence named just before."""
     out: list[TimeMention] = []
     year: str | None = None
     for mention in found:
