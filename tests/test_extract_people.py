@@ -373,3 +373,14 @@ def test_a_feared_attempt_is_not_one() -> None:
         published=date(2020, 7, 27),
     )
     assert incidents(document)[0].status == "returned"
+
+
+def test_they_both_returned_anchors_each_person_of_the_enumeration() -> None:
+    document = make_doc(
+        "State media identified the men as Yang Chol-min, 49, and Seo Dong-il, 33.",
+        "Officials said they both settled in the South and returned to the North in 2013.",
+        published=date(2013, 9, 30),
+    )
+    found = {i.person.name: i for i in incidents(document)}
+    assert set(found) == {"Yang Chol-min", "Seo Dong-il"}
+    assert found["Seo Dong-il"].person.age == 33 and found["Seo Dong-il"].returned == "2013"

@@ -36,7 +36,7 @@ MAX_SENTENCES_PER_DRAFT = 200
 WORD = re.compile(r"[A-Z][a-z]+")
 CLAUSE = re.compile(r",\s*(?:and|but|while|whereas)\s+|;\s*|，|；")
 OWN_CLAUSE_END = re.compile(r";|\band\b|、|·")
-APPOSED_AGE = re.compile(r"^\s*(?:,\s*|\(|（)(?P<age>[1-9]\d)(?:\)|）|,|\s|$)")
+APPOSED_AGE = re.compile(r"^\s*(?:,\s*|\(|（)(?P<age>[1-9]\d)(?:\)|）|,|\.|\s|$)")
 ROUTE_END = re.compile(
     r"[,;.]|\s(?:on|after|before|when|while|earlier|last|this|that|and (?:was|is|had|has|said)|"
     r"in (?:(?:early |late |mid-)?(?:19|20)\d\d|January|February|March|April|May|June|July|August|September|"
@@ -336,6 +336,8 @@ def build_drafts(document: Document, sentences: list[Sentence], cues: set[int]) 
     appears = patterns("incidents", language, "appears_north")
     read, warned = 0, False
     cjk = language in ("ko", "zh", "ja")
+    group: list[Draft] = []  # the people of the last enumeration, for "they both"
+    together = patterns("incidents", language, "plural_reference")
     known: dict[str, Mention] = {}  # Hangul and Han names met once in a construction, found bare later
     for index, sentence in enumerate(sentences):
         named = drafts.named_in(sentence.text, language)
@@ -375,7 +377,14 @@ def build_drafts(document: Document, sentences: list[Sentence], cues: set[int]) 
                 listed_draft = next((d for d in named if d.profile.name == mention.name), None) or drafts.new()
                 listed_draft.absorb(own, sentence, anchor=anchor)
                 drafts.index(listed_draft)
+                group.append(listed_draft)
+            group = group[-len(mentions) :]
             current = next(d for d in drafts.named_in(sentence.text, language) if d.profile.name in people)
+            continue
+        if (is_cue or moves) and not found.people and len(group) > 1 and together.search(sentence.text):
+            # "They both returned to the North": each person of the last enumeration.
+            for member in group:
+                member.absorb(found, sentence, anchor=True, dates=True)
             continue
         if len(named) > 1 and not (is_cue and found.people):
             _by_clause(named, sentence, language, today, moves)
