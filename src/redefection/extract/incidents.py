@@ -438,13 +438,20 @@ def build_drafts(document: Document, sentences: list[Sentence], cues: set[int]) 
     return drafts.all
 
 
-def _scope(draft: Draft, sentences: list[Sentence], owners: dict[int, set[int]], alone: bool) -> list[Sentence]:
+def _scope(
+    draft: Draft, sentences: list[Sentence], by_paragraph: dict[int, list[Sentence]], owners: dict[int, set[int]]
+) -> list[Sentence]:
     """The sentences an incident's reasons come from: its own, the rest of its paragraphs when no other
-    incident shares them, and the whole document when it reports this incident only."""
+    incident shares them, and the whole document when it reports this incident only (at most a bounded
+    number of further sentences, so that a long page costs no more)."""
     own = {*draft.anchors, *draft.sentences}
-    paragraphs = {s.paragraph for s in own if owners.get(s.paragraph) == {draft.order}}
-    wider = [s for s in sentences if alone or s.paragraph in paragraphs]
-    return sorted(own.union(wider[: MAX_SENTENCES_PER_DRAFT * 2]), key=lambda s: s.start)
+    limit = MAX_SENTENCES_PER_DRAFT * 2
+    if len(owners) and all(o == {draft.order} for o in owners.values()):
+        wider = sentences[:limit]
+    else:
+        paragraphs = sorted({s.paragraph for s in own if owners.get(s.paragraph) == {draft.order}})
+        wider = [s for p in paragraphs for s in by_paragraph.get(p, ())][:limit]
+    return sorted(own.union(wider), key=lambda s: s.start)
 
 
 def extract_incidents(document: Document, sentences: list[Sentence], cues: set[int]) -> tuple[Incident, ...]:
@@ -453,11 +460,14 @@ def extract_incidents(document: Document, sentences: list[Sentence], cues: set[i
     drafts = [draft for draft in build_drafts(document, sentences, cues) if draft.anchors]
     out: list[Incident] = []
     owners: dict[int, set[int]] = {}  # paragraph -> the drafts with a sentence in it
+    by_paragraph: dict[int, list[Sentence]] = {}
+    for sentence in sentences:
+        by_paragraph.setdefault(sentence.paragraph, []).append(sentence)
     for draft in drafts:
         for sentence in (*draft.anchors, *draft.sentences):
             owners.setdefault(sentence.paragraph, set()).add(draft.order)
     for draft in drafts:
-        scope = _scope(draft, sentences, owners, alone=len(drafts) == 1)
+        scope = _scope(draft, sentences, by_paragraph, owners)
         # Sentences about many people ("why some defectors go back") give no reasons for this one.
         about_one = [s for s in scope if not patterns("incidents", language, "aggregate").search(s.text)]
         reasons, reason_sentences = _reasons(about_one, language)
