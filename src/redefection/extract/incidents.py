@@ -334,6 +334,7 @@ def build_drafts(document: Document, sentences: list[Sentence], cues: set[int]) 
     veto = patterns("relevance", language, "veto")
     hypothetical = patterns("incidents", language, "hypothetical")
     appears = patterns("incidents", language, "appears_north")
+    question = patterns("incidents", language, "question")
     read, warned = 0, False
     cjk = language in ("ko", "zh", "ja")
     group: list[Draft] = []  # the people of the last enumeration, for "they both"
@@ -358,6 +359,8 @@ def build_drafts(document: Document, sentences: list[Sentence], cues: set[int]) 
         # In a relevant document, a move north told of one person is an incident even when the sentence
         # itself does not say "defector" ("a 40-year-old man crossed back in March").
         possible = hypothetical.search(sentence.text) is not None  # "he might go back" is no event
+        if question.search(sentence.text) and not (found.people or found.returned):
+            possible = True  # "Can a defector legally go back?"
         moves = not possible and moving and veto.search(sentence.text) is None
         is_cue = not possible and (index in cues or (moves and found.singular))
         full = len(drafts) >= MAX_DRAFTS
