@@ -384,3 +384,13 @@ def test_they_both_returned_anchors_each_person_of_the_enumeration() -> None:
     found = {i.person.name: i for i in incidents(document)}
     assert set(found) == {"Yang Chol-min", "Seo Dong-il"}
     assert found["Seo Dong-il"].person.age == 33 and found["Seo Dong-il"].returned == "2013"
+
+
+def test_a_question_is_no_event_unless_it_names_someone_or_a_date() -> None:
+    assert incidents(make_doc("Can a defector legally go back to the North?")) == ()
+    document = make_doc(
+        "Q: Is this the second case this year, after the woman who went back in May, Moon Hye-ja?",
+        published=date(2012, 7, 20),
+    )
+    (incident,) = incidents(document)
+    assert incident.person.name == "Moon Hye-ja" and incident.returned == "2012-05"
