@@ -394,3 +394,14 @@ def test_a_question_is_no_event_unless_it_names_someone_or_a_date() -> None:
     )
     (incident,) = incidents(document)
     assert incident.person.name == "Moon Hye-ja" and incident.returned == "2012-05"
+
+
+def test_counts_in_words_are_about_many_people_not_one() -> None:
+    document = make_doc(
+        "The ministry told lawmakers that thirty-one resettled defectors had returned to the North since 2012.",
+        "Seven went back in 2012 and another seven in 2013.",
+        "Kwon Chol-su, who paid a broker about $2,500 in 2014 to reach the South, now asks to be sent back.",
+        published=date(2022, 10, 4),
+    )
+    (incident,) = incidents(document)
+    assert incident.person.name == "Kwon Chol-su" and incident.status == "intended"
