@@ -405,3 +405,15 @@ def test_counts_in_words_are_about_many_people_not_one() -> None:
     )
     (incident,) = incidents(document)
     assert incident.person.name == "Kwon Chol-su" and incident.status == "intended"
+
+
+def test_a_background_case_named_after_since_is_kept_apart() -> None:
+    document = make_doc(
+        "A defector swam back across the estuary to the North on Sunday, the military said.",
+        "It was the first such case since Kim Ryon-hee, who has asked to go back since 2011.",
+        published=date(2020, 7, 27),
+    )
+    first, second = incidents(document)
+    assert first.person.name is None and first.returned == "2020-07-26" and first.status == "returned"
+    assert second.person.name == "Kim Ryon-hee" and second.status == "intended"
+    assert second.returned is None  # a wish has no return date

@@ -495,14 +495,15 @@ def extract_incidents(document: Document, sentences: list[Sentence], cues: set[i
             gender="male" if p.gender == "male" else "female" if p.gender == "female" else None,
             occupation=p.occupation,
         )
+        status = _status(draft, scope, language)
         out.append(
             Incident(
                 person=person,
                 group_size=p.group_size or 1,
                 arrived_south=p.arrived,
-                returned=p.returned,
+                returned=None if status == "intended" else p.returned,  # a wish has no return date
                 route=_route(draft, language),
-                status=_status(draft, scope, language),  # type: ignore[arg-type]
+                status=status,  # type: ignore[arg-type]
                 reasons=tuple(reasons),
                 evidence=tuple(spans[:MAX_EVIDENCE]),
             )

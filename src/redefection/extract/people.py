@@ -217,4 +217,7 @@ def profile_of(
     old = patterns("incidents", lang, "continues").search(text)
     found.introduces = new is not None and not (old is not None and old.start() < new.start())
     found.another = found.introduces and new is not None and new.group(0).lower().startswith(ANOTHER)
+    if found.people:  # "the first case since Kim Ryon-hee ...": an earlier case, someone else
+        before = text[max(0, found.people[0].start - 40) : found.people[0].start]
+        found.another = found.another or bool(patterns("incidents", lang, "earlier_case").search(before))
     return found
