@@ -417,3 +417,12 @@ def test_a_background_case_named_after_since_is_kept_apart() -> None:
     assert first.person.name is None and first.returned == "2020-07-26" and first.status == "returned"
     assert second.person.name == "Kim Ryon-hee" and second.status == "intended"
     assert second.returned is None  # a wish has no return date
+
+
+def test_a_former_official_of_the_north_can_be_the_returnee() -> None:
+    document = make_doc(
+        "Han Jong-su, a former trade official in Pyongyang, says he wants to go back to the North.",
+        "Han said he was pursuing his return through legal channels.",
+    )
+    (incident,) = incidents(document)
+    assert incident.person.name == "Han Jong-su" and incident.status == "intended"
