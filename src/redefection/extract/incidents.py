@@ -428,7 +428,13 @@ def build_drafts(document: Document, sentences: list[Sentence], cues: set[int]) 
                     or (found.people[0].role == "unknown" and _heading(sentence.text))
                 )
             )
-            if target is None and introduced and len(drafts) and not full:
+            heading_anew = target is current and current is not None and bool(current.anchors) and not named
+            if (
+                introduced
+                and (target is None or (heading_anew and _heading(sentence.text)))
+                and len(drafts)
+                and not full
+            ):
                 # A new person described as a returnee ("Ko Kyong Hui, 37, said ..."): the sentences that
                 # follow are about them; the draft counts only once one of them tells of the return.
                 target = drafts.new()
