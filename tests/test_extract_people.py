@@ -426,3 +426,17 @@ def test_a_former_official_of_the_north_can_be_the_returnee() -> None:
     )
     (incident,) = incidents(document)
     assert incident.person.name == "Han Jong-su" and incident.status == "intended"
+
+
+def test_a_named_subheading_after_an_unnamed_case_starts_a_new_one() -> None:
+    document = make_doc(
+        "July 2020: a swimmer from Ganghwa",
+        "A 24-year-old man swims back across the estuary to the North.",
+        "January 2022: Baek Sung-ho",
+        "Baek climbs back over the eastern fence into North Korea on New Year's Day.",
+        published=date(2022, 3, 1),
+    )
+    first, second = incidents(document)
+    assert first.person.name is None and first.person.age == 24
+    assert second.person.name == "Baek Sung-ho" and second.person.age is None
+    assert second.returned == "2022-01-01"
