@@ -440,3 +440,13 @@ def test_a_named_subheading_after_an_unnamed_case_starts_a_new_one() -> None:
     assert first.person.name is None and first.person.age == 24
     assert second.person.name == "Baek Sung-ho" and second.person.age is None
     assert second.returned == "2022-01-01"
+
+
+def test_a_month_said_again_with_its_day_gives_the_day() -> None:
+    incident = only(
+        "据报道，上月越境返回朝鲜的24岁脱北者金某，于上月18日凌晨乘出租车抵达江华岛，当天游过汉江入海口重返朝鲜。",
+        language="zh",
+        published=date(2020, 8, 3),
+    )
+    assert incident.returned == "2020-07-18"
+    assert incident.person.surname == "金" and incident.person.age == 24

@@ -123,6 +123,11 @@ def _occupation(text: str, language: str | None) -> str | None:
     return next((english for word, english in mapping.items() if word in text), None)
 
 
+def _day_of(day: str, month: str) -> bool:
+    """Whether ``day`` ("2020-07-18") is a day of ``month`` ("2020-07"): the same time, said more precisely."""
+    return len(month) == 7 and len(day) == 10 and day.startswith(month)
+
+
 def _dates(text: str, language: str | None, today: date | None) -> tuple[str | None, str | None]:
     """(arrival, return) dates of a sentence.
 
@@ -168,7 +173,11 @@ def _dates(text: str, language: str | None, today: date | None) -> tuple[str | N
         if gap > 120 or kind == "report":
             continue
         if kind not in best or gap < best[kind][0]:
+            if kind in best and _day_of(best[kind][1], value):
+                continue  # "上月 ... 上月18日": keep the day, the same month said more precisely
             best[kind] = (gap, value)
+        elif _day_of(value, best[kind][1]):
+            best[kind] = (best[kind][0], value)
     returned = best.get("return", (0, None))[1]
     if returned is None and "departure" in best:  # "left for China in July" and crossed from there: the year
         returned = best["departure"][1][:4]
