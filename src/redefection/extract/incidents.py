@@ -1,12 +1,15 @@
 """Incidents: one per person or family whose return (or attempt, or wish) a document reports.
 
-Reading the sentences in order, a relevance cue about one person (not a count
-of many) opens an incident or continues the current one; a cue whose person
-differs (another surname, age, arrival or return year) opens a new one. Later
-sentences that name the person, or refer to them ("he", "the man", the
-surname), add what they say. Reasons come from the incident's sentences and
-from its paragraph when no other incident shares it; the status from the cue
-sentences (caught or tried -> attempted; wants or asks -> intended).
+People before events: every sentence's named people come with a role (``mentions.py``), and only
+returnees can be the person of an incident. Reading the sentences in order, a cue about one person
+(not a count of many) opens an incident or continues the current one; a cue whose person differs
+(another name, surname, age, arrival or return year, "another defector", an earlier case named after
+"since") opens a new one. A sentence naming several returnees opens one incident each; a later
+sentence naming several of them gives each the date of its own clause. Later sentences that name
+the person, or refer to them ("he", "the man", the surname), add what they say. Reasons come from
+the incident's sentences, its paragraphs when no other incident shares them, and the whole page when
+it reports one incident; the status from the first sentence with a modality. Drafts are indexed by
+name and surname and their number and the sentences read are capped, so a long page stays linear.
 """
 
 from __future__ import annotations
