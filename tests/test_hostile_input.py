@@ -249,3 +249,51 @@ def test_an_oversized_record_is_a_named_failure_not_a_silent_skip_issue_14(tmp_p
     assert "1 failed" in result.stderr, result.stderr  # counted like any other failure
     with sqlite3.connect(tmp_path / "store.db") as db:
         assert db.execute("SELECT count(*) FROM documents").fetchone()[0] == 1  # the next record is read
+
+
+LONG_PAGE_SENTENCES = (
+    "The defector Kim Chol-su, 34, crossed back into North Korea on Friday, officials said, "
+    "after struggling to find work. ",
+    "A 40-year-old man swam back to the North in March 2019, the ministry said. ",
+    "Lee Young-hee, 52, and Park Min-jun, 31, went back to the North in June, and Choi in September. ",
+    "Another defector returned to North Korea last week; he had faced a police investigation. ",
+)
+
+
+@pytest.mark.parametrize("megabytes", [1, 5, pytest.param(50, marks=pytest.mark.slow)])
+def test_incidents_of_a_long_relevant_page_cost_a_bounded_multiple_of_cleaning_it(
+    megabytes: int, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # One relevant paragraph repeated to 1 MB took 14.6 s in incidents against 0.75 s to clean it (every
+    # incident draft was compared with every sentence); now the drafts are indexed and the work capped.
+    import dataclasses
+
+    from redefection.extract.incidents import MAX_DRAFTS, extract_incidents
+    from redefection.pipeline import Pipeline
+    from redefection.relevance import analyse
+    from redefection.settings import Settings
+
+    unit = "".join(LONG_PAGE_SENTENCES)
+    page = tmp_path / "long.txt"
+    page.write_text("Defector returns north\n\n" + unit * (megabytes * 1_000_000 // len(unit)))
+    capture = read_capture(page, 1 << 27)
+    clean = Pipeline(Settings(stages=("clean",), max_html_bytes=1 << 27))
+    warm = tmp_path / "warm.txt"
+    warm.write_text("Defector returns north\n\n" + unit)
+    clean(read_capture(warm, 1 << 20))  # models and lexicons load once, outside the timing
+    started = time.perf_counter()
+    outcome = clean(capture)
+    cleaning = time.perf_counter() - started
+    assert outcome.document is not None
+    document = dataclasses.replace(outcome.document, relevant=True)
+    sentences, found = analyse(document)
+    cue_sentences = {cue.sentence for cue in found}
+    cues = {index for index, sentence in enumerate(sentences) if sentence in cue_sentences}
+    started = time.perf_counter()
+    with caplog.at_level("WARNING", logger="redefection.extract.incidents"):
+        incidents = extract_incidents(document, sentences, cues)
+    extracting = time.perf_counter() - started
+    print(f"{megabytes} MB: cleaning {cleaning:.2f} s, incidents {extracting:.2f} s")
+    assert extracting < 6 * cleaning + 1.0
+    assert 0 < len(incidents) <= MAX_DRAFTS
+    assert "too many candidate sentences" in caplog.text

@@ -41,3 +41,29 @@ def test_relative_dates_need_the_article_date() -> None:
     assert [t.value for t in find_times("He crossed on July 19.", "en", None)] == [None]
     assert [t.value for t in find_times("He crossed last week.", "en", None)] == [None]
     assert [t.value for t in find_times("He crossed in 2019.", "en", None)] == ["2019"]
+
+
+def test_a_day_of_this_or_last_month_in_korean_and_chinese() -> None:
+    today = date(2020, 7, 27)
+    assert [t.value for t in find_times("一名男子本月19日越過軍事分界線", "zh", today)] == ["2020-07-19"]
+    assert [t.value for t in find_times("지난달 18일 새벽 택시를 탔다", "ko", today)] == ["2020-06-18"]
+    assert [t.value for t in find_times("上月31日", "zh", today)] == [None]  # June has no 31st
+
+
+def test_last_month_at_the_start_of_a_sentence() -> None:
+    assert [t.value for t in find_times("Last month a defector swam back.", "en", date(2020, 8, 10))] == ["2020-07"]
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("He arrived in 2010 and crossed back via China in June that year.", "en", ["2010", "2010-06"]),
+        ("2010年抵達南韓，同年6月經中國返回北韓。", "zh", ["2010", "2010-06"]),
+        ("2011년 중국에 갔다가 같은 해 3월 한국에 왔다.", "ko", ["2011", "2011-03"]),
+        ("同年6月返回北韓。", "zh", [None]),  # no year named before it in the sentence: not the article's
+    ],
+)
+def test_the_same_year_is_the_year_named_before_in_the_sentence(
+    text: str, language: str, expected: list[str | None]
+) -> None:
+    assert [t.value for t in find_times(text, language, TODAY)] == expected

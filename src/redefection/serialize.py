@@ -19,6 +19,7 @@ def incident_to_json(incident: Incident) -> dict[str, Any]:
             "name": person.name,
             "surname": person.surname,
             "age": person.age,
+            "age_range": [person.age_min, person.age_max] if person.age_min is not None else None,
             "gender": person.gender,
             "occupation": person.occupation,
         },

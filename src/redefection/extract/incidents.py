@@ -1,16 +1,20 @@
 """Incidents: one per person or family whose return (or attempt, or wish) a document reports.
 
-Reading the sentences in order, a relevance cue about one person (not a count
-of many) opens an incident or continues the current one; a cue whose person
-differs (another surname, age, arrival or return year) opens a new one. Later
-sentences that name the person, or refer to them ("he", "the man", the
-surname), add what they say. Reasons come from the incident's sentences and
-from its paragraph when no other incident shares it; the status from the cue
-sentences (caught or tried -> attempted; wants or asks -> intended).
+People before events: every sentence's named people come with a role (``mentions.py``), and only
+returnees can be the person of an incident. Reading the sentences in order, a cue about one person
+(not a count of many) opens an incident or continues the current one; a cue whose person differs
+(another name, surname, age, arrival or return year, "another defector", an earlier case named after
+"since") opens a new one. A sentence naming several returnees opens one incident each; a later
+sentence naming several of them gives each the date of its own clause. Later sentences that name
+the person, or refer to them ("he", "the man", the surname), add what they say. Reasons come from
+the incident's sentences, its paragraphs when no other incident shares them, and the whole page when
+it reports one incident; the status from the first sentence with a modality. Drafts are indexed by
+name and surname and their number and the sentences read are capped, so a long page stays linear.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -18,32 +22,58 @@ from datetime import date
 
 from ..records import REASON_CODES, Document, Incident, Person, Span
 from .lexicon import AnyOf, compile_any, load_lexicon, patterns, section
-from .people import Profile, profile_of
+from .mentions import Mention
+from .people import Profile, age_of, profile_of
+from .people import movement as moves_north
 from .sentences import Sentence
+from .when import find_times
+
+logger = logging.getLogger(__name__)
 
 MAX_EVIDENCE = 4
-ROUTE_END = re.compile(r"[,;.]|\s(?:on|after|before|when|while|earlier|last|this|in (?:19|20)\d\d)\b")
+# The work per document is bounded: a page is not expected to report more incidents or more
+# sentences about them than this; past it, the rest is not read and a warning says so.
+MAX_DRAFTS = 60
+MAX_READ_SENTENCES = 3000
+MAX_SENTENCES_PER_DRAFT = 200
+WORD = re.compile(r"[A-Z][a-z]+")
+CLAUSE = re.compile(r",\s*(?:and|but|while|whereas)\s+|;\s*|，|；")
+OWN_CLAUSE_END = re.compile(r";|\band\b|、|·")
+APPOSED_AGE = re.compile(r"^\s*(?:,\s*|\(|（)(?P<age>[1-9]\d)(?:\)|）|,|\.|\s|$)")
+ROUTE_END = re.compile(
+    r"[,;.]|\s(?:on|after|before|when|while|earlier|last|this|that|and (?:was|is|had|has|said)|"
+    r"in (?:(?:early |late |mid-)?(?:19|20)\d\d|January|February|March|April|May|June|July|August|September|"
+    r"October|November|December))\b"
+)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class Draft:
-    """An incident being assembled from sentences."""
+    """An incident being assembled from sentences (compared by identity)."""
 
+    order: int = 0
     profile: Profile = field(default_factory=Profile)
     anchors: list[Sentence] = field(default_factory=list)
     sentences: list[Sentence] = field(default_factory=list)
 
-    def absorb(self, found: Profile, sentence: Sentence, anchor: bool) -> None:
+    def absorb(self, found: Profile, sentence: Sentence, anchor: bool, dates: bool = True) -> None:
         mine = self.profile
-        for name in ("name", "surname", "age", "gender", "occupation"):
+        for name in ("name", "surname", "gender", "occupation"):
             if getattr(mine, name) is None and getattr(found, name) is not None:
                 setattr(mine, name, getattr(found, name))
-        mine.arrived = _finer(mine.arrived, found.arrived)
-        if anchor:
-            mine.returned = _finer(mine.returned, found.returned)
+        if (mine.age is None and mine.age_min is None and found.age_min is not None) or (
+            mine.age is None and found.age is not None
+        ):
+            mine.age, mine.age_min, mine.age_max = found.age, found.age_min, found.age_max
+        if dates:
+            mine.arrived = _finer(mine.arrived, found.arrived)
+            if anchor:
+                mine.returned = _finer(mine.returned, found.returned)
         if found.group_size and (mine.group_size or 1) < found.group_size:
             mine.group_size = found.group_size
-        (self.anchors if anchor else self.sentences).append(sentence)
+        kept = self.anchors if anchor else self.sentences
+        if len(kept) < MAX_SENTENCES_PER_DRAFT and (not kept or kept[-1] is not sentence):
+            kept.append(sentence)
 
     def refers(self, text: str, language: str | None) -> bool:
         """Whether ``text`` names this incident's person by name or surname."""
@@ -55,8 +85,57 @@ class Draft:
         if not mine.surname:
             return False
         if language in ("ko", "zh", "ja"):
-            return re.search(re.escape(mine.surname) + r"(?:씨|모|某|姓)", text) is not None
-        return re.search(rf"\b{re.escape(mine.surname)}\b(?![-\s][A-Z]?[a-z]+-)", text) is not None
+            return re.search(re.escape(mine.surname) + r"\s?(?:씨|모|某|姓|氏)", text) is not None
+        return re.search(rf"\b{re.escape(mine.surname)}\b(?![-\s][A-Z][a-z]+-)", text) is not None
+
+
+class Drafts:
+    """The drafts of one document, indexed by name and surname.
+
+    A sentence is compared only with the drafts it could name, so the cost per sentence does not
+    grow with the number of drafts.
+    """
+
+    def __init__(self) -> None:
+        self.all: list[Draft] = []
+        self._keys: dict[str, dict[int, Draft]] = {}  # a name or surname -> drafts by creation order
+        self._groups: dict[int, Draft] = {}  # drafts of several people ("the couple")
+        self._indexed: dict[int, tuple[str | None, str | None, bool]] = {}
+
+    def __len__(self) -> int:
+        return len(self.all)
+
+    def new(self) -> Draft:
+        draft = Draft(order=len(self.all))
+        self.all.append(draft)
+        return draft
+
+    def index(self, draft: Draft) -> None:
+        """Record the draft's current name and surname (call after it absorbed a sentence)."""
+        p = draft.profile
+        state = (p.name, p.surname, (p.group_size or 1) > 1)
+        if self._indexed.get(draft.order) == state:
+            return
+        self._indexed[draft.order] = state
+        for key in (p.name, p.surname):
+            if key:
+                self._keys.setdefault(key, {})[draft.order] = draft
+        if state[2]:
+            self._groups[draft.order] = draft
+
+    def named_in(self, text: str, language: str | None) -> list[Draft]:
+        """The drafts whose person ``text`` names by name or surname ("the couple" for a group), in order."""
+        if language in ("ko", "zh", "ja"):
+            letters = set(text)
+            keys = [k for k in self._keys if k[0] in letters]
+        else:
+            words = set(WORD.findall(text))
+            keys = [k for k in self._keys if k.split()[0] in words]
+        found: dict[int, Draft] = {}
+        for key in keys:
+            found.update(self._keys[key])
+        found.update(self._groups)
+        return [found[order] for order in sorted(found) if found[order].refers(text, language)]
 
 
 def _finer(old: str | None, new: str | None) -> str | None:
@@ -72,23 +151,33 @@ def _same_return(a: str | None, b: str | None) -> bool:
     return a is not None and b is not None and (a.startswith(b) or b.startswith(a))
 
 
-def _same_person(draft: Draft, found: Profile, text: str, language: str | None) -> bool:
-    """Named by name or surname, with no differing name, surname or age."""
+def _same_person(draft: Draft, found: Profile) -> bool:
+    """A draft the sentence names (see ``Drafts.named_in``) with no differing name, surname or age."""
     mine = draft.profile
-    if not draft.refers(text, language):
-        return False
     return not any(
         a is not None and b is not None and a != b
         for a, b in ((mine.name, found.name), (mine.surname, found.surname), (mine.age, found.age))
     )
 
 
-def _status(draft: Draft, language: str | None) -> str:
-    texts = [s.text for s in draft.anchors]
-    if any(patterns("incidents", language, "attempted").search(t) for t in texts):
+def _status(draft: Draft, scope: list[Sentence], language: str | None) -> str:
+    """The modality of the first sentence that gives one: a wish ("wants to go back", "asked to be sent
+    back") is ``intended``, a stopped or tried crossing ``attempted`` (both in one sentence: ``attempted``);
+    a report without either ``returned``. The first is the lead of the story: "now wants to return"
+    outweighs a failed try told further down. A crossing stopped at the border anywhere in the incident's
+    sentences ("apprehended near the Unification Bridge") makes it ``attempted`` whatever the wish."""
+    attempted = patterns("incidents", language, "attempted")
+    intended = patterns("incidents", language, "intended")
+    stopped = patterns("incidents", language, "stopped_at_border")
+    hypothetical = patterns("incidents", language, "hypothetical")
+    if any(stopped.search(s.text) and not hypothetical.search(s.text) for s in scope):
         return "attempted"
-    if any(patterns("incidents", language, "intended").search(t) for t in texts):
-        return "intended"
+    for sentence in draft.anchors:
+        tried, wished = attempted.search(sentence.text), intended.search(sentence.text)
+        if tried:  # "caught trying to cross back, he said he wanted to go home": the stopped act counts
+            return "attempted"
+        if wished:
+            return "intended"
     return "returned"
 
 
@@ -139,88 +228,258 @@ def _gender_from_name(name: str | None, sentences: list[Sentence], language: str
     return None
 
 
+def _gender_from_pronoun(draft: Draft, language: str | None) -> str | None:
+    """A pronoun said only of men in some languages' news ("그는"), when nothing surer is given."""
+    pronoun = patterns("incidents", language, "pronoun_male")
+    return "male" if any(pronoun.search(s.text) for s in (*draft.anchors, *draft.sentences)) else None
+
+
 def _route(draft: Draft, language: str | None) -> str | None:
+    """How the person crossed: a path or a means ("swam across the estuary", "by plane via Vladivostok",
+    "in a stolen boat"), never the bare move ("went back to the North") or an appearance in the North."""
     if language != "en":
         return None
-    movement = patterns("relevance", language, "return")
+    movement = moves_north(language)
+    phrase = patterns("incidents", language, "route_phrase")
+    means = patterns("incidents", language, "route_means")
+    appearance = patterns("incidents", language, "appearance")
     for sentence in draft.anchors:
-        m = movement.search(sentence.text)
-        if m:
-            rest = sentence.text[m.start() :]
-            end = ROUTE_END.search(rest, len(m.group(0)))
-            route = rest[: end.start()] if end else rest
-            return route.strip() or None
+        starts = [m.start() for m in movement.finditer(sentence.text)] + [
+            m.start() for m in phrase.finditer(sentence.text)
+        ]
+        for start in sorted(starts):
+            rest = sentence.text[start:]
+            end = ROUTE_END.search(rest, 8)
+            route = (rest[: end.start()] if end else rest).strip()
+            if means.search(route) and not appearance.search(route):
+                return route
     return None
 
 
-def _assign(
-    drafts: list[Draft], current: Draft | None, found: Profile, text: str, language: str | None
-) -> Draft | None:
+def _assign(named: list[Draft], current: Draft | None, found: Profile) -> Draft | None:
     """The incident a non-cue sentence talks about, if any: the one it names, else the current one."""
-    for draft in drafts:
-        if _same_person(draft, found, text, language):
+    for draft in named:
+        if _same_person(draft, found):
             return draft
     if current is not None and found.singular and not found.aggregate and not found.conflicts(current.profile):
         return current
     return None
 
 
+def _one_of_many(found: Profile, mention: Mention, text: str, following: int, language: str | None) -> Profile:
+    """What a sentence naming several people says of one of them: the name, and the words up to the next
+    name ("Park Kyung-eun, 64, Kang Cheol-woo, 40, and a woman, Kim Yeon-ju, 22")."""
+    own = Profile(name=mention.name, surname=mention.surname, singular=True)
+    clause = text[mention.end : following]
+    before = text[max(0, mention.start - 12) : mention.start]
+    lang = language if language in ("en", "ko", "zh") else "en"
+    apposition = APPOSED_AGE.match(clause)
+    if apposition:
+        own.age = own.age_min = own.age_max = int(apposition.group("age"))
+    else:
+        own.age, own.age_min, own.age_max = age_of(clause, lang)
+    own_words = before + OWN_CLAUSE_END.split(clause, maxsplit=1)[0]  # not the "and a woman," of the next one
+    male = patterns("incidents", lang, "male_noun").search(own_words)
+    female = patterns("incidents", lang, "female_noun").search(own_words)
+    own.gender = "male" if male and not female else "female" if female and not male else None
+    own.arrived, own.returned = found.arrived, found.returned
+    return own
+
+
+def _by_clause(named: list[Draft], sentence: Sentence, language: str | None, today: date | None, moves: bool) -> None:
+    """A sentence about several known people: each takes the date of its own clause ("Park returned in
+    June, and Kang and Kim in September"); a clause without a date takes the next one's."""
+    waiting: list[Draft] = []
+    for clause in CLAUSE.split(sentence.text):
+        waiting += [d for d in named if d.refers(clause, language) and d not in waiting]
+        times = [m.value for m in find_times(clause, language, today) if m.value]
+        if not times or not waiting:
+            continue
+        for draft in waiting:
+            empty = Profile()
+            if moves:
+                empty.returned = times[0]
+            draft.absorb(empty, sentence, anchor=moves)
+        waiting = []
+    for draft in waiting:
+        draft.absorb(Profile(), sentence, anchor=moves, dates=False)
+
+
+def _heading(text: str) -> bool:
+    """A short line without a closing stop: a subheading such as "June 2012: Park Jung-sook"."""
+    return len(text) <= 80 and not text.rstrip("\"'”’」) ").endswith((".", "。", "!", "?", "！", "？"))
+
+
+def _recall_names(found: Profile, text: str, known: dict[str, Mention]) -> None:
+    """Hangul and Han names are found by their constructions ("朴贞淑（音译）", "김우정(29)씨"); once
+    met, the same name printed bare later in the document ("2006年抵达韩国的朴贞淑") is the same person."""
+    for mention in found.people:
+        if len(known) < MAX_DRAFTS * 4:
+            known.setdefault(mention.name, mention)
+    if found.people or not known:
+        return
+    at = sorted((text.find(name), name) for name in known if name in text)
+    if at:
+        start, name = at[0]
+        found.people = [Mention(start, start + len(name), name, known[name].surname, known[name].role)]
+        found.name, found.surname, found.singular = name, known[name].surname, True
+
+
 def build_drafts(document: Document, sentences: list[Sentence], cues: set[int]) -> list[Draft]:
     """Group the sentences of ``document`` into incident drafts; ``cues`` are sentence indexes."""
     language = document.language
     today: date | None = document.article.published
-    drafts: list[Draft] = []
+    drafts = Drafts()
     current: Draft | None = None
     pending: list[tuple[Sentence, Profile]] = []  # person sentences before any incident was opened
-    movement = patterns("relevance", language, "return")
+    roles: dict[str, str] = {}  # people named as officials, analysts, ... stay so in the whole document
+    movement = moves_north(language)
     veto = patterns("relevance", language, "veto")
     hypothetical = patterns("incidents", language, "hypothetical")
+    appears = patterns("incidents", language, "appears_north")
+    question = patterns("incidents", language, "question")
+    read, warned = 0, False
+    cjk = language in ("ko", "zh", "ja")
+    group: list[Draft] = []  # the people of the last enumeration, for "they both"
+    together = patterns("incidents", language, "plural_reference")
+    known: dict[str, Mention] = {}  # Hangul and Han names met once in a construction, found bare later
     for index, sentence in enumerate(sentences):
-        worth_reading = (
-            index in cues
-            or movement.search(sentence.text) is not None
-            or any(d.refers(sentence.text, language) for d in drafts)
-        )
-        found = profile_of(sentence.text, language, today, worth_reading)
+        named = drafts.named_in(sentence.text, language)
+        moving = movement.search(sentence.text) is not None or appears.search(sentence.text) is not None
+        worth_reading = index in cues or moving or bool(named)
+        if worth_reading:
+            read += 1
+            if read > MAX_READ_SENTENCES:
+                logger.warning(
+                    "%s: too many candidate sentences for incidents; read the first %d",
+                    document.id,
+                    MAX_READ_SENTENCES,
+                )
+                break
+        found = profile_of(sentence.text, language, today, worth_reading, roles)
+        if cjk:
+            _recall_names(found, sentence.text, known)
         # In a relevant document, a move north told of one person is an incident even when the sentence
         # itself does not say "defector" ("a 40-year-old man crossed back in March").
         possible = hypothetical.search(sentence.text) is not None  # "he might go back" is no event
-        moves = not possible and movement.search(sentence.text) is not None and veto.search(sentence.text) is None
+        if question.search(sentence.text) and not (found.people or found.returned):
+            possible = True  # "Can a defector legally go back?"
+        moves = not possible and moving and veto.search(sentence.text) is None
         is_cue = not possible and (index in cues or (moves and found.singular))
+        full = len(drafts) >= MAX_DRAFTS
+        if full and not warned and is_cue and not named:
+            warned = True
+            logger.warning("%s: more than %d incidents; the rest are not read", document.id, MAX_DRAFTS)
+        people = {m.name: m for m in found.people}
+        listed = len(people) > 1 and all(m.role == "returnee" for m in people.values())
+        if (is_cue or moves or listed) and len(people) > 1 and not full:
+            # An enumeration or coordinated subjects: one incident per person named. Listed without a move
+            # ("They are Park Kyung-eun, 64; Kang ..."), each waits for a sentence that tells of its return.
+            anchor = is_cue or moves
+            mentions = list(people.values())
+            for i, mention in enumerate(mentions):
+                following = mentions[i + 1].start if i + 1 < len(mentions) else len(sentence.text)
+                own = _one_of_many(found, mention, sentence.text, following, language)
+                listed_draft = next((d for d in named if d.profile.name == mention.name), None) or drafts.new()
+                listed_draft.absorb(own, sentence, anchor=anchor)
+                drafts.index(listed_draft)
+                group.append(listed_draft)
+            group = group[-len(mentions) :]
+            current = next(d for d in drafts.named_in(sentence.text, language) if d.profile.name in people)
+            continue
+        if (is_cue or moves) and not found.people and len(group) > 1 and together.search(sentence.text):
+            # "They both returned to the North": each person of the last enumeration.
+            for member in group:
+                member.absorb(found, sentence, anchor=True, dates=True)
+            continue
+        if len(named) > 1 and not (is_cue and found.people):
+            _by_clause(named, sentence, language, today, moves)
+            continue
         if is_cue and not (found.aggregate and not found.singular):
-            target = next((d for d in drafts if _same_person(d, found, sentence.text, language)), None)
+            target = next((d for d in named if _same_person(d, found)), None)
             fresh = found.introduces and current is not None and bool(current.anchors)
-            if fresh and current is not None and _same_return(found.returned, current.profile.returned):
-                fresh = False  # the same event told again from another source ("state media said a man...")
+            if (
+                fresh
+                and current is not None
+                and not found.another
+                and (found.returned is None or _same_return(found.returned, current.profile.returned))
+            ):
+                # "a man" without a new date is the same event told again ("state media said a man ..."); "another
+                # defector" is always someone else.
+                fresh = False
             if target is None and current is not None and not fresh and not found.conflicts(current.profile):
                 target = current
             if target is None:
-                target = Draft()
-                drafts.append(target)
+                if full:
+                    continue
+                target = drafts.new()
                 # The lede often names the person before the sentence that reports the return.
                 for earlier, profile in pending:
                     if not profile.conflicts(found):
                         target.absorb(profile, earlier, anchor=False)
                 pending = []
             target.absorb(found, sentence, anchor=True)
+            drafts.index(target)
             current = target
         else:
-            target = _assign(drafts, current, found, sentence.text, language)
+            target = _assign(named, current, found)
+            introduced = (
+                bool(found.people)
+                and not found.aggregate
+                and (
+                    found.people[0].role == "returnee"
+                    or (found.people[0].role == "unknown" and _heading(sentence.text))
+                )
+            )
+            heading_anew = target is current and current is not None and bool(current.anchors) and not named
+            if (
+                introduced
+                and (target is None or (heading_anew and _heading(sentence.text)))
+                and len(drafts)
+                and not full
+            ):
+                # A new person described as a returnee ("Ko Kyong Hui, 37, said ..."): the sentences that
+                # follow are about them; the draft counts only once one of them tells of the return.
+                target = drafts.new()
             if target is not None:
                 target.absorb(found, sentence, anchor=moves)
+                drafts.index(target)
                 current = target
-            elif not drafts and found.singular and not found.aggregate:
+            elif not len(drafts) and found.singular and not found.aggregate and len(pending) < MAX_SENTENCES_PER_DRAFT:
                 pending.append((sentence, found))
-    return drafts
+    return drafts.all
+
+
+def _scope(
+    draft: Draft, sentences: list[Sentence], by_paragraph: dict[int, list[Sentence]], owners: dict[int, set[int]]
+) -> list[Sentence]:
+    """The sentences an incident's reasons come from: its own, the rest of its paragraphs when no other
+    incident shares them, and the whole document when it reports this incident only (at most a bounded
+    number of further sentences, so that a long page costs no more)."""
+    own = {*draft.anchors, *draft.sentences}
+    limit = MAX_SENTENCES_PER_DRAFT * 2
+    if len(owners) and all(o == {draft.order} for o in owners.values()):
+        wider = sentences[:limit]
+    else:
+        paragraphs = sorted({s.paragraph for s in own if owners.get(s.paragraph) == {draft.order}})
+        wider = [s for p in paragraphs for s in by_paragraph.get(p, ())][:limit]
+    return sorted(own.union(wider), key=lambda s: s.start)
 
 
 def extract_incidents(document: Document, sentences: list[Sentence], cues: set[int]) -> tuple[Incident, ...]:
     """The incidents of a relevant document, in order of first mention."""
     language = document.language
-    drafts = build_drafts(document, sentences, cues)
+    drafts = [draft for draft in build_drafts(document, sentences, cues) if draft.anchors]
     out: list[Incident] = []
+    owners: dict[int, set[int]] = {}  # paragraph -> the drafts with a sentence in it
+    by_paragraph: dict[int, list[Sentence]] = {}
+    for sentence in sentences:
+        by_paragraph.setdefault(sentence.paragraph, []).append(sentence)
     for draft in drafts:
-        scope = sorted({*draft.anchors, *draft.sentences}, key=lambda s: s.start)
+        for sentence in (*draft.anchors, *draft.sentences):
+            owners.setdefault(sentence.paragraph, set()).add(draft.order)
+    for draft in drafts:
+        scope = _scope(draft, sentences, by_paragraph, owners)
         # Sentences about many people ("why some defectors go back") give no reasons for this one.
         about_one = [s for s in scope if not patterns("incidents", language, "aggregate").search(s.text)]
         reasons, reason_sentences = _reasons(about_one, language)
@@ -231,22 +490,29 @@ def extract_incidents(document: Document, sentences: list[Sentence], cues: set[i
                 spans.append(span)
         p = draft.profile
         if p.gender is None:
-            p.gender = _gender_from_spouse(scope, language) or _gender_from_name(p.name, scope, language)
+            p.gender = (
+                _gender_from_spouse(scope, language)
+                or _gender_from_name(p.name, scope, language)
+                or _gender_from_pronoun(draft, language)
+            )
         person = Person(
             name=p.name,
             surname=p.surname,
             age=p.age,
+            age_min=p.age_min,
+            age_max=p.age_max,
             gender="male" if p.gender == "male" else "female" if p.gender == "female" else None,
             occupation=p.occupation,
         )
+        status = _status(draft, scope, language)
         out.append(
             Incident(
                 person=person,
                 group_size=p.group_size or 1,
                 arrived_south=p.arrived,
-                returned=p.returned,
+                returned=None if status == "intended" else p.returned,  # a wish has no return date
                 route=_route(draft, language),
-                status=_status(draft, language),  # type: ignore[arg-type]
+                status=status,  # type: ignore[arg-type]
                 reasons=tuple(reasons),
                 evidence=tuple(spans[:MAX_EVIDENCE]),
             )

@@ -12,13 +12,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
-from .lexicon import AnyOf, load_lexicon, patterns, section
+from .lexicon import AnyOf, compile_any, patterns, section
+from .mentions import Mention, find_people, plausible_subject
 from .when import find_times
 
 WORD_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+DECADE_WORDS = {"二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+ANOTHER = ("another", "또 다른", "另一", "又一")
 DAY_ONLY = re.compile(r"\d{1,2}\s*일")
 KO_REPORT_DAY = re.compile(r"^[^,.]{0,24}[은는이가]\s*$")
-ROMANIZED = re.compile(r"\b(?P<sur>[A-Z][a-z]{0,5})\s+(?P<given>[A-Z][a-z]+(?:-[a-z]+)?(?:\s[A-Z][a-z]+(?![\w-]))?)\b")
 
 
 @dataclass(slots=True)
@@ -28,6 +30,8 @@ class Profile:
     name: str | None = None
     surname: str | None = None
     age: int | None = None
+    age_min: int | None = None
+    age_max: int | None = None
     gender: str | None = None
     group_size: int | None = None
     arrived: str | None = None
@@ -37,7 +41,8 @@ class Profile:
     aggregate: bool = False
     pronoun_only: bool = False
     introduces: bool = False
-    notes: list[str] = field(default_factory=list)
+    another: bool = False  # "another defector", "또 다른", "另一名": a new person even without a new date
+    people: list[Mention] = field(default_factory=list)  # the named people who may be returnees, in order
 
     def conflicts(self, other: Profile) -> bool:
         """Whether the two describe different people: a differing identifier both give."""
@@ -52,57 +57,42 @@ class Profile:
         return any(a is not None and b is not None and a != b for a, b in pairs)
 
 
-@lru_cache(maxsize=1)
-def _names() -> tuple[frozenset[str], str, str, frozenset[str]]:
-    data = load_lexicon("names")["all"]
-    return (
-        frozenset(data["romanized_surnames"]),
-        data["hangul_surnames"],
-        data["han_surnames"],
-        frozenset(data["public_figures"]),
-    )
+@lru_cache(maxsize=8)
+def movement(language: str | None) -> AnyOf:
+    """A move north: the relevance stage's verbs of returning and the further forms incidents date
+    ("북한으로 헤엄쳐 건너간", "crossed into the North")."""
+    found = section("relevance", language).get("return", []) + section("incidents", language).get("return_more", [])
+    return compile_any(tuple(found))
 
 
-@lru_cache(maxsize=1)
-def _name_words() -> tuple[frozenset[str], frozenset[str]]:
-    data = load_lexicon("names")["all"]
-    return frozenset(data["ambiguous_surnames"]), frozenset(data["not_given_names"])
+def _candidates(text: str, language: str, roles: dict[str, str] | None) -> list[Mention]:
+    """The named people of ``text`` who may be the person of an incident."""
+    out: list[Mention] = []
+    for mention in find_people(text, language):
+        if roles is not None:
+            if not mention.may_return:
+                roles.setdefault(mention.name, mention.role)
+            if roles.get(mention.name, "unknown") not in ("unknown", "returnee"):
+                continue
+        if mention.may_return and (language != "en" or plausible_subject(text, mention)):
+            out.append(mention)
+    return out
 
 
-def _english_name(text: str) -> tuple[str, str] | None:
-    surnames, _, _, public = _names()
-    before_ok = patterns("incidents", "en", "name_before")
-    after_ok = patterns("incidents", "en", "name_after")
-    excluded = patterns("incidents", "en", "name_excluded_before")
-    speaker_before = patterns("incidents", "en", "speaker_before")
-    speaker_after = patterns("incidents", "en", "speaker_after")
-    for m in ROMANIZED.finditer(text):
-        name, given = m.group(0), m.group("given")
-        ambiguous, not_given = _name_words()
-        if m.group("sur") not in surnames or name in public or given.split()[0] in not_given:
-            continue
-        if m.group("sur") in ambiguous and "-" not in given and " " not in given:
-            continue
-        before, after = text[max(0, m.start() - 30) : m.start()], text[m.end() : m.end() + 40]
-        if excluded.search(before):
-            continue
-        if speaker_before.search(before) and speaker_after.search(after):
-            continue
-        if before_ok.search(before) or after_ok.search(after):
-            return name, m.group("sur")
-    return None
-
-
-def _cjk_name(text: str, language: str) -> tuple[str, str] | None:
-    _, hangul, han, public = _names()
-    letters = hangul if language == "ko" else han
-    for m in patterns("incidents", language, "name_patterns").finditer(text):
-        name = m.group("name")
-        if name and name[-1] in "모某" and len(name) == 2:  # "김모씨", "金某": a surname only
-            continue
-        if name and name not in public and name[0] in letters:
-            return name, name[0]
-    return None
+def age_of(text: str, language: str) -> tuple[int | None, int | None, int | None]:
+    """(age, lowest, highest): an exact age gives all three; a decade or "about 30" only the bounds."""
+    age = _first_group(patterns("incidents", language, "age"), text, "age")
+    if age and 10 <= int(age) <= 99:
+        return int(age), int(age), int(age)
+    decade = _first_group(patterns("incidents", language, "age_decade"), text, "dec")
+    if decade:
+        low = int(decade) if decade.isdigit() else DECADE_WORDS.get(decade, 0) * 10
+        if 10 <= low <= 90:
+            return None, low, low + 9
+    about = _first_group(patterns("incidents", language, "age_about"), text, "approx")
+    if about and 10 <= int(about) <= 99:
+        return None, int(about) - 2, int(about) + 2
+    return None, None, None
 
 
 def _first_group(pattern: AnyOf, text: str, group: str) -> str | None:
@@ -133,6 +123,11 @@ def _occupation(text: str, language: str | None) -> str | None:
     return next((english for word, english in mapping.items() if word in text), None)
 
 
+def _day_of(day: str, month: str) -> bool:
+    """Whether ``day`` ("2020-07-18") is a day of ``month`` ("2020-07"): the same time, said more precisely."""
+    return len(month) == 7 and len(day) == 10 and day.startswith(month)
+
+
 def _dates(text: str, language: str | None, today: date | None) -> tuple[str | None, str | None]:
     """(arrival, return) dates of a sentence.
 
@@ -145,7 +140,8 @@ def _dates(text: str, language: str | None, today: date | None) -> tuple[str | N
         return None, None
     verbs = {
         "arrival": [m.span() for m in patterns("incidents", language, "arrival").finditer(text)],
-        "return": [m.span() for m in patterns("relevance", language, "return").finditer(text)],
+        "return": [m.span() for m in movement(language).finditer(text)],
+        "departure": [m.span() for m in patterns("incidents", language, "departure").finditer(text)],
         "report": [m.span() for m in patterns("incidents", language, "report").finditer(text)]
         + [m.span() for m in patterns("incidents", language, "appearance").finditer(text)],
     }
@@ -177,31 +173,40 @@ def _dates(text: str, language: str | None, today: date | None) -> tuple[str | N
         if gap > 120 or kind == "report":
             continue
         if kind not in best or gap < best[kind][0]:
+            if kind in best and _day_of(best[kind][1], value):
+                continue  # "上月 ... 上月18日": keep the day, the same month said more precisely
             best[kind] = (gap, value)
-    return best.get("arrival", (0, None))[1], best.get("return", (0, None))[1]
+        elif _day_of(value, best[kind][1]):
+            best[kind] = (best[kind][0], value)
+    returned = best.get("return", (0, None))[1]
+    if returned is None and "departure" in best:  # "left for China in July" and crossed from there: the year
+        returned = best["departure"][1][:4]
+    return best.get("arrival", (0, None))[1], returned
 
 
-def profile_of(text: str, language: str | None, today: date | None, moves: bool = True) -> Profile:
+def profile_of(
+    text: str, language: str | None, today: date | None, moves: bool = True, roles: dict[str, str] | None = None
+) -> Profile:
     """Everything ``text`` (one sentence) says about a person.
 
     ``moves`` says whether the sentence tells of a move north; a sentence that neither does that nor
-    refers to one person is not read further.
+    refers to one person is not read further. ``roles`` remembers, across the sentences of a
+    document, the people named as officials, analysts and the like: they stay what they were.
     """
     lang = language if language in ("en", "ko", "zh") else "en"
     found = Profile()
     found.aggregate = bool(patterns("incidents", lang, "aggregate").search(text))
     found.singular = bool(patterns("incidents", lang, "single").search(text))
-    named = _english_name(text) if lang == "en" else _cjk_name(text, lang)
-    if named:
-        found.name, found.surname = named
+    found.people = _candidates(text, lang, roles)
+    if found.people:
+        found.name, found.surname = found.people[0].name, found.people[0].surname
         found.singular = True
     found.surname = found.surname or _first_group(patterns("incidents", lang, "surname"), text, "sur")
     if found.surname:
         found.singular = True
     if not (found.singular or moves):
         return found  # about no one in particular: nothing more to read
-    age = _first_group(patterns("incidents", lang, "age"), text, "age")
-    found.age = int(age) if age and 10 <= int(age) <= 99 else None
+    found.age, found.age_min, found.age_max = age_of(text, lang)
     male = patterns("incidents", lang, "male_noun").search(text)
     female = patterns("incidents", lang, "female_noun").search(text)
     if not (male or female):
@@ -220,4 +225,8 @@ def profile_of(text: str, language: str | None, today: date | None, moves: bool 
     new = patterns("incidents", lang, "introduces").search(text)
     old = patterns("incidents", lang, "continues").search(text)
     found.introduces = new is not None and not (old is not None and old.start() < new.start())
+    found.another = found.introduces and new is not None and new.group(0).lower().startswith(ANOTHER)
+    if found.people:  # "the first case since Kim Ryon-hee ...": an earlier case, someone else
+        before = text[max(0, found.people[0].start - 40) : found.people[0].start]
+        found.another = found.another or bool(patterns("incidents", lang, "earlier_case").search(before))
     return found

@@ -56,8 +56,10 @@ def _month_shift(today: date, months: int) -> str:
 
 
 Resolver = tuple[re.Pattern[str], str]
+SAME_YEAR = "same-year-"  # a month whose year is the one named before it in the sentence
 
 EN: list[Resolver] = [
+    (re.compile(r"\bin " + MONTH + r",? (?:of )?(?:that|the same) year\b"), "same_year"),
     (re.compile(MONTH + r"\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?,?\s+" + YEAR, re.I), "ymd"),
     (re.compile(r"(?<!\d)(?P<d>[0-3]?\d)\s+" + MONTH + r",?\s+" + YEAR, re.I), "ymd"),
     (re.compile(r"New Year'?s (?:Day|Eve)(?:,?\s+" + YEAR + r")?", re.I), "newyear"),
@@ -86,7 +88,10 @@ CJK: list[Resolver] = [
     (re.compile(YEAR + r"\s*[年년]\s*(?P<m>1[0-2]|0?[1-9])\s*[月월]"), "ym_num"),
     (re.compile(YEAR + r"\s*[年년]"), "y"),
     (re.compile(r"(?<![\d.])(?P<y>(?:19|20)\d\d)[-./](?P<m>1[0-2]|0?[1-9])[-./](?P<d>[0-3]?\d)(?!\d)"), "ymd_num"),
+    (re.compile(r"(?:同年|같은 해|그해|그 해)\s*(?P<m>1[0-2]|0?[1-9])\s*[月월]"), "same_year"),
     (re.compile(r"새해 첫날|元旦|新年第一天"), "newyear"),
+    (re.compile(r"(?:이번 달|이달|本月|这个月|這個月)\s*(?P<d>[0-3]?\d)\s*[日일号號]"), "this_month_day"),
+    (re.compile(r"(?:지난달|上个月|上個月|上月)\s*(?P<d>[0-3]?\d)\s*[日일号號]"), "last_month_day"),
     (re.compile(r"(?<!\d)(?P<m>1[0-2]|0?[1-9])\s*[月월]\s*(?P<d>[0-3]?\d)\s*[日일](?!\s*간)"), "md_num"),
     (re.compile(r"(?<![\d년年월月])(?P<d>[1-3]?\d)\s*[日일](?![간째])"), "d_num"),
     (re.compile(r"이번 달|이달|本月|这个月|這個月"), "this_month"),
@@ -127,6 +132,9 @@ def _resolve(kind: str, m: re.Match[str], today: date | None) -> str | None:
             return None
         base = today if day <= today.day else today.replace(day=1) - timedelta(days=1)
         return _ymd(base.year, base.month, day)
+    if kind in ("this_month_day", "last_month_day"):
+        base = today if kind == "this_month_day" else today.replace(day=1) - timedelta(days=1)
+        return _ymd(base.year, base.month, int(g["d"]))
     if kind == "this_month":
         return _month_shift(today, 0)
     if kind == "last_month":
@@ -147,7 +155,7 @@ def _resolve(kind: str, m: re.Match[str], today: date | None) -> str | None:
 
 # Every expression above holds one of these; a sentence without any is skipped at once.
 TRIGGER = re.compile(
-    r"\d|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|New Year|this|last|yesterday|day\b|"
+    r"\d|Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|New Year|(?i:this|last|yesterday|day\b)|"
     r"새해|이번 달|이달|지난|올해|작년|어제|전날|"
     r"元旦|新年|本月|这个月|這個月|上个月|上個月|上月|上周|上週|上星期|今年|去年|昨"
 )
@@ -166,5 +174,26 @@ def find_times(text: str, language: str | None, today: date | None) -> list[Time
             month = m.groupdict().get("mon")
             if month and not month[0].isupper():  # "may" the verb, not May the month
                 continue
-            found.append(TimeMention(m.start(), m.end(), _resolve(kind, m, today)))
-    return sorted(found, key=lambda t: t.start)
+            value = _resolve(kind, m, today) if kind != "same_year" else f"{SAME_YEAR}{_month_of(m):02d}"
+            found.append(TimeMention(m.start(), m.end(), value))
+    return _same_year(sorted(found, key=lambda t: t.start))
+
+
+def _month_of(m: re.Match[str]) -> int:
+    g = m.groupdict()
+    return MONTHS[g["mon"].lower()[:3]] if g.get("mon") else int(g["m"])
+
+
+def _same_year(found: list[TimeMention]) -> list[TimeMention]:
+    """ "同年6月", "같은 해 6월", "in June that year": the year the same sentence named just before."""
+    out: list[TimeMention] = []
+    year: str | None = None
+    for mention in found:
+        value = mention.value
+        if value is not None and value.startswith(SAME_YEAR):
+            value = f"{year}-{value[len(SAME_YEAR) :]}" if year else None
+            mention = TimeMention(mention.start, mention.end, value)
+        elif value is not None:
+            year = value[:4]
+        out.append(mention)
+    return out
