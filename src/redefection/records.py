@@ -19,6 +19,9 @@ Status = Literal["returned", "attempted", "intended"]
 Gender = Literal["male", "female"]
 Subject = Literal["returned_north", "whereabouts_unknown", "arrivals", "other"]
 Qualifier = Literal["exact", "at least", "about", "more than", "fewer than"]
+# The relevance stage's outcome: "possible" documents wait for an editor before they count anywhere.
+Relevance = Literal["relevant", "possible", "not_relevant"]
+RELEVANCE_OUTCOMES: tuple[Relevance, ...] = ("relevant", "possible", "not_relevant")
 # "<archive>#<record id>@<offset>": where a crawl record came from (see ingest/warc.py).
 WARC_RECORD_SOURCE = re.compile(r"^(?P<archive>.+)#(?P<record_id>[^#]*)@(?P<offset>\d+)$")
 REASON_CODES = ("criminal_charges", "coercion", "maladjustment", "other", "unknown")
@@ -135,7 +138,8 @@ class Document:
     encoding: str | None = None
     uri: str | None = None
     fingerprint: str = ""  # fingerprint_text(self.text): equal for exact copies
-    relevant: bool | None = None
+    relevant: bool | None = None  # True only when ``relevance`` is "relevant"
+    relevance: Relevance | None = None  # None: the relevance stage did not run
     relevance_cues: tuple[str, ...] = ()
     incidents: tuple[Incident, ...] = ()
     claims: tuple[Claim, ...] = ()
