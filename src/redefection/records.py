@@ -151,6 +151,13 @@ class Document:
         return "\n\n".join(self.article.body)
 
 
+def relevance_of(document: Document) -> Relevance | None:
+    """The relevance outcome of ``document``; from the ``relevant`` flag alone when only that was set."""
+    if document.relevance is not None or document.relevant is None:
+        return document.relevance
+    return "relevant" if document.relevant else "not_relevant"
+
+
 ClusterRole = Literal["canonical", "copy"]
 
 

@@ -19,6 +19,7 @@ from ..records import (
     Document,
     Incident,
     Quote,
+    Relevance,
     SourcedClaim,
     SourcedIncident,
     SyndicationCluster,
@@ -63,6 +64,7 @@ class StoredDocument:
     incidents: int = 0  # how many of each fact the document has in the store
     claims: int = 0
     quotes: int = 0
+    relevance: Relevance | None = None  # relevant | possible | not_relevant; None: the stage did not run
 
     @property
     def paragraphs(self) -> int:
@@ -150,7 +152,7 @@ class Store(MonitorStore, BrowseStore, ReviewStore, AccountStore, Protocol):
         ...
 
     def counts(self) -> dict[str, int]:
-        """Rows per kind: documents, captures, failures, drops, incidents, claims, quotes; and relevant documents."""
+        """Rows per kind: documents, captures, failures, drops, incidents, claims, quotes; relevant and possible documents."""
         ...
 
     def list_documents(self, limit: int = 50, offset: int = 0) -> list[StoredDocument]:
