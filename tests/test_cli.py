@@ -29,7 +29,17 @@ def test_extract_prints_json_lines_in_corpus_shape() -> None:
     records = [json.loads(line) for line in out.splitlines()]
     assert [r["id"] for r in records] == ["page-en", "dump-en"]
     for record in records:
-        assert set(record) == {"id", "format", "language", "relevant", "article", "incidents", "claims", "quotes"}
+        assert set(record) == {
+            "id",
+            "format",
+            "language",
+            "relevant",
+            "relevance",
+            "article",
+            "incidents",
+            "claims",
+            "quotes",
+        }
         assert set(record["article"]) == {"title", "byline", "published", "outlet", "body"}
     assert records[0]["article"]["published"] == "2021-08-02"
 

@@ -16,13 +16,13 @@ from alembic import command
 from sqlalchemy import Engine, MetaData, Table, insert, text
 
 from redefection.errors import NotFound
+from redefection.fingerprint import fingerprint_text
 from redefection.records import Article, Capture, Document
 from redefection.services import ingest_paths, resolve_cases
 from redefection.settings import Settings
 from redefection.store import CaseFilter, ClaimEntry, ClaimFilter, DocumentFilter, FactChange, Store, open_store
 from redefection.store.connect import alembic_config, make_engine, parse_url
 from redefection.store.search_sql import parse_query, snippet
-from redefection.fingerprint import fingerprint_text
 from redefection.store.sql import SqlStore, capture_row, document_row
 from redefection.store.web import CLAIM_SORTS
 from review_helpers import BACKENDS, HAN, POSTGRES_URL, Filled, fill, open_backend, reset_postgres

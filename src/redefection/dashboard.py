@@ -182,7 +182,9 @@ def build_dashboard(store: Store, *, public: bool = False, latest: int = 10) -> 
         hits = store.search_documents(DocumentFilter(relevant=True), limit=latest).items
         documents = tuple(hit.document for hit in hits)
         awaiting = tuple(awaiting_review(store))
-        possible = tuple(h.document for h in store.search_documents(DocumentFilter(relevance="possible"), limit=5).items)
+        possible = tuple(
+            h.document for h in store.search_documents(DocumentFilter(relevance="possible"), limit=5).items
+        )
     return Dashboard(
         public=public,
         cases=total,

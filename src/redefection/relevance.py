@@ -162,9 +162,12 @@ def _read(own: _Lexicon, english: _Lexicon | None, text: str) -> _Read:
 # parts, so that a later sentence naming only "Kwon" refers back to the defector.
 NAME = re.compile(r"\b[A-Z][a-z]+(?:[- ][A-Z]?[a-z]+){0,2}\b")
 NOT_NAMES = frozenset(
-    "The A An He She They His Her It In On At As But And North South Korea Korean Koreans China Chinese Seoul "
-    "Pyongyang Ministry Unification Police State January February March April May June July August September "
-    "October November December Monday Tuesday Wednesday Thursday Friday Saturday Sunday Mr Ms Mrs".split()
+    re.split(
+        r"\s+",
+        "The A An He She They His Her It In On At As But And North South Korea Korean Koreans China Chinese Seoul "
+        "Pyongyang Ministry Unification Police State January February March April May June July August September "
+        "October November December Monday Tuesday Wednesday Thursday Friday Saturday Sunday Mr Ms Mrs",
+    )
 )
 
 
@@ -264,7 +267,7 @@ def describe(cue: Cue) -> str:
 @register_stage("relevance")
 def relevance_stage(document: Document, settings: Settings) -> Document:
     """Set ``relevance``, ``relevant`` and ``relevance_cues``; never drops (off-topic documents are kept)."""
-    sentences, assessment = _analyse(document.text, document.language, document.article.title)
+    _, assessment = _analyse(document.text, document.language, document.article.title)
     return dataclasses.replace(
         document,
         relevance=assessment.outcome,

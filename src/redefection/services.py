@@ -14,7 +14,16 @@ from .errors import Dropped, NotFound, StoreError
 from .health import SourceHealth, WhatsNew, source_health, whats_new
 from .ingest import InputFailure, iter_captures
 from .pipeline import Outcome, Pipeline
-from .records import Capture, CaseDecision, ClusterMember, DecisionKind, Document, SourcedIncident, SyndicationCluster, relevance_of
+from .records import (
+    Capture,
+    CaseDecision,
+    ClusterMember,
+    DecisionKind,
+    Document,
+    SourcedIncident,
+    SyndicationCluster,
+    relevance_of,
+)
 from .scan import Executor, ScanReport
 from .settings import Settings
 from .store import IncidentRef, SaveResult, Store, StoredCase, StoredDecision, StoredDocument

@@ -152,7 +152,8 @@ class Store(MonitorStore, BrowseStore, ReviewStore, AccountStore, Protocol):
         ...
 
     def counts(self) -> dict[str, int]:
-        """Rows per kind: documents, captures, failures, drops, incidents, claims, quotes; relevant and possible documents."""
+        """Rows per kind: documents, captures, failures, drops, incidents, claims, quotes; relevant and possible
+        documents."""
         ...
 
     def list_documents(self, limit: int = 50, offset: int = 0) -> list[StoredDocument]:

@@ -66,7 +66,9 @@ def documents_page(request: Request, principal: Reader, store: StoreDep) -> Resp
         "filters": filters,
         "params": kept_params(request, *FILTERS),
         "options": options,
-        "request_path": url_with("/documents", kept_params(request, *FILTERS), offset=request.query_params.get("offset")),
+        "request_path": url_with(
+            "/documents", kept_params(request, *FILTERS), offset=request.query_params.get("offset")
+        ),
     }
     return render(request, "documents.html", context)
 
