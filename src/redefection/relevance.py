@@ -100,7 +100,12 @@ def _lexicon(language: str | None) -> _Lexicon:
     # Sentences are lower-cased once and read with lower-cased patterns: matching with IGNORECASE is four
     # times slower in Python's ``re``, and relevance reads every sentence of every document.
     table = section("relevance", language)
-    return _Lexicon(*(compile_any(tuple(_lowered(p) for p in table.get(key, [])), 0) for key in KEYS))
+
+    def compiled(key: str) -> AnyOf:
+        found = [*table.get(key, []), *(table.get("return_extra", []) if key == "return" else [])]
+        return compile_any(tuple(_lowered(p) for p in found), 0)
+
+    return _Lexicon(*(compiled(key) for key in KEYS))
 
 
 def _match(pattern: AnyOf, text: str, original: str) -> str | None:
