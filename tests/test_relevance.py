@@ -99,6 +99,9 @@ def outcome(*paragraphs: str, language: str = "en", title: str | None = None) ->
         ("en", "Defecting to the South in 2014 did not work out for him, and he went back to North Korea in 2019."),
         ("en", "A defector in his 40s wants to return home to his family in Hamhung, his lawyer said."),
         ("en", "A defector was indicted for plotting to escape to North Korea by boat."),
+        ("en", "State media on Sunday showed a woman who had escaped to the South in 2014 praising the leader."),
+        ("en", "The couple, who fled the North in 2011, slipped across the border into North Korea in June."),
+        ("en", "A North Korean refugee living in Seoul has disappeared and is believed to be in the North."),
         ("ko", "탈북민 김모씨는 지난달 배를 타고 북으로 돌아갔다."),
         ("ko", "경찰은 한강을 헤엄쳐 북한으로 넘어간 남성이 탈북민이라고 밝혔다."),
         ("ko", "2015년 탈북한 최모씨는 지난해 중국을 거쳐 입북했으며 북한 매체에 등장했다."),
@@ -142,6 +145,15 @@ def test_vetoes_apply_to_their_own_actor() -> None:
     assert outcome("정부는 북한 선원 2명을 북으로 돌려보냈다.", language="ko") == "not_relevant"
     assert outcome("중국 당국이 탈북민 50여 명을 강제 북송했다.", language="ko") == "not_relevant"
     assert outcome("中国当局将约50名脱北者送回朝鲜。", language="zh") == "not_relevant"
+
+
+def test_a_government_sending_people_back_is_no_return() -> None:
+    deported = "Seoul deported two men who had fled to the South back to the communist nation, officials said."
+    assert outcome(deported) == "not_relevant"
+    feared = "She came to South Korea in 2015 and now worries that the government could send her back to the North."
+    assert outcome(feared) == "not_relevant"
+    hoped = "The defector hoped the authorities would deport her home to the North, her lawyer said."
+    assert outcome(hoped) == "relevant"
 
 
 def test_denials_are_not_returns() -> None:
