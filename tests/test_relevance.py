@@ -184,6 +184,21 @@ def test_weaker_evidence_is_possibly_relevant(paragraphs: tuple[str, ...], title
     assert document.relevance_cues  # the sentences that made it a candidate
 
 
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "A defector returned to Seoul after visiting relatives in China."),
+        ("en", "The defectors went back to their jobs in Incheon after the holiday."),
+        ("en", "Defector activists floated leaflets into North Korea by balloon."),
+        ("ko", "탈북민 단체는 북한으로 전단을 날려 보냈다."),
+        ("ko", "정부는 동해상에서 나포한 북한 주민 2명을 판문점을 통해 북한으로 추방했다."),
+        ("zh", "脱北者团体向朝鲜境内散发传单。"),
+    ],
+)
+def test_a_defector_going_elsewhere_or_sending_things_north_is_not_a_return(language: str, text: str) -> None:
+    assert outcome(text, language=language) == "not_relevant"
+
+
 def test_without_a_defector_nothing_is_a_candidate() -> None:
     assert outcome("Two tourists went back home to Busan after the festival.") == "not_relevant"
     assert outcome("Apple growers returned to their orchards after the frost.") == "not_relevant"
