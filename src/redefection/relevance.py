@@ -53,8 +53,9 @@ class Cue:
 
     ``link`` says how the defector was tied to the move north: ``sentence``,
     ``paragraph``, ``nearby`` (a referring word after a defector a few
-    sentences before), ``headline``; for candidates ``document`` (not tied),
-    ``theme`` (a return word beside the North) or ``fiction``.
+    sentences before), ``name`` (a name first given beside a defector word),
+    ``headline``; for candidates ``document`` (not tied), ``theme`` (a return
+    word beside the North or a defector) or ``fiction``.
     """
 
     sentence: Sentence
