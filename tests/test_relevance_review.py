@@ -151,6 +151,8 @@ def test_review_queue_in_the_web_app(tmp_path: Path) -> None:
         assert answer.status_code == 303 and answer.headers["location"] == "/"
     assert web_store.get_document(market).relevance == "relevant"
     with logged_in(web_store, "viewer") as (http, token):
+        audit = http.get("/audit?kind=document").text
+        assert "document relevance" in audit and f"document #{market}" in audit
         assert http.post(f"/documents/{market}/relevance/dismiss", data={"csrf_token": token}).status_code == 403
     with logged_in(web_store, "editor") as (http, token):
         api = http.post(
