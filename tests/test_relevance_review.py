@@ -131,6 +131,8 @@ def test_dismissing_is_audited_and_keeps_the_facts_out(store: Store) -> None:
     assert store.counts()["possible"] == 0
     with pytest.raises(ValueError, match="relevance"):
         review.decide_relevance(store, market, "possible", who="editor")
+    with pytest.raises(ValueError, match="already not relevant"):
+        review.decide_relevance(store, market, "not_relevant", who="editor")
     with pytest.raises(NotFound):
         review.decide_relevance(store, 9999, "relevant", who="editor")
 

@@ -41,6 +41,7 @@ RULES: dict[tuple[str, str], str] = {
     ("POST", "/facts/{kind}/{fact_id}/{action}"): "editor",
     ("POST", "/cases/merge"): "editor",
     ("POST", "/cases/{case_id}/split"): "editor",
+    ("POST", "/documents/{document_id}/relevance/{decision}"): "editor",
     ("GET", "/api/v1/me"): "reader",
     ("GET", "/api/v1/cases"): "reader",
     ("GET", "/api/v1/cases/{case_id}"): "reader",
@@ -54,6 +55,7 @@ RULES: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/facts/{kind}/{fact_id}/review"): "editor",
     ("POST", "/api/v1/cases/merge"): "editor",
     ("POST", "/api/v1/cases/{case_id}/split"): "editor",
+    ("POST", "/api/v1/documents/{document_id}/relevance"): "editor",
     ("GET", "/api/v1/openapi.json"): "reader",
     ("GET", "/api/v1/docs"): "reader",
 }
@@ -71,10 +73,12 @@ BODIES: dict[str, dict[str, Any]] = {
     "/facts/{kind}/{fact_id}/{action}": {"data": {"note": ""}},  # a correction that changes nothing: 400
     "/cases/merge": {"data": {"note": ""}},
     "/cases/{case_id}/split": {"data": {"note": ""}},
+    "/documents/{document_id}/relevance/{decision}": {"data": {"note": ""}},  # promoting a relevant one: 400
     "/login": {"data": {}},
     "/api/v1/facts/{kind}/{fact_id}/review": {"json": {}},
     "/api/v1/cases/merge": {"json": {}},
     "/api/v1/cases/{case_id}/split": {"json": {}},
+    "/api/v1/documents/{document_id}/relevance": {"json": {}},
 }
 
 
@@ -114,6 +118,7 @@ def _url(store: Store, path: str) -> str:
         "fact_id": str(facts(store, "kim", "incident")[0].id),
         "filename": "returns.vl.json",
         "action": "correct",
+        "decision": "promote",
     }
     return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
 

@@ -65,8 +65,10 @@ def decide_relevance(
 
     Raises:
         NotFound: no such document.
-        ValueError: ``relevance`` is not "relevant" or "not_relevant".
+        ValueError: ``relevance`` is not "relevant" or "not_relevant", or is the document's already.
     """
+    if store.get_document(document_id).relevance == relevance:
+        raise ValueError(f"relevance: document {document_id} is already {relevance.replace('_', ' ')}")
     store.set_relevance(document_id, relevance, who=who, note=note)
     document = store.get_document(document_id)
     if document.incidents:

@@ -246,7 +246,12 @@ def decide_relevance(
     from .. import review
 
     rebuild = request.app.state.case_rebuilder.request
-    found = review.decide_relevance(store, document_id, body.relevance, who=who.name, note=body.note, rebuild=rebuild)
+    try:
+        found = review.decide_relevance(
+            store, document_id, body.relevance, who=who.name, note=body.note, rebuild=rebuild
+        )
+    except ValueError as exc:
+        raise HTTPException(422, str(exc)) from exc
     return DocumentOut.of(found)
 
 

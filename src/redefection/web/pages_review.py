@@ -139,6 +139,8 @@ async def decide_relevance(
         )
     except NotFound as exc:
         raise HTTPException(404, exc.problem) from exc
+    except ValueError as exc:
+        raise HTTPException(400, f"Not changed: {exc}") from exc
     return RedirectResponse(safe_next(_text(form, "back", 1000) or f"/documents/{document_id}"), status_code=303)
 
 
