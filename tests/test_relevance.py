@@ -193,6 +193,7 @@ def test_weaker_evidence_is_possibly_relevant(paragraphs: tuple[str, ...], title
         ("ko", "탈북민 단체는 북한으로 전단을 날려 보냈다."),
         ("ko", "정부는 동해상에서 나포한 북한 주민 2명을 판문점을 통해 북한으로 추방했다."),
         ("zh", "脱北者团体向朝鲜境内散发传单。"),
+        ("en", "Park, a defector who runs an activist group, said the balloons crossed into North Korea."),
     ],
 )
 def test_a_defector_going_elsewhere_or_sending_things_north_is_not_a_return(language: str, text: str) -> None:
