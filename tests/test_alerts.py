@@ -87,6 +87,8 @@ def test_document_items_name_each_incident_and_claim() -> None:
         format="html",
         article=Article(title="Story", body=("A man went back.",)),
         language="en",
+        relevant=True,
+        relevance="relevant",
         incidents=(Incident(status="attempted", reasons=("coercion",), evidence=(span,)),),
         claims=(Claim(subject="returned_north", value=31),),
     )

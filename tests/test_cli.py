@@ -29,7 +29,17 @@ def test_extract_prints_json_lines_in_corpus_shape() -> None:
     records = [json.loads(line) for line in out.splitlines()]
     assert [r["id"] for r in records] == ["page-en", "dump-en"]
     for record in records:
-        assert set(record) == {"id", "format", "language", "relevant", "article", "incidents", "claims", "quotes"}
+        assert set(record) == {
+            "id",
+            "format",
+            "language",
+            "relevant",
+            "relevance",
+            "article",
+            "incidents",
+            "claims",
+            "quotes",
+        }
         assert set(record["article"]) == {"title", "byline", "published", "outlet", "body"}
     assert records[0]["article"]["published"] == "2021-08-02"
 
@@ -174,8 +184,11 @@ def test_documents_json_shows_relevance_and_fact_counts(tmp_path: Path) -> None:
     assert counts["documents"] == len(rows) > 1
     assert counts["relevant"] == sum(row["relevant"] for row in rows) > 0
     assert counts["incidents"] == sum(row["incidents"] for row in rows) > 0
-    assert sum(row["incidents"] for row in rows if not row["relevant"]) == 0
-    summary = f"{len(rows)} documents, {counts['relevant']} relevant: {counts['incidents']} incident"
+    # A possibly relevant document keeps its candidate facts for review; a document judged off-topic has none.
+    assert sum(row["incidents"] for row in rows if row["relevance"] == "not_relevant") == 0
+    assert all(row["relevant"] == (row["relevance"] == "relevant") for row in rows)
+    possible = f", {counts['possible']} possibly relevant" if counts["possible"] else ""
+    summary = f"{len(rows)} documents, {counts['relevant']} relevant{possible}: {counts['incidents']} incident"
     assert ingested.splitlines()[-1].startswith(summary)
 
 

@@ -43,7 +43,7 @@ MakeDocument = Callable[..., Document]
 
 def counts(**nonzero: int) -> dict[str, int]:
     """What ``Store.counts()`` returns when only ``nonzero`` kinds have rows."""
-    kinds = ("documents", "captures", "failures", "drops", "relevant", "incidents", "claims", "quotes")
+    kinds = ("documents", "captures", "failures", "drops", "relevant", "possible", "incidents", "claims", "quotes")
     return {kind: nonzero.get(kind, 0) for kind in kinds}
 
 

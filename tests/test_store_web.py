@@ -7,22 +7,23 @@ The store is filled by ingesting the small pages of ``review_helpers``; see
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from alembic import command
-from sqlalchemy import text
+from sqlalchemy import Engine, MetaData, Table, insert, text
 
 from redefection.errors import NotFound
+from redefection.fingerprint import fingerprint_text
 from redefection.records import Article, Capture, Document
 from redefection.services import ingest_paths, resolve_cases
 from redefection.settings import Settings
 from redefection.store import CaseFilter, ClaimEntry, ClaimFilter, DocumentFilter, FactChange, Store, open_store
 from redefection.store.connect import alembic_config, make_engine, parse_url
 from redefection.store.search_sql import parse_query, snippet
-from redefection.store.sql import SqlStore
+from redefection.store.sql import SqlStore, capture_row, document_row
 from redefection.store.web import CLAIM_SORTS
 from review_helpers import BACKENDS, HAN, POSTGRES_URL, Filled, fill, open_backend, reset_postgres
 
@@ -212,6 +213,23 @@ def test_search_index_follows_changes_to_documents(filled: Filled) -> None:
     assert _found(store, "orchard") == []
 
 
+def save_at_old_schema(engine: Engine, capture: Capture, document: Document) -> int:
+    """Store a document in a database at an older revision: today's rows, with only the columns it has."""
+    tables = MetaData()
+    tables.reflect(engine, only=["captures", "documents"])
+    now = datetime.now(UTC)
+
+    def columns(row: Any, table: Table) -> dict[str, Any]:
+        return {c.name: getattr(row, c.name) for c in table.columns if c.name != "id"}
+
+    with engine.begin() as connection:
+        captures, documents = tables.tables["captures"], tables.tables["documents"]
+        capture_id = connection.execute(insert(captures).values(columns(capture_row(capture, now), captures)))
+        row = document_row(capture_id.inserted_primary_key[0], document, fingerprint_text(document.text), now)
+        inserted = connection.execute(insert(documents).values(columns(row, documents)))
+        return int(inserted.inserted_primary_key[0])
+
+
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_migration_0008_indexes_documents_stored_before_it(backend: str, tmp_path: Path) -> None:
     url = str(tmp_path / "old.db") if backend == "sqlite" else str(POSTGRES_URL)
@@ -222,11 +240,10 @@ def test_migration_0008_indexes_documents_stored_before_it(backend: str, tmp_pat
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "0007")
-    old = SqlStore(engine, "at 0007")
     capture = Capture(source="old/탈북.html", data=b"x", content_type="text/html")
     article = Article(title="Old report", body=("탈북민 김씨가 재입북했다.", "An older defector story."))
     document = Document(id="old", source=capture.source, sha256=capture.sha256, format="html", article=article)
-    document_id = old.save_document(capture, document).document_id
+    document_id = save_at_old_schema(engine, capture, document)
     engine.dispose()
     store = open_store(url)  # migrates to the latest revision
     try:

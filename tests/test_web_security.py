@@ -41,6 +41,7 @@ RULES: dict[tuple[str, str], str] = {
     ("POST", "/facts/{kind}/{fact_id}/{action}"): "editor",
     ("POST", "/cases/merge"): "editor",
     ("POST", "/cases/{case_id}/split"): "editor",
+    ("POST", "/documents/{document_id}/relevance/{decision}"): "editor",
     ("GET", "/api/v1/me"): "reader",
     ("GET", "/api/v1/cases"): "reader",
     ("GET", "/api/v1/cases/{case_id}"): "reader",
@@ -58,6 +59,7 @@ RULES: dict[tuple[str, str], str] = {
     ("POST", "/account/password"): "viewer",
     ("GET", "/admin/tokens"): "admin",
     ("POST", "/admin/tokens/{token_id}/revoke"): "admin",
+    ("POST", "/api/v1/documents/{document_id}/relevance"): "editor",
     ("GET", "/api/v1/openapi.json"): "reader",
     ("GET", "/api/v1/docs"): "reader",
 }
@@ -75,11 +77,13 @@ BODIES: dict[str, dict[str, Any]] = {
     "/facts/{kind}/{fact_id}/{action}": {"data": {"note": ""}},  # a correction that changes nothing: 400
     "/cases/merge": {"data": {"note": ""}},
     "/cases/{case_id}/split": {"data": {"note": ""}},
+    "/documents/{document_id}/relevance/{decision}": {"data": {"note": ""}},  # promoting a relevant one: 400
     "/login": {"data": {}},
     "/account/password": {"data": {}},  # no password given: 400
     "/api/v1/facts/{kind}/{fact_id}/review": {"json": {}},
     "/api/v1/cases/merge": {"json": {}},
     "/api/v1/cases/{case_id}/split": {"json": {}},
+    "/api/v1/documents/{document_id}/relevance": {"json": {}},
 }
 
 
@@ -120,6 +124,7 @@ def _url(store: Store, path: str) -> str:
         "filename": "returns.vl.json",
         "action": "correct",
         "token_id": "999999",  # no such token: 404 once allowed
+        "decision": "promote",
     }
     return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
 

@@ -91,7 +91,12 @@ class AlertReport:
 
 
 def document_items(document_id: int, document: Document) -> list[AlertItem]:
-    """The alert items of a newly stored relevant document: one per incident and per claim."""
+    """The alert items of a newly stored relevant document: one per incident and per claim.
+
+    A possibly relevant document gives none: it waits for an editor to promote it.
+    """
+    if not document.relevant:
+        return []
     title = document.article.title or document.source
     url = document.uri or document.source
     items = []

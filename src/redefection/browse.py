@@ -186,6 +186,18 @@ def _reviewed_facts(store: Store, kinds: Sequence[FactKind] = FACT_KINDS) -> dic
     return found
 
 
+def hidden(document: StoredDocument) -> bool:
+    """A possibly relevant document awaiting an editor, or one judged off-topic: none of its facts are public."""
+    return document.relevance in ("possible", "not_relevant")
+
+
+def _public_document_of(store: Store, document_id: int) -> StoredDocument:
+    document = store.get_document(document_id)
+    if hidden(document):
+        raise NotFound(f"document {document_id}", "no such public document")
+    return document
+
+
 def _newest_first(document: StoredDocument) -> tuple[date, int]:
     return (document.published or date.min, document.id)
 
@@ -205,7 +217,7 @@ def search_documents(
             document = store.get_document(document_id)
         except NotFound:
             continue
-        if _document_matches(document, filters):
+        if _document_matches(document, filters) and not hidden(document):
             documents.append(document)
     documents.sort(key=_newest_first, reverse=True)
     page = _page(documents, limit, offset)
@@ -223,6 +235,8 @@ def _document_matches(document: StoredDocument, filters: DocumentFilter) -> bool
         return False
     if filters.relevant is not None and document.relevant != filters.relevant:
         return False
+    if filters.relevance is not None and document.relevance != filters.relevance:
+        return False
     if filters.outlet is not None and document.outlet != filters.outlet:
         return False
     return filters.year is None or (document.published is not None and document.published.year == filters.year)
@@ -233,16 +247,18 @@ def get_document(store: Store, document_id: int, *, public: bool = False) -> Sto
     document = store.get_document(document_id)
     if not public:
         return document
+    if hidden(document):
+        raise NotFound(f"document {document_id}", "no such public document")
     facts = store.list_facts(document_id)
     return public_document(document, document_facts(store, document_id, public=True), private_names(facts))
 
 
 def document_facts(store: Store, document_id: int, *, public: bool = False) -> list[StoredFact]:
     """A document's incidents, claims and quotes (rejected ones too); public: its public facts, redacted."""
-    facts = store.list_facts(document_id)
     if not public:
-        return facts
-    shown = public_facts(facts)
+        return store.list_facts(document_id)
+    _public_document_of(store, document_id)
+    shown = public_facts(store.list_facts(document_id))
     if not shown:
         raise NotFound(f"document {document_id}", "no such public document")
     return shown
@@ -253,7 +269,7 @@ def get_fact(store: Store, kind: FactKind, fact_id: int, *, public: bool = False
     if not public:
         return fact
     shown = public_fact(fact, private_names(store.list_facts(fact.document_id)))
-    if shown is None:
+    if shown is None or hidden(store.get_document(fact.document_id)):
         raise NotFound(f"{kind} {fact_id}", "no such public fact")
     return shown
 
@@ -317,7 +333,7 @@ def list_quotes(store: Store, limit: int = 50, offset: int = 0, *, public: bool 
     for (_, fact_id), document_id in _reviewed_facts(store, ("quote",)).items():
         try:
             shown = public_fact(store.get_fact("quote", fact_id), names(document_id))
-            document = store.get_document(document_id)
+            document = _public_document_of(store, document_id)
         except NotFound:
             continue
         if shown is not None:

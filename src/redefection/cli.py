@@ -205,12 +205,14 @@ def _print_documents(store: Store, limit: int = 20) -> None:
             item.published.isoformat() if item.published else "",
             item.outlet or "",
             item.title or "",
-            _yes_no(item.relevant),
+            "possible" if item.relevance == "possible" else _yes_no(item.relevant),
             _describe_facts(item.incidents, item.claims, item.quotes) or "none",
         )
     out.print(table)
     out.print(
-        f"{_plural(counts['documents'], 'document')}, {counts['relevant']} relevant: "
+        f"{_plural(counts['documents'], 'document')}, {counts['relevant']} relevant"
+        + (f", {counts['possible']} possibly relevant" if counts.get("possible") else "")
+        + ": "
         + _describe_facts(counts["incidents"], counts["claims"], counts["quotes"], keep_zero=True)
     )
 
@@ -255,6 +257,7 @@ def documents(ctx: click.Context, db_url: str | None, limit: int, fmt: str) -> N
                     "outlet": item.outlet,
                     "language": item.language,
                     "relevant": item.relevant,
+                    "relevance": item.relevance,
                     "incidents": item.incidents,
                     "claims": item.claims,
                     "quotes": item.quotes,

@@ -77,6 +77,7 @@ class Dashboard:
     languages: tuple[tuple[str, int], ...]  # source languages of the cases
     latest: tuple[StoredDocument, ...]
     awaiting: tuple[ReviewItem, ...]
+    possible: tuple[StoredDocument, ...]  # the newest possibly relevant documents: the relevance review queue
     series: Mapping[SeriesKey, list[ClaimPoint]]
     counts: Mapping[str, int]
     built_at: datetime = field(default_factory=lambda: datetime.now(UTC))
@@ -176,10 +177,14 @@ def build_dashboard(store: Store, *, public: bool = False, latest: int = 10) -> 
     series = resolve.claim_series(claims, store.document_clusters())
     documents: tuple[StoredDocument, ...] = ()
     awaiting: tuple[ReviewItem, ...] = ()
+    possible: tuple[StoredDocument, ...] = ()
     if not public:
         hits = store.search_documents(DocumentFilter(relevant=True), limit=latest).items
         documents = tuple(hit.document for hit in hits)
         awaiting = tuple(awaiting_review(store))
+        possible = tuple(
+            h.document for h in store.search_documents(DocumentFilter(relevance="possible"), limit=5).items
+        )
     return Dashboard(
         public=public,
         cases=total,
@@ -193,6 +198,7 @@ def build_dashboard(store: Store, *, public: bool = False, latest: int = 10) -> 
         languages=tuple(sorted(languages.items(), key=lambda kv: (-kv[1], kv[0]))),
         latest=documents,
         awaiting=awaiting,
+        possible=possible,
         series=series,
         counts=store.counts(),
     )

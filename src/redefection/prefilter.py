@@ -159,7 +159,12 @@ def phrase_pattern(phrase: Phrase, rules: Rules) -> bytes:
 def relevance_digest() -> str:
     """A digest of the relevance lexicon's defector and return patterns, the ones the prefilter must cover."""
     data = load_lexicon("relevance")
-    covered = {language: {g: table.get(g, []) for g in GROUPS} for language, table in sorted(data.items())}
+    # ``return_extra`` holds more return patterns that only the relevance stage reads: covered by ``return`` terms.
+    keys = {"defector": ("defector",), "return": ("return", "return_extra")}
+    covered = {
+        language: {g: [p for key in keys[g] for p in table.get(key, [])] for g in GROUPS}
+        for language, table in sorted(data.items())
+    }
     return hashlib.sha256(json.dumps(covered, ensure_ascii=False, sort_keys=True).encode("utf-8")).hexdigest()[:16]
 
 

@@ -19,6 +19,9 @@ Status = Literal["returned", "attempted", "intended"]
 Gender = Literal["male", "female"]
 Subject = Literal["returned_north", "whereabouts_unknown", "arrivals", "other"]
 Qualifier = Literal["exact", "at least", "about", "more than", "fewer than"]
+# The relevance stage's outcome: "possible" documents wait for an editor before they count anywhere.
+Relevance = Literal["relevant", "possible", "not_relevant"]
+RELEVANCE_OUTCOMES: tuple[Relevance, ...] = ("relevant", "possible", "not_relevant")
 # "<archive>#<record id>@<offset>": where a crawl record came from (see ingest/warc.py).
 WARC_RECORD_SOURCE = re.compile(r"^(?P<archive>.+)#(?P<record_id>[^#]*)@(?P<offset>\d+)$")
 REASON_CODES = ("criminal_charges", "coercion", "maladjustment", "other", "unknown")
@@ -83,9 +86,9 @@ class Person:
     name: str | None = None
     surname: str | None = None
     age: int | None = None
-    age_min: int | None = (
-        None  # inclusive bounds when the text gives a decade or an approximate age ("in his 30s": 30-39); both equal age when it is exact
-    )
+    # Inclusive bounds when the text gives a decade or an approximate age ("in his 30s": 30-39); both equal
+    # age when it is exact.
+    age_min: int | None = None
     age_max: int | None = None
     gender: Gender | None = None
     occupation: str | None = None
@@ -140,7 +143,8 @@ class Document:
     encoding: str | None = None
     uri: str | None = None
     fingerprint: str = ""  # fingerprint_text(self.text): equal for exact copies
-    relevant: bool | None = None
+    relevant: bool | None = None  # True only when ``relevance`` is "relevant"
+    relevance: Relevance | None = None  # None: the relevance stage did not run
     relevance_cues: tuple[str, ...] = ()
     incidents: tuple[Incident, ...] = ()
     claims: tuple[Claim, ...] = ()
@@ -150,6 +154,13 @@ class Document:
     def text(self) -> str:
         """The cleaned body: paragraphs joined by blank lines; spans index into it."""
         return "\n\n".join(self.article.body)
+
+
+def relevance_of(document: Document) -> Relevance | None:
+    """The relevance outcome of ``document``; from the ``relevant`` flag alone when only that was set."""
+    if document.relevance is not None or document.relevant is None:
+        return document.relevance
+    return "relevant" if document.relevant else "not_relevant"
 
 
 ClusterRole = Literal["canonical", "copy"]

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from . import __version__
 from .errors import NotFound, RedefectionError
-from .records import Article, Claim, Document, Incident, Quote
+from .records import Article, Claim, Document, Incident, Quote, Relevance
 from .services import decide_cases, resolve_cases
 from .settings import Settings
 from .store import FactChange, FactKind, Store, StoredCase, StoredDocument, StoredFact
@@ -46,6 +46,34 @@ def review_fact(store: Store, change: FactChange, *, rebuild: Callable[[Store], 
     if fact.kind == "incident" and change.action != "confirm":
         rebuild(store)
     return fact
+
+
+def decide_relevance(
+    store: Store,
+    document_id: int,
+    relevance: Relevance,
+    *,
+    who: str,
+    note: str | None = None,
+    rebuild: Callable[[Store], object] = resolve_cases,
+) -> StoredDocument:
+    """An editor promotes a possibly relevant document to relevant, or dismisses it as not relevant (audited).
+
+    A promoted document's facts join the cases, exports, alerts' counts and
+    the public view (once reviewed); a dismissed one's stay out. Cases are
+    rebuilt when the document has incidents. Returns the document after it.
+
+    Raises:
+        NotFound: no such document.
+        ValueError: ``relevance`` is not "relevant" or "not_relevant", or is the document's already.
+    """
+    if store.get_document(document_id).relevance == relevance:
+        raise ValueError(f"relevance: document {document_id} is already {relevance.replace('_', ' ')}")
+    store.set_relevance(document_id, relevance, who=who, note=note)
+    document = store.get_document(document_id)
+    if document.incidents:
+        rebuild(store)
+    return document
 
 
 def _cases_holding(found: Iterable[StoredCase], incident_ids: Iterable[int]) -> list[int]:
@@ -191,6 +219,7 @@ def reextract_documents(store: Store, settings: Settings, document_ids: Sequence
 
 __all__ = [
     "ReextractReport",
+    "decide_relevance",
     "extract_stored",
     "merge_cases",
     "reextract_documents",

@@ -5,7 +5,19 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from .records import Case, Claim, Document, FieldValue, Incident, MatchFeature, Quote, SourcedIncident, Span
+from .records import (
+    Case,
+    Claim,
+    Document,
+    FieldValue,
+    Incident,
+    MatchFeature,
+    Quote,
+    Relevance,
+    SourcedIncident,
+    Span,
+    relevance_of,
+)
 
 
 def _text(span: Span | None) -> str | None:
@@ -58,13 +70,20 @@ def quote_to_json(quote: Quote) -> dict[str, Any]:
 
 
 def document_to_json(document: Document) -> dict[str, Any]:
-    """The corpus-schema dict of ``document``; unfilled stages give empty lists and nulls."""
+    """The corpus-schema dict of ``document``; unfilled stages give empty lists and nulls.
+
+    Only a relevant document carries facts here: a possibly relevant one's
+    candidate facts wait in the store for an editor.
+    """
     article = document.article
+    relevance: Relevance = relevance_of(document) or "not_relevant"
+    relevant = relevance == "relevant"
     return {
         "id": document.id,
         "format": document.format,
         "language": document.language,
-        "relevant": bool(document.relevant),
+        "relevant": relevant,
+        "relevance": relevance,
         "article": {
             "title": article.title,
             "byline": article.byline,
@@ -72,9 +91,9 @@ def document_to_json(document: Document) -> dict[str, Any]:
             "outlet": article.outlet,
             "body": list(article.body),
         },
-        "incidents": [incident_to_json(item) for item in document.incidents],
-        "claims": [claim_to_json(item) for item in document.claims],
-        "quotes": [quote_to_json(item) for item in document.quotes],
+        "incidents": [incident_to_json(item) for item in document.incidents] if relevant else [],
+        "claims": [claim_to_json(item) for item in document.claims] if relevant else [],
+        "quotes": [quote_to_json(item) for item in document.quotes] if relevant else [],
     }
 
 

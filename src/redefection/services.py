@@ -23,6 +23,7 @@ from .records import (
     MinhashIndex,
     SourcedIncident,
     SyndicationCluster,
+    relevance_of,
 )
 from .settings import Settings
 
@@ -95,7 +96,7 @@ def ingest_captures(
     failures: list[tuple[str, str]] = []
     for item in items:
         outcome = next(pipeline.run([item]))
-        if not keep_irrelevant and outcome.document is not None and outcome.document.relevant is False:
+        if not keep_irrelevant and outcome.document is not None and relevance_of(outcome.document) == "not_relevant":
             outcome = Outcome(outcome.source, dropped=Dropped("irrelevant", "no relevance cue"), stage="relevance")
         saved: SaveResult | None = None
         if isinstance(item, Capture) and outcome.document is not None:
@@ -394,8 +395,11 @@ def export_data(store: Store, page: int = 500) -> Export:
     clusters = store.document_clusters()
     series = resolve.claim_series(store.list_sourced_claims(), clusters)
     documents: list[StoredDocument] = []
-    while batch := store.list_documents(limit=page, offset=len(documents)):
-        documents.extend(batch)
+    offset = 0
+    while batch := store.list_documents(limit=page, offset=offset):
+        offset += len(batch)
+        # A possibly relevant document waits for an editor: neither it nor its facts are exported.
+        documents.extend(d for d in batch if d.relevance != "possible")
     documents.sort(key=lambda d: d.id)
     return Export(cases, series, documents, clusters)
 

@@ -1,7 +1,9 @@
 """Extract stage: incidents, claims and quotes of a relevant document, each with its evidence span.
 
 Facts are recorded for relevant documents only (a document about arrivals
-statistics states figures, but they are not facts of this record).
+statistics states figures, but they are not facts of this record), and for
+possibly relevant ones, whose candidate facts wait in the store for an editor
+(the corpus JSON leaves them out).
 """
 
 from __future__ import annotations
@@ -17,8 +19,8 @@ from .quotes import extract_quotes
 
 
 def extract_facts(document: Document) -> Document:
-    """Fill ``incidents``, ``claims`` and ``quotes``; a document not judged relevant is returned as is."""
-    if not document.relevant:
+    """Fill ``incidents``, ``claims`` and ``quotes``; a document judged not relevant is returned as is."""
+    if not document.relevant and document.relevance != "possible":
         return document
     from ..relevance import analyse
 

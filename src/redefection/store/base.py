@@ -20,6 +20,7 @@ from ..records import (
     Incident,
     MinhashIndex,
     Quote,
+    Relevance,
     SourcedClaim,
     SourcedIncident,
     SyndicationCluster,
@@ -65,6 +66,7 @@ class StoredDocument:
     incidents: int = 0  # how many of each fact the document has in the store
     claims: int = 0
     quotes: int = 0
+    relevance: Relevance | None = None  # relevant | possible | not_relevant; None: the stage did not run
 
     @property
     def paragraphs(self) -> int:
@@ -152,7 +154,8 @@ class Store(MonitorStore, BrowseStore, ReviewStore, AccountStore, ReviewedStore,
         ...
 
     def counts(self) -> dict[str, int]:
-        """Rows per kind: documents, captures, failures, drops, incidents, claims, quotes; and relevant documents."""
+        """Rows per kind: documents, captures, failures, drops, incidents, claims, quotes; relevant and possible
+        documents."""
         ...
 
     def list_documents(self, limit: int = 50, offset: int = 0) -> list[StoredDocument]:

@@ -20,7 +20,7 @@ from . import case_pages
 from .base import StoredDocument
 from .case_pages import escape_like, no_nul
 from .cases import REJECTED
-from .document_rows import documents_query, stored_document
+from .document_rows import counted, documents_query, stored_document
 from .search_sql import apply_search, parse_query, snippet
 from .stored_facts import KINDS, fact_kind, load_rows, stored_fact
 from .tables import (
@@ -108,6 +108,8 @@ def _document_conditions(filters: DocumentFilter) -> list[ColumnElement[bool]]:
         conditions.append(DocumentRow.language == no_nul(filters.language))
     if filters.relevant is not None:
         conditions.append(DocumentRow.relevant.is_(filters.relevant))
+    if filters.relevance is not None:
+        conditions.append(DocumentRow.relevance == filters.relevance)
     if filters.outlet is not None:
         conditions.append(DocumentRow.outlet == no_nul(filters.outlet))
     if filters.year is not None:
@@ -298,7 +300,7 @@ class BrowseSql:
 
     def list_claims(self, filters: ClaimFilter, limit: int = 50, offset: int = 0) -> Page[ClaimEntry]:
         _check_page(limit, offset)
-        conditions: list[ColumnElement[bool]] = [ClaimRow.review_state != REJECTED]
+        conditions: list[ColumnElement[bool]] = [ClaimRow.review_state != REJECTED, counted(ClaimRow.document_id)]
         if filters.subject is not None:
             conditions.append(ClaimRow.subject == no_nul(filters.subject))
         if filters.source:
@@ -326,9 +328,9 @@ class BrowseSql:
         _check_page(limit, offset)
 
         def work(session: Session) -> Page[QuoteEntry]:
-            kept = QuoteRow.review_state != REJECTED
-            total = session.scalar(select(func.count()).select_from(QuoteRow).where(kept)) or 0
-            found = _fact_page(session, QuoteRow, [kept], _newest_report(QuoteRow), limit, offset)
+            kept = [QuoteRow.review_state != REJECTED, counted(QuoteRow.document_id)]
+            total = session.scalar(select(func.count()).select_from(QuoteRow).where(*kept)) or 0
+            found = _fact_page(session, QuoteRow, kept, _newest_report(QuoteRow), limit, offset)
             return Page(tuple(QuoteEntry(stored_fact("quote", q), ref) for q, ref in found), total, limit, offset)
 
         return self._browse_run(self.url, "cannot list quotes", work)

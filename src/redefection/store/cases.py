@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, load_only, selectinload
 from ..records import Case, DecisionKind, SourcedClaim, SourcedIncident
 from ..serialize import case_to_json
 from .base import IncidentRef, StoredDecision
+from .document_rows import counted
 from .facts import claim_from_row, incident_from_row
 from .tables import CaseDecisionRow, CaseIncidentRow, CaseRow, ClaimRow, ClusterMemberRow, DocumentRow, IncidentRow
 
@@ -47,7 +48,7 @@ def sourced_incidents(session: Session) -> list[SourcedIncident]:
     query = (
         select(IncidentRow, DocumentRow)
         .join(DocumentRow, IncidentRow.document_id == DocumentRow.id)
-        .where(IncidentRow.review_state != REJECTED)
+        .where(IncidentRow.review_state != REJECTED, counted(IncidentRow.document_id))
         .order_by(DocumentRow.id, IncidentRow.position)
         .options(selectinload(IncidentRow.evidence), load_only(*_SOURCE_COLUMNS))
     )
@@ -71,7 +72,7 @@ def sourced_claims(session: Session) -> list[SourcedClaim]:
     query = (
         select(ClaimRow, DocumentRow)
         .join(DocumentRow, ClaimRow.document_id == DocumentRow.id)
-        .where(ClaimRow.review_state != REJECTED)
+        .where(ClaimRow.review_state != REJECTED, counted(ClaimRow.document_id))
         .order_by(DocumentRow.id, ClaimRow.position)
         .options(load_only(*_SOURCE_COLUMNS))
     )

@@ -17,6 +17,7 @@ from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..errors import NotFound
+from ..records import Relevance
 from . import web_tables as web_tables  # registers the audit table on Base.metadata
 from .case_pages import no_nul
 from .review_values import validate_changes
@@ -38,7 +39,9 @@ from .web_tables import AuditRow
 T = TypeVar("T")
 STATE_AFTER = {"confirm": "confirmed", "correct": "corrected", "reject": "rejected"}
 ACTIONS = ("confirm", "correct", "reject", "merge", "split")
-AUDIT_KINDS = ("incident", "claim", "quote", "case")
+AUDIT_KINDS = ("incident", "claim", "quote", "case", "document")
+# An editor's relevance decision on a document, as an audit action: promoting confirms it, dismissing rejects it.
+RELEVANCE_ACTIONS: dict[str, ReviewAction] = {"relevant": "confirm", "not_relevant": "reject"}
 
 
 def _json(value: Any) -> str:
@@ -189,6 +192,37 @@ class ReviewSql:
             return audit_entry(row)
 
         return self._review_run(f"{kind} {target_id}", "cannot record the audit entry", work)
+
+    def set_relevance(self, document_id: int, relevance: Relevance, *, who: str, note: str | None = None) -> None:
+        if relevance not in RELEVANCE_ACTIONS:
+            raise ValueError(f"relevance: {relevance!r} is not one of relevant, not_relevant")
+        if not who.strip():
+            raise ValueError("who: a relevance decision needs the editor's name")
+
+        def work(session: Session) -> None:
+            row = session.get(DocumentRow, document_id)
+            if row is None:
+                raise NotFound(f"document {document_id}", "no such document in the store")
+            old = row.relevance
+            row.relevance = relevance
+            row.relevant = relevance == "relevant"
+            session.add(
+                AuditRow(
+                    at=datetime.now(UTC),
+                    who=who,
+                    action=RELEVANCE_ACTIONS[relevance],
+                    kind="document",
+                    target_id=document_id,
+                    document_id=document_id,
+                    field="relevance",
+                    old_json=_json(old),
+                    new_json=_json(relevance),
+                    note=note,
+                    case_ids_json=_ids_json([]),
+                )
+            )
+
+        self._review_run(f"document {document_id}", "cannot record the relevance decision", work)
 
     def list_audit(self, filters: AuditFilter, limit: int = 50, offset: int = 0) -> Page[AuditEntry]:
         if limit < 0 or offset < 0:

@@ -20,7 +20,16 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 from .. import __version__
 from ..errors import NotFound, StoreError
 from ..fingerprint import fingerprint_text
-from ..records import Capture, Case, Document, MinhashIndex, SourcedClaim, SourcedIncident, SyndicationCluster
+from ..records import (
+    Capture,
+    Case,
+    Document,
+    MinhashIndex,
+    SourcedClaim,
+    SourcedIncident,
+    SyndicationCluster,
+    relevance_of,
+)
 from . import cases as case_rows
 from . import clusters, scans
 from .account_sql import AccountSql
@@ -100,6 +109,7 @@ def document_row(capture_id: int, document: Document, fingerprint: str, now: dat
         body_text=document.text,
         fingerprint=fingerprint,
         relevant=document.relevant,
+        relevance=relevance_of(document),
         relevance_cues_json=json.dumps(list(document.relevance_cues), ensure_ascii=False),
         created_at=now,
     )
@@ -192,6 +202,7 @@ class SqlStore(MonitorSql, BrowseSql, ReviewSql, AccountSql, ReviewedSql):
         }
         queries = {name: select(func.count()).select_from(table) for name, table in tables.items()}
         queries["relevant"] = select(func.count()).select_from(DocumentRow).where(DocumentRow.relevant.is_(True))
+        queries["possible"] = select(func.count()).select_from(DocumentRow).where(DocumentRow.relevance == "possible")
         try:
             with self._sessions() as session:
                 return {name: session.scalar(query) or 0 for name, query in queries.items()}

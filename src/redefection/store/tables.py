@@ -118,7 +118,10 @@ class DocumentRow(Base):
     body_json: Mapped[str] = mapped_column(Text)  # JSON list of paragraphs
     body_text: Mapped[str] = mapped_column(Text)  # paragraphs joined by blank lines
     fingerprint: Mapped[str] = mapped_column(String(64), unique=True)
-    relevant: Mapped[bool | None] = mapped_column()
+    relevant: Mapped[bool | None] = mapped_column()  # true only when relevance is "relevant"
+    # relevant | possible | not_relevant (migration 0010); "possible" waits for an editor: its facts are
+    # stored but stay out of cases, exports, alerts and the public view until it is promoted.
+    relevance: Mapped[str | None] = mapped_column(String(16), index=True)
     relevance_cues_json: Mapped[str] = mapped_column(Text)  # JSON list of strings
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Generic, Literal, Protocol, TypeVar
 
-from ..records import Span
+from ..records import Relevance, Span
 
 if TYPE_CHECKING:  # base.py imports this module for ``Store``
     from .base import StoredDocument
@@ -160,6 +160,7 @@ class DocumentFilter:
     q: str | None = None  # full-text query: words, all of which must appear
     language: str | None = None
     relevant: bool | None = None
+    relevance: Relevance | None = None  # relevant | possible | not_relevant
     outlet: str | None = None
     year: int | None = None  # of the publication date
 
@@ -358,6 +359,16 @@ class ReviewStore(Protocol):
 
     def list_audit(self, filters: AuditFilter, limit: int = 50, offset: int = 0) -> Page[AuditEntry]:
         """Audit entries, newest first; ``case_id`` selects entries on the case or on its incidents."""
+        ...
+
+    def set_relevance(self, document_id: int, relevance: Relevance, *, who: str, note: str | None = None) -> None:
+        """An editor's decision on a document's relevance (``relevant`` or ``not_relevant``), audited.
+
+        Sets ``relevance`` and ``relevant`` and writes one audit entry (kind
+        ``document``, field ``relevance``; ``confirm`` for relevant, ``reject``
+        for not relevant), in one transaction. Raises ``NotFound`` if there is
+        no such document, ``ValueError`` for another outcome or an empty ``who``.
+        """
         ...
 
     def replace_machine_facts(self, document_id: int, facts: Sequence[StoredFact], extractor_version: str) -> int:

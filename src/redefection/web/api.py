@@ -21,6 +21,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse, JSONResponse
 
 from .. import __version__, browse
+from ..records import Relevance
 from ..store import AuditFilter, CaseFilter, ClaimFilter, DocumentFilter, FactChange, FactKind, Page, Store
 from .api_models import (
     AuditEntryOut,
@@ -34,6 +35,7 @@ from .api_models import (
     FactOut,
     MergeIn,
     PageOut,
+    RelevanceIn,
     ReviewIn,
     SearchOut,
     SplitIn,
@@ -114,13 +116,19 @@ def documents(
     q: Words = None,
     language: Short = None,
     relevant: bool | None = None,
+    relevance: Relevance | None = None,
     outlet: Short = None,
     year: Year = None,
     limit: Limit = 50,
     offset: Offset = 0,
 ) -> dict[str, Any]:
-    """Documents, newest first, or by rank for a full-text query ``q`` (all words must appear)."""
-    filters = DocumentFilter(q=q or None, language=language, relevant=relevant, outlet=outlet, year=year)
+    """Documents, newest first, or by rank for a full-text query ``q`` (all words must appear).
+
+    ``relevance=possible`` lists the review queue: documents waiting for an editor to promote or dismiss them.
+    """
+    filters = DocumentFilter(
+        q=q or None, language=language, relevant=relevant, relevance=relevance, outlet=outlet, year=year
+    )
     page = browse.search_documents(store, filters, limit, offset, public=who.public)
     return _paged(request, page, [DocumentHitOut.of(hit) for hit in page.items])
 
@@ -225,6 +233,26 @@ def review_fact(
         return FactOut.of(review.review_fact(store, change, rebuild=rebuild))
     except ValueError as exc:
         raise HTTPException(422, str(exc)) from exc
+
+
+@router.post("/documents/{document_id}/relevance", response_model=DocumentOut)
+def decide_relevance(
+    request: Request, document_id: int, body: RelevanceIn, who: Editor, store: StoreDep
+) -> DocumentOut:
+    """Promote a possibly relevant document to relevant, or dismiss it as not relevant; recorded in the audit log.
+
+    A promoted document's facts join the cases (rebuilt in the background), exports and alerts.
+    """
+    from .. import review
+
+    rebuild = request.app.state.case_rebuilder.request
+    try:
+        found = review.decide_relevance(
+            store, document_id, body.relevance, who=who.name, note=body.note, rebuild=rebuild
+        )
+    except ValueError as exc:
+        raise HTTPException(422, str(exc)) from exc
+    return DocumentOut.of(found)
 
 
 def _cases_of(store: Store, incident_ids: list[int], found: list[Any]) -> CasesOut:

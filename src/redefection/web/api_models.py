@@ -12,6 +12,7 @@ from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, Field
 
+from ..records import Relevance
 from ..store import (
     AuditEntry,
     CaseDetail,
@@ -196,6 +197,7 @@ class DocumentOut(BaseModel):
     published: date | None
     outlet: str | None
     relevant: bool | None
+    relevance: Relevance | None
     relevance_cues: list[str]
     sha256: str
     created_at: datetime
@@ -217,6 +219,7 @@ class DocumentOut(BaseModel):
             published=document.published,
             outlet=document.outlet,
             relevant=document.relevant,
+            relevance=document.relevance,
             relevance_cues=list(document.relevance_cues),
             sha256=document.sha256,
             created_at=document.created_at,
@@ -308,6 +311,13 @@ class ReviewIn(BaseModel):
 
     action: Literal["confirm", "correct", "reject"]
     changes: dict[str, Any] = Field(default_factory=dict)
+    note: str | None = Field(default=None, max_length=2000)
+
+
+class RelevanceIn(BaseModel):
+    """An editor's decision on a document's relevance: promote it to relevant, or dismiss it as not relevant."""
+
+    relevance: Literal["relevant", "not_relevant"]
     note: str | None = Field(default=None, max_length=2000)
 
 

@@ -167,7 +167,7 @@ def claims_page(request: Request, principal: Reader, store: StoreDep) -> Respons
 def audit_page(request: Request, principal: Member, store: StoreDep) -> Response:
     """The review log, newest first, overall or for one case, reviewer or kind of fact."""
     filters = AuditFilter(
-        kind=choice_param(request, "kind", ("incident", "claim", "quote", "case")),
+        kind=choice_param(request, "kind", ("incident", "claim", "quote", "case", "document")),
         target_id=int_param(request, "target_id"),
         case_id=int_param(request, "case_id"),
         who=text_param(request, "who", 64),

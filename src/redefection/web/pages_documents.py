@@ -12,7 +12,7 @@ from fastapi import APIRouter, Request, Response
 
 from .. import browse
 from ..clean.decode import decode
-from ..records import ClusterMember
+from ..records import RELEVANCE_OUTCOMES, ClusterMember, Relevance
 from ..store import DocumentFilter, StoredDocument
 from .fact_views import fact_view, highlighted_body
 from .page_params import (
@@ -27,10 +27,10 @@ from .page_params import (
     offset_param,
     text_param,
 )
-from .templating import render, when
+from .templating import render, url_with, when
 
 router = APIRouter()
-FILTERS = ("q", "language", "relevant", "outlet", "year")
+FILTERS = ("q", "language", "relevant", "relevance", "outlet", "year")
 RAW_EXTENSIONS = {
     "text/html": ".html",
     "application/xhtml+xml": ".xhtml",
@@ -53,6 +53,7 @@ def documents_page(request: Request, principal: Reader, store: StoreDep) -> Resp
         q=text_param(request, "q"),
         language=text_param(request, "language", 20),
         relevant=bool_param(request, "relevant"),
+        relevance=relevance_param(request),
         outlet=text_param(request, "outlet"),
         year=int_param(request, "year", 1900, 2200),
     )
@@ -65,8 +66,17 @@ def documents_page(request: Request, principal: Reader, store: StoreDep) -> Resp
         "filters": filters,
         "params": kept_params(request, *FILTERS),
         "options": options,
+        "request_path": url_with(
+            "/documents", kept_params(request, *FILTERS), offset=request.query_params.get("offset")
+        ),
     }
     return render(request, "documents.html", context)
+
+
+def relevance_param(request: Request) -> Relevance | None:
+    """The ``relevance`` filter: one of the three outcomes, else none."""
+    value = request.query_params.get("relevance")
+    return next((outcome for outcome in RELEVANCE_OUTCOMES if outcome == value), None)
 
 
 @router.get("/documents/{document_id}")

@@ -1,4 +1,5 @@
-"""Review actions from the pages: confirm, correct or reject a fact; merge cases; split a case.
+"""Review actions from the pages: confirm, correct or reject a fact; promote or dismiss a possibly relevant
+document; merge cases; split a case.
 
 Every route needs the editor role and the session's CSRF token, posts,
 then redirects back (POST-redirect-GET). A request made in place by
@@ -20,6 +21,7 @@ from starlette.datastructures import FormData
 
 from .. import review
 from ..errors import NotFound
+from ..records import Relevance
 from ..store import EDITABLE_FIELDS, FactChange, FactKind, Store, StoredFact
 from .auth import csrf_protect, safe_next
 from .fact_views import fact_view
@@ -112,6 +114,34 @@ async def review_fact(
     if in_place(request):
         return await run_in_threadpool(_card, request, store, updated, None, 200, back)
     return RedirectResponse(back, status_code=303)
+
+
+RELEVANCE_DECISIONS: dict[str, Relevance] = {"promote": "relevant", "dismiss": "not_relevant"}
+
+
+@router.post("/documents/{document_id}/relevance/{decision}")
+async def decide_relevance(
+    request: Request, document_id: int, decision: Literal["promote", "dismiss"], principal: Editor, store: StoreDep
+) -> Response:
+    """Promote a possibly relevant document to relevant, or dismiss it as not relevant; recorded in the audit log."""
+    form = await request.form()
+    note = _text(form, "note", MAX_NOTE) or None
+    rebuild = request.app.state.case_rebuilder.request
+    try:
+        await run_in_threadpool(
+            review.decide_relevance,
+            store,
+            document_id,
+            RELEVANCE_DECISIONS[decision],
+            who=principal.name,
+            note=note,
+            rebuild=rebuild,
+        )
+    except NotFound as exc:
+        raise HTTPException(404, exc.problem) from exc
+    except ValueError as exc:
+        raise HTTPException(400, f"Not changed: {exc}") from exc
+    return RedirectResponse(safe_next(_text(form, "back", 1000) or f"/documents/{document_id}"), status_code=303)
 
 
 def _ids(form: FormData, name: str) -> list[int]:
