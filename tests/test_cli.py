@@ -187,11 +187,9 @@ def _document(source: str, body: str, **facts: object) -> tuple[Capture, Documen
 
 
 def _table_rows(out: str) -> list[dict[str, str]]:
-    """The rows of a rich table printed without wrapping, as dicts by column header."""
-    header = next(line for line in out.splitlines() if line.startswith("┃"))
-    names = [cell.strip() for cell in header.split("┃")[1:-1]]
-    rows = [line.split("│")[1:-1] for line in out.splitlines() if line.startswith("│")]
-    return [dict(zip(names, (cell.strip() for cell in row), strict=True)) for row in rows]
+    """The rows of a table printed to a pipe (plain tab-separated lines), as dicts by column header."""
+    header, *rows = [line.split("\t") for line in out.splitlines() if "\t" in line]
+    return [dict(zip(header, row, strict=True)) for row in rows]
 
 
 def test_documents_table_shows_relevance_facts_and_a_summary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -205,7 +203,6 @@ def test_documents_table_shows_relevance_facts_and_a_summary(tmp_path: Path, mon
     store.save_document(*_document("in/quoted.txt", "'We are checking,' he said.", relevant=True, quotes=(Quote(),)))
     store.save_document(*_document("in/weather.txt", "Rain is expected on Sunday.", relevant=False))
     store.close()
-    monkeypatch.setattr(cli_module, "out", Console(highlight=False, width=200))  # no wrapped cells
     code, out, _ = run("documents", "--db", str(db))
     assert code == 0
     shown = {row["title"]: (row["relevant"], row["facts"]) for row in _table_rows(out)}

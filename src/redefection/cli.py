@@ -22,6 +22,7 @@ from .cli_review import merge as merge_command
 from .cli_review import reextract as reextract_command
 from .cli_review import split as split_command
 from .cli_scan import scan as scan_command
+from .cli_tables import error_console, print_table
 from .cli_watch import sources as sources_command
 from .cli_watch import watch as watch_command
 from .cli_web import serve as serve_command
@@ -36,7 +37,7 @@ from .settings import Settings, load_settings
 if TYPE_CHECKING:
     from .store import Store
 
-err = Console(stderr=True, highlight=False)
+err = error_console()
 out = Console(highlight=False)
 
 
@@ -207,7 +208,7 @@ def _print_documents(store: Store, limit: int = 20) -> None:
             _yes_no(item.relevant),
             _describe_facts(item.incidents, item.claims, item.quotes) or "none",
         )
-    out.print(table)
+    print_table(out, table)
     out.print(
         f"{_plural(counts['documents'], 'document')}, {counts['relevant']} relevant: "
         + _describe_facts(counts["incidents"], counts["claims"], counts["quotes"], keep_zero=True)
@@ -295,7 +296,7 @@ def duplicates(ctx: click.Context, db_url: str | None, fmt: str) -> None:
             published = member.published.isoformat() if member.published else ""
             row = (str(cluster.id), member.role, f"{member.similarity:.2f}", ", ".join(member.differences), published)
             table.add_row(*row, member.outlet or "", "\n".join(member.sources))
-    out.print(table)
+    print_table(out, table)
 
 
 def _open_existing(ctx: click.Context, db_url: str | None) -> Store:
@@ -329,16 +330,17 @@ def cases(ctx: click.Context, db_url: str | None, fmt: str) -> None:
         sys.stdout.write(json.dumps([case_json(stored) for stored in found], ensure_ascii=False) + "\n")
         return
     table = Table(title=f"Cases ({len(found)})", caption="sources: independent / documents")
-    for column in ("id", "case", "confirmation", "event", "disclosed", "sources", "conflicts"):
+    for column in ("id", "case", "incidents", "confirmation", "event", "disclosed", "sources", "conflicts"):
         table.add_column(column, overflow="fold", no_wrap=column in {"id", "event", "disclosed"})
     for stored in found:
         case = stored.case
         sources = f"{case.independent_sources} / {case.documents}"
         conflicts = ", ".join(conflict.field for conflict in case.conflicts)
         disclosed = case.disclosure_date.isoformat() if case.disclosure_date else ""
-        row = (str(stored.id), case.label, case.confirmation, case.event_date or "", disclosed, sources, conflicts)
-        table.add_row(*row)
-    out.print(table)
+        incidents = ", ".join(str(member.item.id) for member in case.incidents)  # the ids merge and split take
+        row = (str(stored.id), case.label, incidents, case.confirmation, case.event_date or "", disclosed, sources)
+        table.add_row(*row, conflicts)
+    print_table(out, table)
 
 
 @cli.command()

@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from rich.console import Console
 
+from .cli_tables import error_console
 from .errors import RedefectionError
 from .settings import Settings
 
-err = Console(stderr=True, highlight=False)
+err = error_console()
 DB_HELP = "Database: SQLAlchemy URL or SQLite file path [default: redefection.db]."
 
 

@@ -14,12 +14,12 @@ import sys
 from typing import NoReturn
 
 import click
-from rich.console import Console
 
+from .cli_tables import error_console
 from .errors import NotFound, RedefectionError
 from .settings import Settings
 
-err = Console(stderr=True, highlight=False)
+err = error_console()
 DB_HELP = "Database: SQLAlchemy URL or SQLite file path [default: redefection.db]."
 WHO_HELP = "Name recorded in the audit log [default: your login name]."
 

@@ -14,16 +14,16 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 import click
-from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
 
+from .cli_tables import error_console
 from .errors import RedefectionError
 from .settings import Settings
 
 if TYPE_CHECKING:  # the scan machinery loads only when the command runs: `--help` stays fast
     from .scan import ScanReport
 
-err = Console(stderr=True, highlight=False)
+err = error_console()
 
 Hooks = tuple[Callable[[int], None] | None, Callable[["ScanReport", int], None] | None]
 

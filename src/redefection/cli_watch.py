@@ -20,6 +20,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from .cli_tables import error_console, print_table
 from .errors import RedefectionError
 from .settings import Settings
 
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
     from .store import Store
     from .watch import WatchReport
 
-err = Console(stderr=True, highlight=False)
+err = error_console()
 out = Console(highlight=False)
 DB_HELP = "Database: SQLAlchemy URL or SQLite file path [default: redefection.db]."
 
@@ -143,7 +144,7 @@ def sources(ctx: click.Context, db_url: str | None, days: int, fmt: str) -> None
             str(item.items_seen),
             str(item.items_new),
         )
-    out.print(table)
+    print_table(out, table)
 
 
 def _when(value: object) -> str:

@@ -14,13 +14,14 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from .cli_tables import error_console, print_table
 from .errors import NotFound, RedefectionError
 from .settings import Settings
 
 if TYPE_CHECKING:
     from .store import Store
 
-err = Console(stderr=True, highlight=False)
+err = error_console()
 out = Console(highlight=False)
 DB_HELP = "Database: SQLAlchemy URL or SQLite file path [default: redefection.db]."
 ROLE_CHOICE = click.Choice(["viewer", "editor", "admin"])
@@ -149,7 +150,7 @@ def user_list(ctx: click.Context, db_url: str | None) -> None:
     for found in users:
         state = "disabled" if found.disabled else "active"
         table.add_row(found.username, found.role, state, found.created_at.date().isoformat())
-    out.print(table)
+    print_table(out, table)
 
 
 def _change(ctx: click.Context, db_url: str | None, name: str, change: str, role: str | None = None) -> None:

@@ -3,7 +3,9 @@
 A review changes a fact row and writes its audit entries in one transaction:
 one entry per corrected field (old and new value as JSON), one for a confirm
 or reject. Re-extraction replaces only machine facts; a person's facts stay,
-and a new fact whose evidence overlaps one of them is not added.
+and a new fact whose evidence overlaps one of them is not added. A machine
+fact found again (same kind, same evidence) is updated in place, so its id,
+position, links and audit entries survive re-extraction.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from ..errors import NotFound
@@ -24,12 +26,14 @@ from .stored_facts import (
     FACT_ROWS,
     FactRow,
     fact_kind,
+    found_again,
     load_rows,
     new_row,
     overlaps,
     row_value,
     set_row_value,
     stored_fact,
+    update_row,
 )
 from .tables import CaseIncidentRow, DocumentRow, IncidentRow
 from .web import AuditEntry, AuditFilter, FactChange, FactKind, Page, ReviewAction, StoredFact
@@ -229,25 +233,31 @@ class ReviewSql:
             if session.get(DocumentRow, document_id) is None:
                 raise NotFound(f"document {document_id}", "no such document in the store")
             now = datetime.now(UTC)
-            added = 0
-            for kind, table in FACT_ROWS.items():
+            written = 0
+            for kind in FACT_ROWS:
                 rows = load_rows(session, kind, document_id=document_id)
                 reviewed = [stored_fact(kind, row) for row in rows if row.review_state != "machine"]
-                session.execute(delete(table).where(table.document_id == document_id, table.review_state == "machine"))
-                for row in rows:  # gone from the database (evidence by cascade): forget them, their ids may come back
-                    if row.review_state == "machine":
-                        for evidence in row.evidence if isinstance(row, IncidentRow) else ():
-                            session.expunge(evidence)
-                        session.expunge(row)
-                choose = _free_positions({fact.position for fact in reviewed})
-                mine = [fact for fact in facts if fact.kind == kind]
-                for index, fact in enumerate(mine):
-                    if any(overlaps(fact.evidence, person.evidence) for person in reviewed):
-                        continue  # a person reviewed this stretch of text: their value wins
-                    session.add(new_row(fact, document_id, choose(index), extractor_version, now))
-                    added += 1
+                machine = [row for row in rows if row.review_state == "machine"]
+                mine = [
+                    fact
+                    for fact in facts
+                    if fact.kind == kind and not any(overlaps(fact.evidence, person.evidence) for person in reviewed)
+                ]  # a person reviewed this stretch of text: their value wins
+                again = found_again(machine, mine)
+                kept = {row.id for row in again if row is not None}
+                for row in machine:
+                    if row.id not in kept:  # not found again: gone (its evidence by cascade)
+                        session.delete(row)
+                session.flush()
+                choose = _free_positions({f.position for f in reviewed} | {r.position for r in again if r is not None})
+                for index, (fact, row) in enumerate(zip(mine, again, strict=True)):
+                    if row is None:
+                        session.add(new_row(fact, document_id, choose(index), extractor_version, now))
+                    else:  # found again: same row, same id and position, today's values
+                        update_row(session, row, fact, extractor_version)
+                    written += 1
             session.flush()
-            return added
+            return written
 
         return self._review_run(f"document {document_id}", "cannot replace its machine facts", work)
 
