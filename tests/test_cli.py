@@ -8,9 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from rich.console import Console
 
-from redefection import cli as cli_module
 from redefection.cli import cli
 from redefection.records import Article, Capture, Claim, Document, Incident, Quote
 from redefection.store import open_store

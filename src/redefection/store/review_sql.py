@@ -35,7 +35,7 @@ from .stored_facts import (
     stored_fact,
     update_row,
 )
-from .tables import CaseIncidentRow, DocumentRow, IncidentRow
+from .tables import CaseIncidentRow, DocumentRow
 from .web import AuditEntry, AuditFilter, FactChange, FactKind, Page, ReviewAction, StoredFact
 from .web_tables import AuditRow
 

@@ -168,9 +168,9 @@ def found_again(rows: Sequence[FactRow], facts: Sequence[StoredFact]) -> list[Fa
     tests = (
         lambda fact, row: bool(fact.evidence) and _spans_key(fact.evidence) == _spans_key(evidence_of(row)),
         lambda fact, row: overlaps(fact.evidence, evidence_of(row)),
-        lambda fact, row: not fact.evidence
-        and not evidence_of(row)
-        and all(row_value(row, k) == v for k, v in fact.values.items()),
+        lambda fact, row: (
+            not fact.evidence and not evidence_of(row) and all(row_value(row, k) == v for k, v in fact.values.items())
+        ),
     )
     for same in tests:
         for n, fact in enumerate(facts):
