@@ -582,3 +582,23 @@ def test_a_dashboard_that_takes_a_while_is_not_rebuilt_after_every_change(fresh:
     board = plain.get(fresh)
     fresh.review_fact(FactChange("incident", fact(fresh, "ledger", "incident").id, "confirm", "editor"))
     assert plain.get(fresh) is not board
+
+
+def test_corrected_claim_source_joins_the_extracted_series_issue_13(fresh: Store) -> None:
+    http, token = browser(fresh, "editor")
+    ledger, harbour = fact(fresh, "ledger", "claim"), fact(fresh, "harbour", "claim")
+    assert harbour.values["source"] == "Ministry of Unification"
+    form = page(http, f"/documents/{ledger.document_id}")
+    assert f'list="claim-{ledger.id}-source-names"' in form and '<option value="Ministry of Unification">' in form
+    back = f"/documents/{ledger.document_id}"
+    for typed in ("통일부", "the Unification Ministry"):
+        http.post(f"/facts/claim/{ledger.id}/correct", data={"csrf_token": token, "back": back, "source": "Police"})
+        response = http.post(
+            f"/facts/claim/{ledger.id}/correct", data={"csrf_token": token, "back": back, "source": typed}
+        )
+        assert response.status_code == 303
+        assert fresh.get_fact("claim", ledger.id).values["source"] == "Ministry of Unification"
+    claims = page(http, "/claims")
+    assert "통일부" not in claims and "Unification Ministry" not in claims  # one name: one series
+    http.post(f"/facts/claim/{ledger.id}/correct", data={"csrf_token": token, "back": back, "source": "a local pastor"})
+    assert fresh.get_fact("claim", ledger.id).values["source"] == "a local pastor"  # unknown names stay as typed

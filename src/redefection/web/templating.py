@@ -23,6 +23,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from ..extract.sources import known_source_names
 from ..records import LADDER, REASON_CODES, Span
 from ..store import EDITABLE_FIELDS
 
@@ -298,6 +299,7 @@ def _environment() -> jinja2.Environment:
         choices=CHOICES,
         optional_choices=OPTIONAL_CHOICES,
         numeric_fields=NUMERIC_FIELDS,
+        source_names=known_source_names(),  # a corrected claim source is stored under these names (review.py)
     )
     return env
 
