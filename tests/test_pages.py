@@ -602,3 +602,21 @@ def test_corrected_claim_source_joins_the_extracted_series_issue_13(fresh: Store
     assert "통일부" not in claims and "Unification Ministry" not in claims  # one name: one series
     http.post(f"/facts/claim/{ledger.id}/correct", data={"csrf_token": token, "back": back, "source": "a local pastor"})
     assert fresh.get_fact("claim", ledger.id).values["source"] == "a local pastor"  # unknown names stay as typed
+
+
+def test_claims_chart_joins_only_figures_over_the_same_kind_of_period_issue_13(fresh: Store) -> None:
+    periods = {"ledger": "over the past five years", "harbour": "between 2012 and 2020", "hostile": "2012–2022"}
+    for key, period in periods.items():
+        claim = fact(fresh, key, "claim")
+        if claim.values["period"] != period:
+            fresh.review_fact(FactChange("claim", claim.id, "correct", "editor", {"period": period}))
+    http, _ = browser(fresh)
+    spec = json.loads(http.get("/charts/claims.vl.json").content)
+    kinds = {v["value"]: v["period_kind"] for v in spec["data"]["values"]}
+    assert kinds == {14: "past five years", 16: "since 2012", 12: "since 2012"}
+    line = next(layer for layer in spec["spec"]["layer"] if layer["mark"]["type"] == "line")
+    assert line["encoding"]["detail"]["field"] == "period_kind"  # one line per source and period kind
+    point = spec["spec"]["layer"][-1]
+    assert {"period"} <= {t["field"] for t in point["encoding"]["tooltip"]}
+    table = page(http, "/claims")
+    assert "between 2012 and 2020" in table and "over the past five years" in table
