@@ -178,7 +178,7 @@ def year_span(values: list[dict[str, Any]]) -> list[str] | None:
 
 
 def by_quarter(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Rows summarised per subject, source, period kind and quarter: the median figure, the lowest and highest, how many."""
+    """Rows summarised per subject, source, period kind and quarter: the median, lowest and highest figure, how many."""
     groups: dict[tuple[str, str, str, str], list[int]] = {}
     for row in rows:
         day = str(row["date"])
