@@ -367,3 +367,39 @@ def test_review_and_the_public_view_on_postgres(tmp_path: Path) -> None:
             assert http.get("/api/v1/search", params={"q": "spokesperson"}).json()["documents"]["total"] == 1
     finally:
         store.close()
+
+
+def test_age_as_a_range_end_to_end_issue_13(fresh: Store, tmp_path: Path) -> None:
+    from redefection.export import write_csv
+    from redefection.services import export_data
+
+    park = facts(fresh, "park", "incident")[0]
+    url = f"/api/v1/facts/incident/{park.id}/review"
+    with client(fresh) as http:
+        for typed, expected in (
+            ("about 30", (None, 28, 32)),
+            ("29", (29, 29, 29)),
+            ("28-32", (None, 28, 32)),
+            ("30s", (None, 30, 39)),
+        ):
+            body = {"action": "correct", "changes": {"age": typed}}
+            response = http.post(url, json=body, headers=bearer(fresh, "editor"))
+            assert response.status_code == 200, response.text
+            values = response.json()["values"]
+            assert (values["age"], values["age_min"], values["age_max"]) == expected
+        shown = http.get(f"/api/v1/facts/incident/{park.id}", headers=bearer(fresh, "viewer")).json()["values"]
+        assert (shown["age"], shown["age_min"], shown["age_max"]) == (None, 30, 39)
+        assert http.app.state.case_rebuilder.wait(30)  # cases are rebuilt in the background
+        case = http.get(f"/api/v1/cases/{case_of(fresh, 'park')}", headers=bearer(fresh, "viewer")).json()
+        assert "30s" in json.dumps(case)
+    entries = [e for e in fresh.list_audit(_audit_filter(), limit=50).items if e.field == "age"]
+    assert [(e.old, e.new) for e in reversed(entries)] == [
+        (41, "28-32"),
+        ("28-32", 29),
+        (29, "28-32"),
+        ("28-32", "30s"),
+    ]
+    folder = tmp_path / "csv"
+    write_csv(export_data(fresh), folder)
+    cases_csv = (folder / "cases.csv").read_text(encoding="utf-8")
+    assert "30s" in cases_csv

@@ -620,3 +620,28 @@ def test_claims_chart_joins_only_figures_over_the_same_kind_of_period_issue_13(f
     assert {"period"} <= {t["field"] for t in point["encoding"]["tooltip"]}
     table = page(http, "/claims")
     assert "between 2012 and 2020" in table and "over the past five years" in table
+
+
+def test_correction_form_takes_an_age_range_issue_13(fresh: Store) -> None:
+    http, token = browser(fresh, "editor")
+    incident = fact(fresh, "ledger", "incident")
+    back = f"/documents/{incident.document_id}"
+    form = {"csrf_token": token, "back": back}
+    assert http.post(f"/facts/incident/{incident.id}/correct", data={**form, "age": "30s"}).status_code == 303
+    changed = fresh.get_fact("incident", incident.id).values
+    assert (changed["age"], changed["age_min"], changed["age_max"]) == (None, 30, 39)
+    body = page(http, back)
+    assert f'id="incident-{incident.id}-age" name="age" value="30s"' in body  # the form shows what was typed
+    assert "<dt>age</dt><dd>30s</dd>" in body and "age min" not in body
+    # Saving another field leaves the range alone; a bad age names the field.
+    assert (
+        http.post(f"/facts/incident/{incident.id}/correct", data={**form, "age": "30s", "route": "by sea"}).status_code
+        == 303
+    )
+    assert fresh.get_fact("incident", incident.id).values["age_min"] == 30
+    refused = http.post(
+        f"/facts/incident/{incident.id}/correct",
+        data={**form, "age": "thirty-ish"},
+        headers={"X-Requested-With": "fetch"},
+    )
+    assert refused.status_code == 400 and "age: expected an age" in html.unescape(refused.text)

@@ -289,3 +289,26 @@ def test_cases_show_the_incident_ids_merge_takes_issue_13(tmp_path: Path) -> Non
     assert {int(n) for row in rows for n in row[column].split(", ")} == ids  # piped: plain tab-separated lines
     merged = runner.invoke(cli, ["merge", str(choi), str(han), "--db", db], catch_exceptions=False)
     assert merged.exit_code == 0
+
+
+def test_an_extracted_age_range_is_stored_and_resolved_issue_13() -> None:
+    from redefection.records import Article, Capture, Document, Incident, Person
+    from redefection.services import resolve_cases
+
+    store = open_store("sqlite://")
+    try:
+        capture = Capture(source="in/thirties.txt", data=b"A man in his 30s went back north, police said.")
+        article = Article(title="Thirties", body=("A man in his 30s went back north, police said.",))
+        person = Person(surname="Ko", age_min=30, age_max=39)
+        incident = Incident(person=person, evidence=(Span(0, 16, "A man in his 30s"),))
+        document = Document(
+            id="thirties", source=capture.source, sha256=capture.sha256, format="text", article=article,
+            relevant=True, incidents=(incident,),
+        )  # fmt: skip
+        document_id = store.save_document(capture, document).document_id
+        (fact,) = [f for f in store.list_facts(document_id) if f.kind == "incident"]
+        assert (fact.values["age"], fact.values["age_min"], fact.values["age_max"]) == (None, 30, 39)
+        (case,) = resolve_cases(store)
+        assert [value.value for value in case.case.values("age")] == ["30s"]
+    finally:
+        store.close()

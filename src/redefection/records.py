@@ -83,6 +83,10 @@ class Person:
     name: str | None = None
     surname: str | None = None
     age: int | None = None
+    # fmt: off
+    age_min: int | None = None  # inclusive bounds when the text gives a decade or an approximate age ("in his 30s": 30-39); both equal age when it is exact
+    age_max: int | None = None
+    # fmt: on
     gender: Gender | None = None
     occupation: str | None = None
 

@@ -19,6 +19,8 @@ def incident_to_json(incident: Incident) -> dict[str, Any]:
             "name": person.name,
             "surname": person.surname,
             "age": person.age,
+            "age_min": person.age_min,
+            "age_max": person.age_max,
             "gender": person.gender,
             "occupation": person.occupation,
         },

@@ -18,6 +18,7 @@ from typing import Any, TypeVar, cast
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from ..ages import age_text
 from ..errors import NotFound
 from . import web_tables as web_tables  # registers the audit table on Base.metadata
 from .case_pages import no_nul
@@ -41,8 +42,15 @@ from .web_tables import AuditRow
 
 T = TypeVar("T")
 STATE_AFTER = {"confirm": "confirmed", "correct": "corrected", "reject": "rejected"}
+AGE_FIELDS = frozenset({"age", "age_min", "age_max"})
 ACTIONS = ("confirm", "correct", "reject", "merge", "split")
 AUDIT_KINDS = ("incident", "claim", "quote", "case")
+
+
+def _age_value(row: FactRow) -> int | str | None:
+    """An incident's age for the audit log: the number when exact, else the range as people write it ("30s")."""
+    age, low, high = (row_value(row, field) for field in ("age", "age_min", "age_max"))
+    return age if age is not None else age_text(None, low, high)
 
 
 def _json(value: Any) -> str:
@@ -137,11 +145,16 @@ class ReviewSql:
                 changed = {f: v for f, v in changes.items() if row_value(row, f) != v}
                 if not changed:
                     raise ValueError("changes: the values given are the stored ones; confirm the fact instead")
+                old_age = _age_value(row) if kind == "incident" else None
                 for field, value in changed.items():
-                    session.add(
-                        AuditRow(**stamp, field=field, old_json=_json(row_value(row, field)), new_json=_json(value))
-                    )
+                    if field not in AGE_FIELDS:
+                        old = _json(row_value(row, field))
+                        session.add(AuditRow(**stamp, field=field, old_json=old, new_json=_json(value)))
                     set_row_value(row, field, value)
+                if AGE_FIELDS & changed.keys():  # one entry for an age, exact or a range: 31 -> "30s"
+                    session.add(
+                        AuditRow(**stamp, field="age", old_json=_json(old_age), new_json=_json(_age_value(row)))
+                    )
                 row.review_state = "corrected"
             else:
                 # Confirming a corrected fact keeps "corrected": its values are still a person's.
@@ -250,11 +263,11 @@ class ReviewSql:
                         session.delete(row)
                 session.flush()
                 choose = _free_positions({f.position for f in reviewed} | {r.position for r in again if r is not None})
-                for index, (fact, row) in enumerate(zip(mine, again, strict=True)):
-                    if row is None:
+                for index, (fact, old) in enumerate(zip(mine, again, strict=True)):
+                    if old is None:
                         session.add(new_row(fact, document_id, choose(index), extractor_version, now))
                     else:  # found again: same row, same id and position, today's values
-                        update_row(session, row, fact, extractor_version)
+                        update_row(session, old, fact, extractor_version)
                     written += 1
             session.flush()
             return written

@@ -100,6 +100,8 @@ def record_values(item: Incident | Claim | Quote) -> dict[str, Any]:
             "name": person.name,
             "surname": person.surname,
             "age": person.age,
+            "age_min": person.age if person.age_min is None else person.age_min,  # an exact age is its own bounds
+            "age_max": person.age if person.age_max is None else person.age_max,
             "gender": person.gender,
             "occupation": person.occupation,
             "group_size": item.group_size,
@@ -165,14 +167,19 @@ def found_again(rows: Sequence[FactRow], facts: Sequence[StoredFact]) -> list[Fa
     """
     free = list(rows)
     found: list[FactRow | None] = [None] * len(facts)
-    tests = (
-        lambda fact, row: bool(fact.evidence) and _spans_key(fact.evidence) == _spans_key(evidence_of(row)),
-        lambda fact, row: overlaps(fact.evidence, evidence_of(row)),
-        lambda fact, row: (
-            not fact.evidence and not evidence_of(row) and all(row_value(row, k) == v for k, v in fact.values.items())
-        ),
-    )
-    for same in tests:
+
+    def same_spans(fact: StoredFact, row: FactRow) -> bool:
+        return bool(fact.evidence) and _spans_key(fact.evidence) == _spans_key(evidence_of(row))
+
+    def overlapping(fact: StoredFact, row: FactRow) -> bool:
+        return overlaps(fact.evidence, evidence_of(row))
+
+    def same_values(fact: StoredFact, row: FactRow) -> bool:
+        if fact.evidence or evidence_of(row):
+            return False
+        return all(row_value(row, k) == v for k, v in fact.values.items())
+
+    for same in (same_spans, overlapping, same_values):
         for n, fact in enumerate(facts):
             if found[n] is None:
                 row = next((row for row in free if same(fact, row)), None)

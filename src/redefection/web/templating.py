@@ -23,6 +23,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from ..ages import age_text
 from ..extract.sources import known_source_names
 from ..records import LADDER, REASON_CODES, Span
 from ..store import EDITABLE_FIELDS
@@ -74,7 +75,19 @@ CHOICES: Mapping[str, tuple[str, ...]] = {
     "qualifier": ("exact", "at least", "about", "more than", "fewer than"),
 }
 OPTIONAL_CHOICES = frozenset({"gender"})
-NUMERIC_FIELDS = frozenset({"age", "group_size", "value"})
+NUMERIC_FIELDS = frozenset({"group_size", "value"})  # not age: "30s" and "about 30" are ages too
+AGE_BOUNDS = ("age_min", "age_max")  # shown and typed as one age ("30s"), never as two numbers
+FORM_FIELDS: Mapping[str, tuple[str, ...]] = {
+    kind: tuple(name for name in fields if name not in AGE_BOUNDS) for kind, fields in EDITABLE_FIELDS.items()
+}
+
+
+def shown_values(values: Mapping[str, Any]) -> dict[str, Any]:
+    """A fact's values as a page shows them: an age as one text ("29", "30s", "28-32"), its bounds folded in."""
+    shown = {name: value for name, value in values.items() if name not in AGE_BOUNDS}
+    if "age" in shown:
+        shown["age"] = age_text(values.get("age"), values.get("age_min"), values.get("age_max"))
+    return shown
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,8 +250,8 @@ def fact_summary(fact: Any) -> str:
     if fact.kind == "incident":
         who = values.get("name") or values.get("surname") or "unnamed person"
         parts = [str(who)]
-        if values.get("age"):
-            parts.append(f"{values['age']}")
+        if age := age_text(values.get("age"), values.get("age_min"), values.get("age_max")):
+            parts.append(age)
         if (values.get("group_size") or 1) > 1:
             parts.append(f"group of {values['group_size']}")
         parts.append(str(values.get("status") or "returned"))
@@ -290,12 +303,13 @@ def _environment() -> jinja2.Environment:
         snippet=snippet_pieces,
         summary=fact_summary,
         cue=split_cue,
+        shown_values=shown_values,
     )
     env.globals.update(
         url_with=url_with,
         ladder=LADDER,
         reason_codes=REASON_CODES,
-        editable=EDITABLE_FIELDS,
+        editable=FORM_FIELDS,
         choices=CHOICES,
         optional_choices=OPTIONAL_CHOICES,
         numeric_fields=NUMERIC_FIELDS,
