@@ -312,3 +312,20 @@ def test_an_extracted_age_range_is_stored_and_resolved_issue_13() -> None:
         assert [value.value for value in case.case.values("age")] == ["30s"]
     finally:
         store.close()
+
+
+def test_cases_csv_has_one_column_per_name_issue_13(filled: Filled, tmp_path: Path) -> None:
+    import csv
+
+    from redefection.export import write_csv
+    from redefection.services import export_data
+
+    write_csv(export_data(filled.store), tmp_path / "csv")
+    for name in ("cases.csv", "case_values.csv", "claims.csv", "sources.csv"):
+        with (tmp_path / "csv" / name).open(encoding="utf-8", newline="") as handle:
+            header = next(csv.reader(handle))
+        assert len(header) == len(set(header)), (name, header)
+    with (tmp_path / "csv" / "cases.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert {row["status"] for row in rows} == {"returned", "attempted"}
+    assert all(row["reported_status"] for row in rows)
