@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import click
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
 
-from .cli_tables import error_console
+from .cli_tables import error_console, print_error
 from .errors import RedefectionError
 from .settings import Settings
 
@@ -112,14 +112,14 @@ def scan(
                 on_progress=on_progress,
             )
     except RedefectionError as exc:
-        err.print(f"[red]error[/red] {exc}", markup=True, soft_wrap=True)
+        print_error(err, f"{exc}")
         ctx.exit(2)
     finally:
         if store is not None:
             store.close()
     for source, message in report.failures:
         text = message if message.startswith(source) else f"{source}: {message}"
-        err.print(f"[red]error[/red] {text}", markup=True, soft_wrap=True)
+        print_error(err, f"{text}")
     skipped = f", {report.skipped} archives skipped (finished before)" if report.skipped else ""
     err.print(
         f"{report.records:,} records, {report.candidates:,} candidates, {report.relevant:,} relevant: "

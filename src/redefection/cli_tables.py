@@ -5,7 +5,7 @@ redirected (cron logs, ``grep``, a file), it is plain text that never breaks
 inside a cell: a ``# title`` line, the header, one tab-separated line per row
 (a cell's line breaks become `` | ``) and a ``# caption`` line. Messages to
 standard error are one line however long (``soft_wrap``), so a log keeps one
-error per line.
+error per line, and are printed as written (no Rich markup).
 """
 
 from __future__ import annotations
@@ -16,8 +16,18 @@ from rich.text import Text
 
 
 def error_console() -> Console:
-    """The standard-error console: messages are never wrapped."""
-    return Console(stderr=True, highlight=False, soft_wrap=True)
+    """The standard-error console: messages are never wrapped, and never read as markup.
+
+    A message holds paths, URLs and hints such as ``pip install
+    'redefection[postgres]'``: with Rich markup on, ``[postgres]`` would be
+    taken for a style and vanish.
+    """
+    return Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
+
+
+def print_error(console: Console, message: str) -> None:
+    """``error <message>`` on one line, the word in red on a terminal; the message is printed as is."""
+    console.print(Text.assemble(("error", "red"), " ", message), soft_wrap=True)
 
 
 def _plain(cell: object) -> str:
@@ -38,4 +48,4 @@ def print_table(console: Console, table: Table) -> None:
     console.file.write("\n".join(lines) + "\n")
 
 
-__all__ = ["error_console", "print_table"]
+__all__ = ["error_console", "print_error", "print_table"]
