@@ -15,6 +15,7 @@ import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from fastapi.testclient import TestClient
@@ -645,3 +646,14 @@ def test_correction_form_takes_an_age_range_issue_13(fresh: Store) -> None:
         headers={"X-Requested-With": "fetch"},
     )
     assert refused.status_code == 400 and "age: expected an age" in html.unescape(refused.text)
+
+
+def test_a_search_of_punctuation_alone_finds_nothing_issue_13(shared: Store) -> None:
+    http, _ = browser(shared)
+    everything = page(http, "/documents")
+    assert "Man believed to have returned North" in everything
+    for query in ("\"';--", "...", "  ,  "):
+        body = page(http, "/documents?" + urlencode({"q": query}))
+        assert "Man believed to have returned North" not in body, query
+    with_api = http.get("/api/v1/documents", params={"q": "\"';--"}).json()
+    assert with_api["total"] == 0
