@@ -657,3 +657,20 @@ def test_a_search_of_punctuation_alone_finds_nothing_issue_13(shared: Store) -> 
         assert "Man believed to have returned North" not in body, query
     with_api = http.get("/api/v1/documents", params={"q": "\"';--"}).json()
     assert with_api["total"] == 0
+
+
+def test_figures_have_thousands_separators_in_table_and_chart_issue_13(fresh: Store) -> None:
+    claim = fact(fresh, "harbour", "claim")
+    fresh.review_fact(FactChange("claim", claim.id, "correct", "editor", {"value": 34000}))
+    http, _ = browser(fresh)
+    table = page(http, "/claims")
+    assert "<strong>34,000</strong>" in table and "34000" not in table
+    card = page(http, f"/documents/{claim.document_id}")
+    assert "<dd>34,000</dd>" in card
+    spec = json.loads(http.get("/charts/claims.vl.json").content)
+    assert 34000 in {v["value"] for v in spec["data"]["values"]}  # the figure itself, not a summary of it
+    point = spec["spec"]["layer"][-1]["encoding"]
+    assert point["y"]["axis"]["format"] == ",d"
+    assert next(t for t in point["tooltip"] if t["field"] == "value")["format"] == ",d"
+    svg = http.get("/charts/claims.svg").text
+    assert "34,000" in svg  # the point's tooltip in the drawing

@@ -229,15 +229,27 @@ def claims_spec(board: Dashboard) -> Spec:
         "axis": {"format": "%Y", "tickCount": {"interval": "year", "step": 1}},
         "scale": {"domain": year_span(values)},
     }
-    y = {"field": "value", "type": "quantitative", "title": "Figure given", "scale": {"zero": True}}
+    y = {
+        "field": "value",
+        "type": "quantitative",
+        "title": "Median figure given per quarter" if summarised else "Figure given",
+        "scale": {"zero": True},
+        "axis": {"format": ",d"},  # 34,000 as the claims table writes it
+    }
     points: Spec = {"type": "point", "filled": True, "size": 60 if not summarised else 36}
     kind = {"field": "period_kind", "type": "nominal", "title": "Counted over"}
     tooltip = [
         {"field": "source", "title": "Attributed to"},
-        {"field": "value", "title": "Figure"},
+        {"field": "value", "title": "Median figure" if summarised else "Figure", "format": ",d"},
         {"field": "period" if not summarised else "period_kind", "title": "Period"},
         {"field": "date", "type": "temporal", "title": "Reported on"},
     ]
+    if summarised:  # a median is no figure anyone gave: show what it summarises
+        tooltip += [
+            {"field": "low", "title": "Lowest", "format": ",d"},
+            {"field": "high", "title": "Highest", "format": ",d"},
+            {"field": "reports", "title": "Figures"},
+        ]
     point_encoding: Spec = {"x": x, "y": y, "color": color, "tooltip": tooltip}
     layers: list[Spec] = [
         {

@@ -234,6 +234,13 @@ def show(value: Any) -> str:
     return str(value)
 
 
+def figure(value: Any) -> str:
+    """A claimed figure for reading, with thousands separators (34,000), as the claims chart writes it."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    return show(value)
+
+
 def label(name: str | None) -> str:
     """A field, rung, reason or subject code as words."""
     if name is None:
@@ -260,9 +267,9 @@ def fact_summary(fact: Any) -> str:
         return ", ".join(parts)
     if fact.kind == "claim":
         qualifier = values.get("qualifier")
-        figure = f"{'' if qualifier in (None, 'exact') else str(qualifier) + ' '}{values.get('value')}"
+        stated = f"{'' if qualifier in (None, 'exact') else str(qualifier) + ' '}{figure(values.get('value'))}"
         source = values.get("source") or "unattributed"
-        return f"{figure} {label(values.get('subject') or 'other')} ({source})"
+        return f"{stated} {label(values.get('subject') or 'other')} ({source})"
     speaker = values.get("speaker") or "unnamed speaker"
     extra = ", ".join(str(values[k]) for k in ("role", "organization") if values.get(k))
     return f"quote: {speaker}" + (f" ({extra})" if extra else "")
@@ -298,6 +305,7 @@ def _environment() -> jinja2.Environment:
     env.filters.update(
         when=when,
         show=show,
+        figure=figure,
         label=label,
         safe_url=safe_url,
         snippet=snippet_pieces,
