@@ -674,3 +674,26 @@ def test_figures_have_thousands_separators_in_table_and_chart_issue_13(fresh: St
     assert next(t for t in point["tooltip"] if t["field"] == "value")["format"] == ",d"
     svg = http.get("/charts/claims.svg").text
     assert "34,000" in svg  # the point's tooltip in the drawing
+
+
+def test_public_view_offers_only_what_it_can_open_issue_13(fresh: Store) -> None:
+    http = client(fresh, WebConfig(anonymous=True))
+    fresh.review_fact(FactChange("incident", fact(fresh, "ledger", "incident").id, "confirm", "editor"))
+    resolve_cases(fresh)
+    listed = page(http, "/cases")
+    (case_id,) = set(re.findall(r'href="/cases/(\d+)"', listed))
+    pages = {
+        "case": page(http, f"/cases/{case_id}"),
+        "document": page(http, f"/documents/{doc_id(fresh, 'ledger')}"),
+        "documents": page(http, "/documents"),
+    }
+    for name, body in pages.items():
+        for link in set(re.findall(r'href="(/[^"#]*)', body)) - {"/login"}:
+            if link.startswith(("/static/", "/charts/", "/login?")):
+                continue
+            status = http.get(link, follow_redirects=False).status_code
+            assert status == 200, (name, link, status)  # no link leads to the login form
+    assert "raw capture" not in pages["case"] and "Full audit log" not in pages["case"]
+    assert "No evidence span was kept" not in pages["case"] + pages["document"]
+    assert "public view does not show" in pages["document"]
+    assert 'name="q"' not in pages["documents"] and 'role="search"' not in pages["documents"]
