@@ -697,3 +697,34 @@ def test_public_view_offers_only_what_it_can_open_issue_13(fresh: Store) -> None
     assert "No evidence span was kept" not in pages["case"] + pages["document"]
     assert "public view does not show" in pages["document"]
     assert 'name="q"' not in pages["documents"] and 'role="search"' not in pages["documents"]
+
+
+def test_in_place_review_refreshes_the_case_summary_and_changes_issue_13(fresh: Store) -> None:
+    import shutil
+    import subprocess
+
+    http, token = browser(fresh, "editor")
+    case_id = conflicted_case(fresh)
+    before = page(http, f"/cases/{case_id}")
+    summary = re.compile(r'<dl class="facts-line js-live" id="case-summary">.*?</dl>', re.S)
+    changes = re.compile(r'<section class="card js-live" id="case-changes">.*?</section>', re.S)
+    assert "Reviewed</dt><dd>0 of 2" in summary.search(before).group(0)  # type: ignore[union-attr]
+    incident = fresh.get_case(case_id).incidents[0]
+    answer = http.post(
+        f"/facts/incident/{incident.id}/confirm", data={"csrf_token": token}, headers={"X-Requested-With": "fetch"}
+    )
+    assert answer.status_code == 200
+    after = page(http, f"/cases/{case_id}")  # what the script reads again after an in-place review
+    assert "Reviewed</dt><dd>1 of 2" in summary.search(after).group(0)  # type: ignore[union-attr]
+    assert "confirm" in changes.search(after).group(0)  # type: ignore[union-attr]
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed: the script's part is checked by tests/test_browser.py")
+    harness, script = (
+        Path(__file__).parent / "js" / "app_harness.js",
+        Path(browse.__file__).parent / "web/static/app.js",
+    )
+    ran = subprocess.run([node, str(harness), str(script)], capture_output=True, text=True, timeout=30, check=True)
+    log = json.loads(ran.stdout)
+    assert log["fetched"] == [["POST", "/facts/incident/7/confirm"], ["GET", "http://127.0.0.1/cases/3"]]
+    assert log["replaced"] == ["incident-7", "live:case-summary", "live:case-changes"]
