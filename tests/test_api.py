@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import html
 import json
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -273,7 +275,30 @@ def test_openapi_and_the_route_list(shared: Store) -> None:
         page = http.get("/api/v1/docs")
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     assert "/api/v1/cases/{case_id}" in page.text
-    assert "<script" not in page.text and "cdn" not in page.text.lower()
+    assert "cdn" not in page.text.lower()
+    assert all(src.startswith("/static/") for src in re.findall(r'<script[^>]*src="([^"]*)"', page.text))
+
+
+def test_api_reference_is_a_real_page_issue_13(shared: Store) -> None:
+    schema = _get(shared, "/api/v1/openapi.json")
+    with logged_in(shared, "viewer") as (http, _):
+        body = http.get("/api/v1/docs").text
+        missing = http.get("/cases/999999").text
+        assert http.get("/static/favicon.svg").status_code == 200
+    assert '<nav aria-label="Main">' in body and '<link rel="icon" href="/static/favicon.svg"' in body
+    shown = re.sub(r"<[^>]+>", "", body)
+    assert "`" not in shown  # code is set as code, not as reStructuredText backticks
+    assert "<code>q</code>" in body and "Authorization: Bearer" in body and "X-CSRF-Token" in body
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            assert f"<code>{method.upper()} {html.escape(path)}</code>" in body  # a section per route
+            for parameter in operation.get("parameters", ()):
+                assert f"<td><code>{parameter['name']}</code></td>" in body
+    section = body.split('id="post-api-v1-facts-kind-fact-id-review"', 1)[1].split("</section>", 1)[0]
+    assert "Request body (JSON): ReviewIn" in section and "<code>action</code>" in section
+    assert "Response (JSON): FactOut" in section and "<code>review_state</code>" in section
+    assert "curl -s" in section
+    assert "<code>redefection cases</code>" in missing and "`" not in re.sub(r"<[^>]+>", "", missing)
 
 
 def _run(*args: str) -> tuple[int, str, str]:

@@ -234,6 +234,28 @@ def show(value: Any) -> str:
     return str(value)
 
 
+CODE_SPAN = re.compile(r"``(.+?)``|`([^`]+)`")
+CodePieces = tuple[tuple[str, bool], ...]  # (text, is code)
+
+
+def code_pieces(text: str) -> CodePieces:
+    """``text`` cut at its backtick spans ("``q``", "`redefection cases`"): the pieces marked True are code.
+
+    Docstrings and messages write code between backticks; a page shows it in
+    ``<code>`` (the template wraps it: every piece stays escaped).
+    """
+    pieces: list[tuple[str, bool]] = []
+    at = 0
+    for found in CODE_SPAN.finditer(text):
+        if found.start() > at:
+            pieces.append((text[at : found.start()], False))
+        pieces.append((found.group(1) or found.group(2), True))
+        at = found.end()
+    if at < len(text):
+        pieces.append((text[at:], False))
+    return tuple(pieces)
+
+
 def figure(value: Any) -> str:
     """A claimed figure for reading, with thousands separators (34,000), as the claims chart writes it."""
     if isinstance(value, int) and not isinstance(value, bool):
@@ -306,6 +328,7 @@ def _environment() -> jinja2.Environment:
         when=when,
         show=show,
         figure=figure,
+        code=code_pieces,
         label=label,
         safe_url=safe_url,
         snippet=snippet_pieces,
