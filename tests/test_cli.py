@@ -356,3 +356,26 @@ def test_settings_and_watch_file_options_have_distinct_names_issue_13(tmp_path: 
     assert run("--settings", str(settings), "ingest", str(DATA / "page-en.html"))[0] == 0
     assert (tmp_path / "x.db").exists()
     assert run("--config", str(settings), "documents")[0] == 0  # the old name still works
+
+
+def test_settings_errors_name_the_file_and_the_key_issue_13(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    written = tmp_path / "redefection.toml"
+    for text, message in (
+        ("max_bytes = 1\n", "unknown setting 'max_bytes'"),
+        ('max_input_bytes = "64M"\n', "max_input_bytes: expected an integer, got '64M'"),
+        ('db_url = ["a", "b"]\n', "db_url: expected a string"),
+        ("languages = [1, 2]\n", "languages: expected a list of strings"),
+    ):
+        written.write_text(text, encoding="utf-8")
+        code, _, err = run("--settings", str(written), "documents")
+        assert code == 2 and f"{written}: {message}" in err, err
+    monkeypatch.setenv("REDEFECTION_MAX_INPUT_BYTES", "abc")
+    code, _, err = run("documents")
+    assert code == 2 and "REDEFECTION_MAX_INPUT_BYTES: expected an integer, got 'abc'" in err
+    documented = (Path(__file__).parent.parent / "docs" / "settings.md").read_text(encoding="utf-8")
+    assert "Error: REDEFECTION_MAX_INPUT_BYTES: expected an integer, got 'abc'" in documented
+
+
+def test_readme_promises_no_pages_to_come_issue_13() -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    assert "to come" not in readme and "(`/sources`)" in readme and "(`/new`)" in readme
