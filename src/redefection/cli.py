@@ -76,7 +76,7 @@ def _advance(bar: Any, note: str) -> None:
 def _report_failures(failures: Sequence[tuple[str, str]]) -> None:
     for source, message in failures:
         text = message if message.startswith(source) else f"{source}: {message}"
-        print_error(err, f"{text}")
+        print_error(err, text)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -186,7 +186,7 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], db_url: str | None) -> No
     try:
         store = open_store(db_url or settings.db_url)
     except RedefectionError as exc:
-        print_error(err, f"{exc}")
+        print_error(err, str(exc))
         ctx.exit(2)
     show_bar = err.is_terminal
     tally: Counter[str] = Counter()
@@ -312,7 +312,7 @@ def duplicates(ctx: click.Context, db_url: str | None, fmt: str) -> None:
     try:
         store = open_store(db_url or _settings(ctx).db_url, create=False)
     except RedefectionError as exc:
-        print_error(err, f"{exc}")
+        print_error(err, str(exc))
         ctx.exit(2)
     try:
         clusters = list_duplicates(store)
@@ -339,7 +339,7 @@ def _open_existing(ctx: click.Context, db_url: str | None) -> Store:
     try:
         return open_store(db_url or _settings(ctx).db_url, create=False)
     except RedefectionError as exc:
-        print_error(err, f"{exc}")
+        print_error(err, str(exc))
         ctx.exit(2)
 
 
@@ -356,7 +356,7 @@ def cases(ctx: click.Context, db_url: str | None, fmt: str) -> None:
     try:
         found = resolve_cases(store)
     except RedefectionError as exc:
-        print_error(err, f"{exc}")
+        print_error(err, str(exc))
         ctx.exit(1)
     finally:
         store.close()
@@ -397,7 +397,7 @@ def export(ctx: click.Context, db_url: str | None, fmt: str, out_path: Path | No
     try:
         data = public_export_data(store) if public else export_data(store)
     except RedefectionError as exc:
-        print_error(err, f"{exc}")
+        print_error(err, str(exc))
         ctx.exit(1)
     finally:
         store.close()

@@ -32,7 +32,7 @@ def backup(ctx: click.Context, out: Path, db_url: str | None, force: bool, porta
     try:
         kind = backup_store(db_url or settings.db_url, out, force=force, portable=portable)
     except RedefectionError as exc:
-        print_error(err, f"{exc}")
+        print_error(err, str(exc))
         ctx.exit(1)
     err.print(f"wrote {out} ({'SQLite copy' if kind == 'sqlite' else 'portable dump'})", soft_wrap=True)
 
@@ -51,7 +51,7 @@ def restore(ctx: click.Context, source: Path, db_url: str | None, force: bool) -
     try:
         rows = restore_store(source, target, force=force)
     except RedefectionError as exc:
-        print_error(err, f"{exc}")
+        print_error(err, str(exc))
         ctx.exit(1)
     err.print(f"restored {rows:,} rows from {source}", soft_wrap=True)
 

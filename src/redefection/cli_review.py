@@ -34,7 +34,7 @@ def _who(given: str | None) -> str:
 
 
 def _fail(ctx: click.Context, exc: Exception, code: int) -> NoReturn:
-    print_error(err, f"{exc}")
+    print_error(err, str(exc))
     ctx.exit(code)
 
 

@@ -112,14 +112,14 @@ def scan(
                 on_progress=on_progress,
             )
     except RedefectionError as exc:
-        print_error(err, f"{exc}")
+        print_error(err, str(exc))
         ctx.exit(2)
     finally:
         if store is not None:
             store.close()
     for source, message in report.failures:
         text = message if message.startswith(source) else f"{source}: {message}"
-        print_error(err, f"{text}")
+        print_error(err, text)
     skipped = f", {report.skipped} archives skipped (finished before)" if report.skipped else ""
     err.print(
         f"{report.records:,} records, {report.candidates:,} candidates, {report.relevant:,} relevant: "

@@ -40,7 +40,7 @@ def _open(ctx: click.Context, db_url: str | None, *, create: bool) -> Store:
     try:
         return open_store(db_url or settings.db_url, create=create)
     except RedefectionError as exc:
-        print_error(err, f"{exc}")
+        print_error(err, str(exc))
         ctx.exit(2)
 
 
@@ -100,7 +100,7 @@ def watch(ctx: click.Context, config_path: Path, old_config_path: Path | None, d
             err.print(f"stopped after {rounds} round(s)")
             code = 0
     except RedefectionError as exc:
-        print_error(err, f"{exc}")
+        print_error(err, str(exc))
         code = 1
     finally:
         for sig, handler in previous.items():
@@ -123,7 +123,7 @@ def sources(ctx: click.Context, db_url: str | None, days: int, fmt: str) -> None
     try:
         found = source_health(store, days=days)
     except RedefectionError as exc:
-        print_error(err, f"{exc}")
+        print_error(err, str(exc))
         ctx.exit(1)
     finally:
         store.close()

@@ -35,7 +35,7 @@ def _open(ctx: click.Context, db_url: str | None, *, create: bool = False) -> St
     try:
         return open_store(db_url or settings.db_url, create=create)
     except RedefectionError as exc:
-        print_error(err, f"{exc}")
+        print_error(err, str(exc))
         ctx.exit(2)
 
 
@@ -126,7 +126,7 @@ def user_add(ctx: click.Context, name: str, role: str, password_stdin: bool, db_
     except ValueError as exc:
         raise click.UsageError(str(exc)) from exc
     except RedefectionError as exc:
-        print_error(err, f"{exc}")
+        print_error(err, str(exc))
         ctx.exit(1)
     finally:
         store.close()

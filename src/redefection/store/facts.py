@@ -42,8 +42,8 @@ def _incident_row(position: int, incident: Incident, stamp: dict[str, object], n
         name=person.name,
         surname=person.surname,
         age=person.age,
-        age_min=person.age if person.age_min is None else person.age_min,  # an exact age is its own bounds
-        age_max=person.age if person.age_max is None else person.age_max,
+        age_min=person.age_min,
+        age_max=person.age_max,
         gender=person.gender,
         occupation=person.occupation,
         group_size=incident.group_size,

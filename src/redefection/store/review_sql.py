@@ -47,6 +47,14 @@ ACTIONS = ("confirm", "correct", "reject", "merge", "split")
 AUDIT_KINDS = ("incident", "claim", "quote", "case")
 
 
+def _current(row: FactRow, field: str) -> Any:
+    """A field's value to compare a correction with: an exact age's bounds are the age, if not stored."""
+    value = row_value(row, field)
+    if value is None and field in ("age_min", "age_max"):
+        return row_value(row, "age")
+    return value
+
+
 def _age_value(row: FactRow) -> int | str | None:
     """An incident's age for the audit log: the number when exact, else the range as people write it ("30s")."""
     age, low, high = (row_value(row, field) for field in ("age", "age_min", "age_max"))
@@ -142,7 +150,7 @@ class ReviewSql:
             }
             old_state = row.review_state
             if change.action == "correct":
-                changed = {f: v for f, v in changes.items() if row_value(row, f) != v}
+                changed = {f: v for f, v in changes.items() if _current(row, f) != v}
                 if not changed:
                     raise ValueError("changes: the values given are the stored ones; confirm the fact instead")
                 old_age = _age_value(row) if kind == "incident" else None

@@ -100,8 +100,8 @@ def record_values(item: Incident | Claim | Quote) -> dict[str, Any]:
             "name": person.name,
             "surname": person.surname,
             "age": person.age,
-            "age_min": person.age if person.age_min is None else person.age_min,  # an exact age is its own bounds
-            "age_max": person.age if person.age_max is None else person.age_max,
+            "age_min": person.age_min,
+            "age_max": person.age_max,
             "gender": person.gender,
             "occupation": person.occupation,
             "group_size": item.group_size,
