@@ -257,7 +257,7 @@ def test_user_commands(tmp_path: Path) -> None:
     assert code == 1 and "no account named ghost" in err
     code, out, _ = _run("user", "list", "--db", db)
     assert code == 0
-    rows = {line.split("│")[1].strip(): line for line in out.splitlines() if line.count("│") >= 4}
+    rows = {line.split("\t")[0]: line for line in out.splitlines() if line.count("\t") >= 3}  # piped: plain lines
     assert set(rows) >= {"maria", "nico", "olga"}
     assert "admin" in rows["nico"] and "disabled" in rows["olga"] and "active" in rows["maria"]
     store = open_store(db)

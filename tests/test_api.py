@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import html
 import json
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -273,7 +275,30 @@ def test_openapi_and_the_route_list(shared: Store) -> None:
         page = http.get("/api/v1/docs")
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     assert "/api/v1/cases/{case_id}" in page.text
-    assert "<script" not in page.text and "cdn" not in page.text.lower()
+    assert "cdn" not in page.text.lower()
+    assert all(src.startswith("/static/") for src in re.findall(r'<script[^>]*src="([^"]*)"', page.text))
+
+
+def test_api_reference_is_a_real_page_issue_13(shared: Store) -> None:
+    schema = _get(shared, "/api/v1/openapi.json")
+    with logged_in(shared, "viewer") as (http, _):
+        body = http.get("/api/v1/docs").text
+        missing = http.get("/cases/999999").text
+        assert http.get("/static/favicon.svg").status_code == 200
+    assert '<nav aria-label="Main">' in body and '<link rel="icon" href="/static/favicon.svg"' in body
+    shown = re.sub(r"<[^>]+>", "", body)
+    assert "`" not in shown  # code is set as code, not as reStructuredText backticks
+    assert "<code>q</code>" in body and "Authorization: Bearer" in body and "X-CSRF-Token" in body
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            assert f"<code>{method.upper()} {html.escape(path)}</code>" in body  # a section per route
+            for parameter in operation.get("parameters", ()):
+                assert f"<td><code>{parameter['name']}</code></td>" in body
+    section = body.split('id="post-api-v1-facts-kind-fact-id-review"', 1)[1].split("</section>", 1)[0]
+    assert "Request body (JSON): ReviewIn" in section and "<code>action</code>" in section
+    assert "Response (JSON): FactOut" in section and "<code>review_state</code>" in section
+    assert "curl -s" in section
+    assert "<code>redefection cases</code>" in missing and "`" not in re.sub(r"<[^>]+>", "", missing)
 
 
 def _run(*args: str) -> tuple[int, str, str]:
@@ -391,3 +416,39 @@ def test_review_and_the_public_view_on_postgres(tmp_path: Path) -> None:
             assert http.get("/api/v1/search", params={"q": "spokesperson"}).json()["documents"]["total"] == 1
     finally:
         store.close()
+
+
+def test_age_as_a_range_end_to_end_issue_13(fresh: Store, tmp_path: Path) -> None:
+    from redefection.export import write_csv
+    from redefection.services import export_data
+
+    park = facts(fresh, "park", "incident")[0]
+    url = f"/api/v1/facts/incident/{park.id}/review"
+    with client(fresh) as http:
+        for typed, expected in (
+            ("about 30", (None, 28, 32)),
+            ("29", (29, 29, 29)),
+            ("28-32", (None, 28, 32)),
+            ("30s", (None, 30, 39)),
+        ):
+            body = {"action": "correct", "changes": {"age": typed}}
+            response = http.post(url, json=body, headers=bearer(fresh, "editor"))
+            assert response.status_code == 200, response.text
+            values = response.json()["values"]
+            assert (values["age"], values["age_min"], values["age_max"]) == expected
+        shown = http.get(f"/api/v1/facts/incident/{park.id}", headers=bearer(fresh, "viewer")).json()["values"]
+        assert (shown["age"], shown["age_min"], shown["age_max"]) == (None, 30, 39)
+        assert http.app.state.case_rebuilder.wait(30)  # cases are rebuilt in the background
+        case = http.get(f"/api/v1/cases/{case_of(fresh, 'park')}", headers=bearer(fresh, "viewer")).json()
+        assert "30s" in json.dumps(case)
+    entries = [e for e in fresh.list_audit(_audit_filter(), limit=50).items if e.field == "age"]
+    assert [(e.old, e.new) for e in reversed(entries)] == [
+        (41, "28-32"),
+        ("28-32", 29),
+        (29, "28-32"),
+        ("28-32", "30s"),
+    ]
+    folder = tmp_path / "csv"
+    write_csv(export_data(fresh), folder)
+    cases_csv = (folder / "cases.csv").read_text(encoding="utf-8")
+    assert "30s" in cases_csv

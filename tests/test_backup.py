@@ -151,3 +151,20 @@ def test_postgresql_backup_is_a_portable_dump_restored_into_sqlite(populated: Pa
         store.close()
     write_pages(tmp_path / "more", 2, start=500)
     assert run("ingest", str(tmp_path / "more"), "--db", POSTGRES_URL)[0] == 0
+
+
+def test_backup_and_restore_leave_nothing_behind_issue_13(populated: Path, tmp_path: Path) -> None:
+    from redefection.store.backup import restore
+
+    kept, into = tmp_path / "kept", tmp_path / "into"
+    kept.mkdir()
+    into.mkdir()
+    assert run("backup", str(kept / "backup.db"), "--db", str(populated))[0] == 0
+    assert sorted(p.name for p in kept.iterdir()) == ["backup.db"]  # no .partial, -wal or -shm files
+    code, err = run("restore", str(kept / "backup.db"), "--db", str(into / "restored.db"))
+    assert code == 0, err
+    assert sorted(p.name for p in into.iterdir()) == ["restored.db"]
+    assert sorted(p.name for p in kept.iterdir()) == ["backup.db"]  # nothing written beside the input
+    assert restore(kept / "backup.db", "sqlite://") > 0  # read through SQLAlchemy: still nothing beside it
+    assert sorted(p.name for p in kept.iterdir()) == ["backup.db"]
+    assert _rows(into / "restored.db", "SELECT count(*) FROM documents") == [(12,)]

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from rich.console import Console
 
-from redefection import cli as cli_module
 from redefection.cli import cli
 from redefection.records import Article, Capture, Claim, Document, Incident, Quote
 from redefection.store import open_store
@@ -200,11 +200,9 @@ def _document(source: str, body: str, **facts: object) -> tuple[Capture, Documen
 
 
 def _table_rows(out: str) -> list[dict[str, str]]:
-    """The rows of a rich table printed without wrapping, as dicts by column header."""
-    header = next(line for line in out.splitlines() if line.startswith("┃"))
-    names = [cell.strip() for cell in header.split("┃")[1:-1]]
-    rows = [line.split("│")[1:-1] for line in out.splitlines() if line.startswith("│")]
-    return [dict(zip(names, (cell.strip() for cell in row), strict=True)) for row in rows]
+    """The rows of a table printed to a pipe (plain tab-separated lines), as dicts by column header."""
+    header, *rows = [line.split("\t") for line in out.splitlines() if "\t" in line]
+    return [dict(zip(header, row, strict=True)) for row in rows]
 
 
 def test_documents_table_shows_relevance_facts_and_a_summary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -218,7 +216,6 @@ def test_documents_table_shows_relevance_facts_and_a_summary(tmp_path: Path, mon
     store.save_document(*_document("in/quoted.txt", "'We are checking,' he said.", relevant=True, quotes=(Quote(),)))
     store.save_document(*_document("in/weather.txt", "Rain is expected on Sunday.", relevant=False))
     store.close()
-    monkeypatch.setattr(cli_module, "out", Console(highlight=False, width=200))  # no wrapped cells
     code, out, _ = run("documents", "--db", str(db))
     assert code == 0
     shown = {row["title"]: (row["relevant"], row["facts"]) for row in _table_rows(out)}
@@ -253,3 +250,145 @@ def test_page_without_article_is_skipped_not_failed(tmp_path: Path) -> None:
     assert code == 0
     assert out == ""
     assert "skipped" in err and "menu.html" in err and "no article text" in err
+
+
+def test_read_only_commands_never_create_a_store_issue_13(tmp_path: Path) -> None:
+    typo = tmp_path / "redefectoin.db"
+    for command in (["documents"], ["user", "list"], ["duplicates"], ["cases"], ["sources"]):
+        code, _, err = run(*command, "--db", str(typo))
+        assert code == 2 and "no database file here" in err, command
+        assert not typo.exists(), command
+
+
+def test_hints_keep_their_brackets_issue_13(monkeypatch: pytest.MonkeyPatch) -> None:
+    import redefection.store.connect as connect
+
+    def no_driver(*_: object, **__: object) -> None:
+        raise ImportError("No module named 'psycopg'")
+
+    monkeypatch.setattr(connect, "create_engine", no_driver)
+    code, _, err = run("ingest", str(DATA / "page-en.html"), "--db", "postgresql://analyst@127.0.0.1/none")
+    assert code == 2
+    assert err.rstrip().endswith("install it with: pip install 'redefection[postgres]'")
+
+
+def test_errors_are_one_line_and_piped_tables_plain_issue_13(tmp_path: Path) -> None:
+    deep = tmp_path / ("a-long-folder-name-" * 6) / "missing-file-with-a-long-name.html"
+    code, _, err = run("ingest", str(deep), "--db", str(tmp_path / "s.db"))
+    assert code == 1
+    (line,) = [line for line in err.splitlines() if line.startswith("error ")]
+    assert line.endswith("missing-file-with-a-long-name.html: no such file or folder")
+    assert run("ingest", str(DATA / "page-en.html"), "--db", str(tmp_path / "s.db"))[0] == 0
+    code, out, _ = run("documents", "--db", str(tmp_path / "s.db"))
+    lines = out.splitlines()
+    assert lines[0].startswith("# Stored documents") and lines[1].split("\t")[:3] == ["id", "lang", "published"]
+    assert all("│" not in line for line in lines)
+
+
+def test_ingest_of_a_missing_file_prints_no_table_issue_13(tmp_path: Path) -> None:
+    db = str(tmp_path / "s.db")
+    assert run("ingest", str(DATA / "page-en.html"), "--db", db)[0] == 0
+    code, out, err = run("ingest", str(tmp_path / "missing.html"), "--db", db)
+    assert code == 1 and out == ""
+    assert [line for line in err.splitlines() if line] == [
+        f"error {tmp_path / 'missing.html'}: no such file or folder",
+        "0 stored, 0 duplicate, 0 dropped, 1 failed",
+    ]
+
+
+def test_ctrl_c_during_ingest_says_what_was_stored_issue_13(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import redefection.pipeline as pipeline
+
+    real = pipeline.Pipeline.run
+    seen: list[str] = []
+
+    def interrupted(self: pipeline.Pipeline, items: object) -> object:
+        for item in items:  # type: ignore[attr-defined]
+            seen.append(item.source)
+            if len(seen) == 3:
+                raise KeyboardInterrupt
+            yield from real(self, [item])
+
+    monkeypatch.setattr(pipeline.Pipeline, "run", interrupted)
+    db = tmp_path / "s.db"
+    code, _, err = run("ingest", str(DATA / "page-en.html"), str(DATA / "dump-en.txt"), str(DATA), "--db", str(db))
+    assert code == 130
+    assert "interrupted: 2 stored, 0 duplicate, 0 dropped, 0 failed before the interrupt" in err
+    store = open_store(str(db))
+    try:
+        assert store.counts()["documents"] == 2
+    finally:
+        store.close()
+
+
+def test_documents_are_listed_newest_published_first_issue_13(tmp_path: Path) -> None:
+    db = tmp_path / "store.db"
+    store = open_store(str(db))
+    for name, day in (
+        ("in/b.txt", "2021-05-01"),
+        ("in/a.txt", "2023-01-09"),
+        ("in/c.txt", None),
+        ("in/d.txt", "2019-02-02"),
+    ):
+        capture, document = _document(name, f"Body of {name}.")
+        article = Article(title=name, body=document.article.body, published=date.fromisoformat(day) if day else None)
+        store.save_document(capture, replace(document, article=article))
+    store.close()
+    _, out, _ = run("documents", "--db", str(db), "--format", "json")
+    assert [json.loads(line)["title"] for line in out.splitlines()] == ["in/a.txt", "in/b.txt", "in/d.txt", "in/c.txt"]
+
+
+def test_one_file_by_two_paths_is_one_source_issue_13(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "in").mkdir()
+    page = tmp_path / "in" / "page.html"
+    page.write_bytes((DATA / "page-en.html").read_bytes())
+    monkeypatch.chdir(tmp_path)
+    db = str(tmp_path / "s.db")
+    assert run("ingest", "in/page.html", "--db", db)[0] == 0
+    assert run("ingest", str(page), "--db", db)[0] == 0
+    assert run("ingest", "in/../in/page.html", "--db", db)[0] == 0
+    store = open_store(db)
+    try:
+        (document,) = store.list_documents()
+        assert document.source == str(page)
+    finally:
+        store.close()
+    from sqlalchemy import create_engine, text
+
+    with create_engine(f"sqlite:///{db}").connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM capture_sources")).scalar() == 1
+
+
+def test_settings_and_watch_file_options_have_distinct_names_issue_13(tmp_path: Path) -> None:
+    settings = tmp_path / "settings.toml"
+    settings.write_text(f'db_url = "{tmp_path / "x.db"}"\n', encoding="utf-8")
+    top = CliRunner().invoke(cli, ["--help"]).output
+    assert "--settings" in top and "--config" not in top
+    watch = CliRunner().invoke(cli, ["watch", "--help"]).output
+    assert "--watch-file" in watch and "--config" not in watch
+    assert run("--settings", str(settings), "ingest", str(DATA / "page-en.html"))[0] == 0
+    assert (tmp_path / "x.db").exists()
+    assert run("--config", str(settings), "documents")[0] == 0  # the old name still works
+
+
+def test_settings_errors_name_the_file_and_the_key_issue_13(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    written = tmp_path / "redefection.toml"
+    for text, message in (
+        ("max_bytes = 1\n", "unknown setting 'max_bytes'"),
+        ('max_input_bytes = "64M"\n', "max_input_bytes: expected an integer, got '64M'"),
+        ('db_url = ["a", "b"]\n', "db_url: expected a string"),
+        ("languages = [1, 2]\n", "languages: expected a list of strings"),
+    ):
+        written.write_text(text, encoding="utf-8")
+        code, _, err = run("--settings", str(written), "documents")
+        assert code == 2 and f"{written}: {message}" in err, err
+    monkeypatch.setenv("REDEFECTION_MAX_INPUT_BYTES", "abc")
+    code, _, err = run("documents")
+    assert code == 2 and "REDEFECTION_MAX_INPUT_BYTES: expected an integer, got 'abc'" in err
+    documented = (Path(__file__).parent.parent / "docs" / "settings.md").read_text(encoding="utf-8")
+    assert "Error: REDEFECTION_MAX_INPUT_BYTES: expected an integer, got 'abc'" in documented
+
+
+def test_readme_promises_no_pages_to_come_issue_13() -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    assert "to come" not in readme and "(`/sources`)" in readme and "(`/new`)" in readme

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -136,11 +137,45 @@ def test_reextract_keeps_reviewed_values(filled: Filled) -> None:
     assert after.keys() == before.keys()  # nothing added over reviewed evidence; positions kept
     assert after[(bus, "incident", 0)].id == choi and after[(bus, "incident", 0)].values["age"] == 33  # the person's
     assert after[(han, "claim", 0)].review_state == "rejected"
-    assert after[(han, "claim", 1)].id != before[(han, "claim", 1)].id  # machine facts were written anew
+    assert after[(han, "claim", 1)].id == before[(han, "claim", 1)].id  # found again: same row
     assert after[(han, "claim", 1)].values == before[(han, "claim", 1)].values
     assert after[(han, "incident", 0)].values == before[(han, "incident", 0)].values
     assert [v.value for v in dict(store.get_case(filled.case_of(choi)).fields)["age"]] == [33]
     assert store.counts()["incidents"] == 4
+
+
+def test_reextract_keeps_fact_ids_issue_13(filled: Filled) -> None:
+    store = filled.store
+    documents = sorted(set(filled.documents.values()))
+    before = {(d, f.kind, f.position): f.id for d in documents for f in store.list_facts(d)}
+    choi, han = filled.incident("en-bus.html"), filled.incident("en-han.html")
+    merge_cases(store, [choi, han], who="ana")
+    reextract_documents(store, Settings())
+    reextract_documents(store, Settings())
+    after = {(d, f.kind, f.position): f.id for d in documents for f in store.list_facts(d)}
+    assert after == before  # every fact found again keeps its id and position
+    assert filled.case_of(choi) == filled.case_of(han)  # the merge still names the same incidents
+    merged = filled.case_of(choi)
+    split_case(store, merged, [han], who="ana")  # ids from before re-extraction still work
+    assert filled.case_of(han) != filled.case_of(choi)
+    assert store.get_fact("incident", choi).id == choi
+
+
+def test_replace_machine_facts_matches_by_evidence_issue_13(filled: Filled) -> None:
+    store, han = filled.store, filled.documents["en-han.html"]
+    old = {f.kind: f for f in store.list_facts(han) if f.kind in ("incident", "quote")}
+    incident, quote = old["incident"], old["quote"]
+    wider = Span(incident.evidence[0].start, incident.evidence[0].end + 3, "wider")
+    moved = StoredFact("incident", 0, han, 5, {**incident.values, "age": 41}, (wider,), "machine", "")
+    fresh = StoredFact("quote", 0, han, 0, {"speaker": "Kim"}, (Span(0, 3, "A d"),), "machine", "")
+    assert store.replace_machine_facts(han, [fresh, moved], "v2") == 2
+    facts = store.list_facts(han)
+    kept = next(f for f in facts if f.kind == "incident")
+    assert (kept.id, kept.position, kept.values["age"], kept.evidence) == (incident.id, incident.position, 41, (wider,))
+    assert kept.extractor_version == "v2"
+    (new_quote,) = [f for f in facts if f.kind == "quote"]
+    assert new_quote.values["speaker"] == "Kim" and new_quote.evidence != quote.evidence  # the old one is gone
+    assert not [f for f in facts if f.kind == "claim"]  # claims not found again are gone
 
 
 def test_replace_machine_facts_takes_free_positions(filled: Filled) -> None:
@@ -204,7 +239,7 @@ def test_cli_reextract_merge_split(tmp_path: Path) -> None:
     assert runner.invoke(cli, ["reextract", "--db", db, "999"]).exit_code == 2
     assert runner.invoke(cli, ["reextract", "--db", str(tmp_path / "none.db")]).exit_code == 2
     store = open_store(db)
-    try:  # machine facts were written anew: new row ids
+    try:  # machine facts found again keep their row ids
         choi, han = (replace(filled, store=store).incident(name) for name in ("en-bus.html", "en-han.html"))
     finally:
         store.close()
@@ -234,3 +269,63 @@ def test_audit_of_a_case_finds_entries_made_while_an_incident_was_in_it(filled: 
     assert found == {1: [(1,)], 2: [], 12: [(3, 12, 21)], 21: [(21, 120), (3, 12, 21)], 112: [(112,)]}
     with pytest.raises(ValueError, match="action"):
         store.record_audit(who="ana", action="approve", kind="case", target_id=1)  # type: ignore[arg-type]
+
+
+def test_cases_show_the_incident_ids_merge_takes_issue_13(tmp_path: Path) -> None:
+    db = str(tmp_path / "store.db")
+    store = open_store(db)
+    try:
+        filled = fill(store, tmp_path / "pages")
+        choi, han = filled.incident("en-bus.html"), filled.incident("en-han.html")
+    finally:
+        store.close()
+    runner = CliRunner()
+    listed = json.loads(runner.invoke(cli, ["cases", "--db", db, "--format", "json"], catch_exceptions=False).output)
+    ids = {incident["id"] for case in listed for incident in case["incidents"]}
+    assert {choi, han} <= ids
+    table = runner.invoke(cli, ["cases", "--db", db], catch_exceptions=False).output
+    header, *rows = [line.split("\t") for line in table.splitlines() if not line.startswith("#")]
+    column = header.index("incidents")
+    assert {int(n) for row in rows for n in row[column].split(", ")} == ids  # piped: plain tab-separated lines
+    merged = runner.invoke(cli, ["merge", str(choi), str(han), "--db", db], catch_exceptions=False)
+    assert merged.exit_code == 0
+
+
+def test_an_extracted_age_range_is_stored_and_resolved_issue_13() -> None:
+    from redefection.records import Article, Capture, Document, Incident, Person
+    from redefection.services import resolve_cases
+
+    store = open_store("sqlite://")
+    try:
+        capture = Capture(source="in/thirties.txt", data=b"A man in his 30s went back north, police said.")
+        article = Article(title="Thirties", body=("A man in his 30s went back north, police said.",))
+        person = Person(surname="Ko", age_min=30, age_max=39)
+        incident = Incident(person=person, evidence=(Span(0, 16, "A man in his 30s"),))
+        document = Document(
+            id="thirties", source=capture.source, sha256=capture.sha256, format="text", article=article,
+            relevant=True, incidents=(incident,),
+        )  # fmt: skip
+        document_id = store.save_document(capture, document).document_id
+        (fact,) = [f for f in store.list_facts(document_id) if f.kind == "incident"]
+        assert (fact.values["age"], fact.values["age_min"], fact.values["age_max"]) == (None, 30, 39)
+        (case,) = resolve_cases(store)
+        assert [value.value for value in case.case.values("age")] == ["30s"]
+    finally:
+        store.close()
+
+
+def test_cases_csv_has_one_column_per_name_issue_13(filled: Filled, tmp_path: Path) -> None:
+    import csv
+
+    from redefection.export import write_csv
+    from redefection.services import export_data
+
+    write_csv(export_data(filled.store), tmp_path / "csv")
+    for name in ("cases.csv", "case_values.csv", "claims.csv", "sources.csv"):
+        with (tmp_path / "csv" / name).open(encoding="utf-8", newline="") as handle:
+            header = next(csv.reader(handle))
+        assert len(header) == len(set(header)), (name, header)
+    with (tmp_path / "csv" / "cases.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert {row["status"] for row in rows} == {"returned", "attempted"}
+    assert all(row["reported_status"] for row in rows)

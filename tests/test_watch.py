@@ -128,7 +128,7 @@ def test_once_ingests_relevant_articles_and_alerts_matching_rules(tmp_path: Path
     site.routes["/feed.xml"] = rss([("Return", site.url("/story")), ("Weather", site.url("/weather#top"))])
     db = tmp_path / "watch.db"
     result = CliRunner().invoke(
-        cli, ["watch", "--config", str(_config(tmp_path, site, hook)), "--db", str(db), "--once"]
+        cli, ["watch", "--watch-file", str(_config(tmp_path, site, hook)), "--db", str(db), "--once"]
     )
     assert result.exit_code == 0, result.output
     assert "1 stored" in result.output and "1 dropped" in result.output
@@ -220,7 +220,7 @@ def test_sources_tells_a_down_feed_from_a_quiet_one(tmp_path: Path, site: Site) 
     db = tmp_path / "w.db"
     runner = CliRunner()
     result = runner.invoke(
-        cli, ["watch", "--config", str(_config(tmp_path, site, extra=extra)), "--db", str(db), "--once"]
+        cli, ["watch", "--watch-file", str(_config(tmp_path, site, extra=extra)), "--db", str(db), "--once"]
     )
     assert result.exit_code == 1 and "Broken Daily (HTTP 500" in result.output
     result = runner.invoke(cli, ["sources", "--db", str(db), "--format", "json"])
@@ -240,7 +240,16 @@ def test_sigterm_finishes_the_fetch_in_flight_and_exits_cleanly(tmp_path: Path, 
     site.routes["/feed.xml"] = rss([("Return", site.url("/story"))])
     db = tmp_path / "w.db"
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-    command = [sys.executable, "-m", "redefection", "watch", "--config", str(_config(tmp_path, site)), "--db", str(db)]
+    command = [
+        sys.executable,
+        "-m",
+        "redefection",
+        "watch",
+        "--watch-file",
+        str(_config(tmp_path, site)),
+        "--db",
+        str(db),
+    ]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     try:
         deadline = time.monotonic() + 60

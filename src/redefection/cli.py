@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,6 +24,7 @@ from .cli_review import merge as merge_command
 from .cli_review import reextract as reextract_command
 from .cli_review import split as split_command
 from .cli_scan import scan as scan_command
+from .cli_tables import error_console, print_error, print_table
 from .cli_watch import sources as sources_command
 from .cli_watch import watch as watch_command
 from .cli_web import serve as serve_command
@@ -35,10 +37,10 @@ from .serialize import document_to_json
 from .settings import Settings, load_settings
 
 if TYPE_CHECKING:
-    from .store import Store
+    from .store import SaveResult, Store
 
-err = Console(stderr=True, highlight=False)
-out = Console(highlight=False)
+err = error_console()
+out = Console(highlight=False, markup=False)  # titles and paths may hold [brackets]
 
 
 def _settings(ctx: click.Context) -> Settings:
@@ -75,15 +77,22 @@ def _advance(bar: Any, note: str) -> None:
 def _report_failures(failures: Sequence[tuple[str, str]]) -> None:
     for source, message in failures:
         text = message if message.startswith(source) else f"{source}: {message}"
-        err.print(f"[red]error[/red] {text}", markup=True, soft_wrap=True)
+        print_error(err, text)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="redefection")
-@click.option("--config", type=click.Path(dir_okay=False, path_type=Path), help="Settings file (TOML).")
+@click.option(
+    "--settings",
+    "config",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Settings file (TOML; see docs/settings.md). Not what `watch` watches (watch --watch-file).",
+)
+# The option's old name, kept working for existing scripts; hidden so that help shows one name.
+@click.option("--config", "old_config", type=click.Path(dir_okay=False, path_type=Path), hidden=True)
 @click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
 @click.pass_context
-def cli(ctx: click.Context, config: Path | None, verbose: int) -> None:
+def cli(ctx: click.Context, config: Path | None, old_config: Path | None, verbose: int) -> None:
     """Track reports of North Korean defectors who return to the North.
 
     Clean captured news pages, extract what they report with evidence, and keep
@@ -94,7 +103,7 @@ def cli(ctx: click.Context, config: Path | None, verbose: int) -> None:
     if verbose < 2:  # trafilatura warns about every page it finds empty; our summary already says so
         logging.getLogger("trafilatura").setLevel(logging.ERROR)
     try:
-        ctx.obj = {"settings": load_settings(config)}
+        ctx.obj = {"settings": load_settings(config or old_config)}
     except RedefectionError as exc:
         raise click.UsageError(str(exc)) from exc
 
@@ -166,7 +175,11 @@ def _message(outcome: Outcome) -> str:
 @click.option("--db", "db_url", help="Database: SQLAlchemy URL or SQLite file path [default: redefection.db].")
 @click.pass_context
 def ingest(ctx: click.Context, paths: tuple[str, ...], db_url: str | None) -> None:
-    """Clean PATHS (files or folders) and store them; the same content twice is stored once."""
+    """Clean PATHS (files or folders) and store them; the same content twice is stored once.
+
+    Ctrl-C stops it: what was stored so far stays stored (and is counted), the
+    exit code is 130, and ``redefection cases`` rebuilds the cases later.
+    """
     from .services import ingest_paths
     from .store import open_store
 
@@ -174,28 +187,56 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], db_url: str | None) -> No
     try:
         store = open_store(db_url or settings.db_url)
     except RedefectionError as exc:
-        err.print(f"[red]error[/red] {exc}", markup=True)
+        print_error(err, str(exc))
         ctx.exit(2)
     show_bar = err.is_terminal
+    tally: Counter[str] = Counter()
+    stored_ids: list[int] = []
+
+    def count(outcome: Outcome, saved: SaveResult | None) -> None:
+        _advance(bar, "")
+        if saved is None:
+            tally["failed" if outcome.error is not None else "dropped"] += 1
+        else:
+            tally[saved.status] += 1
+            if saved.status == "stored":
+                stored_ids.append(saved.document_id)
+
     try:
         with _progress(_count_inputs(paths) if show_bar else 0, "ingest", show_bar) as bar:
-            report = ingest_paths(paths, store, settings, on_outcome=lambda *_: _advance(bar, ""))
+            report = ingest_paths(paths, store, settings, on_outcome=count)
         _report_failures(report.failures)
         err.print(
             f"{report.stored} stored, {report.duplicate} duplicate, {report.dropped} dropped, {report.failed} failed"
         )
-        _print_documents(store)
+        _print_documents(store, stored_ids)
+    except KeyboardInterrupt:
+        err.print(
+            f"interrupted: {tally['stored']} stored, {tally['duplicate']} duplicate, {tally['dropped']} dropped, "
+            f"{tally['failed']} failed before the interrupt; what was stored stays stored "
+            "(run `redefection cases` to rebuild the cases)"
+        )
+        ctx.exit(130)
     finally:
         store.close()
     ctx.exit(1 if report.failed else 0)
 
 
-def _print_documents(store: Store, limit: int = 20) -> None:
-    documents = store.list_documents(limit=limit)
+def _print_documents(store: Store, only: Sequence[int] | None = None, limit: int = 20) -> None:
+    """The newest stored documents, or (``only``) the documents one run stored; then the store's totals."""
+    if only is not None:
+        documents = [store.get_document(document_id) for document_id in only[-limit:][::-1]]
+    else:
+        documents = store.list_documents(limit=limit)
     if not documents:
         return
     counts = store.counts()
-    table = Table(title=f"Stored documents (latest {len(documents)} of {counts['documents']})")
+    title = (
+        f"Stored now ({len(documents)} of {len(only)})"
+        if only is not None
+        else f"Stored documents (newest {len(documents)} of {counts['documents']})"
+    )
+    table = Table(title=title)
     for column in ("id", "lang", "published", "outlet", "title", "relevant", "facts"):
         table.add_column(column, overflow="fold")
     for item in documents:
@@ -208,7 +249,7 @@ def _print_documents(store: Store, limit: int = 20) -> None:
             "possible" if item.relevance == "possible" else _yes_no(item.relevant),
             _describe_facts(item.incidents, item.claims, item.quotes) or "none",
         )
-    out.print(table)
+    print_table(out, table)
     out.print(
         f"{_plural(counts['documents'], 'document')}, {counts['relevant']} relevant"
         + (f", {counts['possible']} possibly relevant" if counts.get("possible") else "")
@@ -238,13 +279,7 @@ def _describe_facts(incidents: int, claims: int, quotes: int, *, keep_zero: bool
 @click.pass_context
 def documents(ctx: click.Context, db_url: str | None, limit: int, fmt: str) -> None:
     """List stored documents, newest first."""
-    from .store import open_store
-
-    try:
-        store = open_store(db_url or _settings(ctx).db_url)
-    except RedefectionError as exc:
-        err.print(f"[red]error[/red] {exc}", markup=True)
-        ctx.exit(2)
+    store = _open_existing(ctx, db_url)
     try:
         if fmt == "json":
             for item in store.list_documents(limit=limit):
@@ -264,7 +299,7 @@ def documents(ctx: click.Context, db_url: str | None, limit: int, fmt: str) -> N
                 }
                 sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
         else:
-            _print_documents(store, limit)
+            _print_documents(store, limit=limit)
     finally:
         store.close()
 
@@ -281,7 +316,7 @@ def duplicates(ctx: click.Context, db_url: str | None, fmt: str) -> None:
     try:
         store = open_store(db_url or _settings(ctx).db_url, create=False)
     except RedefectionError as exc:
-        err.print(f"[red]error[/red] {exc}", markup=True)
+        print_error(err, str(exc))
         ctx.exit(2)
     try:
         clusters = list_duplicates(store)
@@ -299,7 +334,7 @@ def duplicates(ctx: click.Context, db_url: str | None, fmt: str) -> None:
             published = member.published.isoformat() if member.published else ""
             row = (str(cluster.id), member.role, f"{member.similarity:.2f}", ", ".join(member.differences), published)
             table.add_row(*row, member.outlet or "", "\n".join(member.sources))
-    out.print(table)
+    print_table(out, table)
 
 
 def _open_existing(ctx: click.Context, db_url: str | None) -> Store:
@@ -308,7 +343,7 @@ def _open_existing(ctx: click.Context, db_url: str | None) -> Store:
     try:
         return open_store(db_url or _settings(ctx).db_url, create=False)
     except RedefectionError as exc:
-        err.print(f"[red]error[/red] {exc}", markup=True)
+        print_error(err, str(exc))
         ctx.exit(2)
 
 
@@ -325,7 +360,7 @@ def cases(ctx: click.Context, db_url: str | None, fmt: str) -> None:
     try:
         found = resolve_cases(store)
     except RedefectionError as exc:
-        err.print(f"[red]error[/red] {exc}", markup=True)
+        print_error(err, str(exc))
         ctx.exit(1)
     finally:
         store.close()
@@ -333,16 +368,17 @@ def cases(ctx: click.Context, db_url: str | None, fmt: str) -> None:
         sys.stdout.write(json.dumps([case_json(stored) for stored in found], ensure_ascii=False) + "\n")
         return
     table = Table(title=f"Cases ({len(found)})", caption="sources: independent / documents")
-    for column in ("id", "case", "confirmation", "event", "disclosed", "sources", "conflicts"):
+    for column in ("id", "case", "incidents", "confirmation", "event", "disclosed", "sources", "conflicts"):
         table.add_column(column, overflow="fold", no_wrap=column in {"id", "event", "disclosed"})
     for stored in found:
         case = stored.case
         sources = f"{case.independent_sources} / {case.documents}"
         conflicts = ", ".join(conflict.field for conflict in case.conflicts)
         disclosed = case.disclosure_date.isoformat() if case.disclosure_date else ""
-        row = (str(stored.id), case.label, case.confirmation, case.event_date or "", disclosed, sources, conflicts)
-        table.add_row(*row)
-    out.print(table)
+        incidents = ", ".join(str(member.item.id) for member in case.incidents)  # the ids merge and split take
+        row = (str(stored.id), case.label, incidents, case.confirmation, case.event_date or "", disclosed, sources)
+        table.add_row(*row, conflicts)
+    print_table(out, table)
 
 
 @cli.command()
@@ -366,7 +402,7 @@ def export(ctx: click.Context, db_url: str | None, fmt: str, out_path: Path | No
     try:
         data = public_export_data(store) if public else export_data(store)
     except RedefectionError as exc:
-        err.print(f"[red]error[/red] {exc}", markup=True)
+        print_error(err, str(exc))
         ctx.exit(1)
     finally:
         store.close()

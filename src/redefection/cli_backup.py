@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from rich.console import Console
 
+from .cli_tables import error_console, print_error
 from .errors import RedefectionError
 from .settings import Settings
 
-err = Console(stderr=True, highlight=False)
+err = error_console()
 DB_HELP = "Database: SQLAlchemy URL or SQLite file path [default: redefection.db]."
 
 
@@ -32,7 +32,7 @@ def backup(ctx: click.Context, out: Path, db_url: str | None, force: bool, porta
     try:
         kind = backup_store(db_url or settings.db_url, out, force=force, portable=portable)
     except RedefectionError as exc:
-        err.print(f"[red]error[/red] {exc}", markup=True, soft_wrap=True)
+        print_error(err, str(exc))
         ctx.exit(1)
     err.print(f"wrote {out} ({'SQLite copy' if kind == 'sqlite' else 'portable dump'})", soft_wrap=True)
 
@@ -51,7 +51,7 @@ def restore(ctx: click.Context, source: Path, db_url: str | None, force: bool) -
     try:
         rows = restore_store(source, target, force=force)
     except RedefectionError as exc:
-        err.print(f"[red]error[/red] {exc}", markup=True, soft_wrap=True)
+        print_error(err, str(exc))
         ctx.exit(1)
     err.print(f"restored {rows:,} rows from {source}", soft_wrap=True)
 

@@ -14,12 +14,12 @@ import sys
 from typing import NoReturn
 
 import click
-from rich.console import Console
 
+from .cli_tables import error_console, print_error
 from .errors import NotFound, RedefectionError
 from .settings import Settings
 
-err = Console(stderr=True, highlight=False)
+err = error_console()
 DB_HELP = "Database: SQLAlchemy URL or SQLite file path [default: redefection.db]."
 WHO_HELP = "Name recorded in the audit log [default: your login name]."
 
@@ -34,7 +34,7 @@ def _who(given: str | None) -> str:
 
 
 def _fail(ctx: click.Context, exc: Exception, code: int) -> NoReturn:
-    err.print(f"[red]error[/red] {exc}", markup=True, soft_wrap=True)
+    print_error(err, str(exc))
     ctx.exit(code)
 
 
@@ -58,7 +58,7 @@ def reextract(ctx: click.Context, document_ids: tuple[int, ...], db_url: str | N
     finally:
         store.close()
     for source, message in report.failures:
-        err.print(f"[red]error[/red] {source}: {message}", markup=True, soft_wrap=True)
+        print_error(err, f"{source}: {message}")
     err.print(
         f"re-extracted {report.documents} documents: {report.added} machine facts written, "
         f"{len(report.failures)} failed"

@@ -14,16 +14,16 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 import click
-from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
 
+from .cli_tables import error_console, print_error
 from .errors import RedefectionError
 from .settings import Settings
 
 if TYPE_CHECKING:  # the scan machinery loads only when the command runs: `--help` stays fast
     from .scan import ScanReport
 
-err = Console(stderr=True, highlight=False)
+err = error_console()
 
 Hooks = tuple[Callable[[int], None] | None, Callable[["ScanReport", int], None] | None]
 
@@ -112,14 +112,14 @@ def scan(
                 on_progress=on_progress,
             )
     except RedefectionError as exc:
-        err.print(f"[red]error[/red] {exc}", markup=True, soft_wrap=True)
+        print_error(err, str(exc))
         ctx.exit(2)
     finally:
         if store is not None:
             store.close()
     for source, message in report.failures:
         text = message if message.startswith(source) else f"{source}: {message}"
-        err.print(f"[red]error[/red] {text}", markup=True, soft_wrap=True)
+        print_error(err, text)
     skipped = f", {report.skipped} archives skipped (finished before)" if report.skipped else ""
     err.print(
         f"{report.records:,} records, {report.candidates:,} candidates, {report.relevant:,} relevant: "

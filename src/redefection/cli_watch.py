@@ -20,6 +20,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from .cli_tables import error_console, print_error, print_table
 from .errors import RedefectionError
 from .settings import Settings
 
@@ -27,8 +28,8 @@ if TYPE_CHECKING:
     from .store import Store
     from .watch import WatchReport
 
-err = Console(stderr=True, highlight=False)
-out = Console(highlight=False)
+err = error_console()
+out = Console(highlight=False, markup=False)  # titles and paths may hold [brackets]
 DB_HELP = "Database: SQLAlchemy URL or SQLite file path [default: redefection.db]."
 
 
@@ -39,7 +40,7 @@ def _open(ctx: click.Context, db_url: str | None, *, create: bool) -> Store:
     try:
         return open_store(db_url or settings.db_url, create=create)
     except RedefectionError as exc:
-        err.print(f"[red]error[/red] {exc}", markup=True)
+        print_error(err, str(exc))
         ctx.exit(2)
 
 
@@ -58,21 +59,24 @@ def _summary(report: WatchReport) -> str:
 
 @click.command()
 @click.option(
-    "--config",
+    "--watch-file",
     "config_path",
     type=click.Path(dir_okay=False, path_type=Path),
     default=Path("watch.toml"),
     show_default=True,
-    help="Watch configuration (TOML): sources, fetching, alerts.",
+    help="What to watch (TOML): sources, fetching, alerts. Not the settings file (redefection --settings).",
 )
+# The option's old name, kept working for existing cron lines; hidden so that help shows one name.
+@click.option("--config", "old_config_path", type=click.Path(dir_okay=False, path_type=Path), hidden=True)
 @click.option("--db", "db_url", help=DB_HELP)
 @click.option("--once", is_flag=True, help="Run one round and exit (for cron); else poll until SIGTERM.")
 @click.pass_context
-def watch(ctx: click.Context, config_path: Path, db_url: str | None, once: bool) -> None:
-    """Poll the feeds and news sitemaps in --config, fetch new articles politely, ingest them and send alerts."""
+def watch(ctx: click.Context, config_path: Path, old_config_path: Path | None, db_url: str | None, once: bool) -> None:
+    """Poll the feeds and news sitemaps in --watch-file, fetch new articles politely, ingest them, send alerts."""
     from .watch import Watcher
     from .watch_config import load_watch_config
 
+    config_path = old_config_path or config_path
     try:
         config = load_watch_config(config_path)
     except RedefectionError as exc:
@@ -96,7 +100,7 @@ def watch(ctx: click.Context, config_path: Path, db_url: str | None, once: bool)
             err.print(f"stopped after {rounds} round(s)")
             code = 0
     except RedefectionError as exc:
-        err.print(f"[red]error[/red] {exc}", markup=True)
+        print_error(err, str(exc))
         code = 1
     finally:
         for sig, handler in previous.items():
@@ -119,7 +123,7 @@ def sources(ctx: click.Context, db_url: str | None, days: int, fmt: str) -> None
     try:
         found = source_health(store, days=days)
     except RedefectionError as exc:
-        err.print(f"[red]error[/red] {exc}", markup=True)
+        print_error(err, str(exc))
         ctx.exit(1)
     finally:
         store.close()
@@ -143,7 +147,7 @@ def sources(ctx: click.Context, db_url: str | None, days: int, fmt: str) -> None
             str(item.items_seen),
             str(item.items_new),
         )
-    out.print(table)
+    print_table(out, table)
 
 
 def _when(value: object) -> str:

@@ -16,6 +16,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from .cli_tables import error_console, print_error, print_table
 from .errors import NotFound, RedefectionError
 from .settings import Settings
 
@@ -24,20 +25,21 @@ if TYPE_CHECKING:
 
     from .store import Store
 
-err = Console(stderr=True, highlight=False)
-out = Console(highlight=False)
+err = error_console()
+out = Console(highlight=False, markup=False)  # titles and paths may hold [brackets]
 DB_HELP = "Database: SQLAlchemy URL or SQLite file path [default: redefection.db]."
 ROLE_CHOICE = click.Choice(["viewer", "editor", "admin"])
 
 
-def _open(ctx: click.Context, db_url: str | None) -> Store:
+def _open(ctx: click.Context, db_url: str | None, *, create: bool = False) -> Store:
+    """The store; only ``user add`` (the first step of a new install) may create it: a mistyped ``--db`` is an error."""
     from .store import open_store
 
     settings: Settings = ctx.obj["settings"]
     try:
-        return open_store(db_url or settings.db_url)
+        return open_store(db_url or settings.db_url, create=create)
     except RedefectionError as exc:
-        err.print(f"[red]error[/red] {exc}", markup=True)
+        print_error(err, str(exc))
         ctx.exit(2)
 
 
@@ -90,14 +92,12 @@ def serve(
     settings: Settings = ctx.obj["settings"]
     settings = dataclasses.replace(settings, db_url=db_url or settings.db_url)
     workers = workers or os.cpu_count() or 1
-    store = _open(ctx, db_url)  # brings the schema up to date once, before any worker opens it
+    store = _open(ctx, db_url, create=True)  # a new store is a valid start; migrated once, before any worker opens it
     try:
         if not store.list_users():
             err.print("no accounts yet: create one with `redefection user add NAME --role admin`")
         if not _is_loopback(host):
-            err.print(
-                f"[yellow]warning[/yellow] listening on {host}: serve it to others only behind HTTPS", markup=True
-            )
+            err.print(f"warning: listening on {host}: serve it to others only behind HTTPS")
         config = WebConfig(
             anonymous=anonymous,
             secure_cookies=secure_cookies,
@@ -147,13 +147,13 @@ def user_add(ctx: click.Context, name: str, role: str, password_stdin: bool, db_
     except ValueError as exc:
         raise click.UsageError(str(exc)) from exc
     password = _read_password(password_stdin)
-    store = _open(ctx, db_url)
+    store = _open(ctx, db_url, create=True)
     try:
         created = accounts.add_user(store, name, password, role)
     except ValueError as exc:
         raise click.UsageError(str(exc)) from exc
     except RedefectionError as exc:
-        err.print(f"[red]error[/red] {exc}", markup=True)
+        print_error(err, str(exc))
         ctx.exit(1)
     finally:
         store.close()
@@ -176,7 +176,7 @@ def user_list(ctx: click.Context, db_url: str | None) -> None:
     for found in users:
         state = "disabled" if found.disabled else "active"
         table.add_row(found.username, found.role, state, found.created_at.date().isoformat())
-    out.print(table)
+    print_table(out, table)
 
 
 def _change(ctx: click.Context, db_url: str | None, name: str, change: str, role: str | None = None) -> None:
@@ -189,7 +189,7 @@ def _change(ctx: click.Context, db_url: str | None, name: str, change: str, role
         else:
             found = store.set_disabled(name, change == "disable")
     except NotFound:
-        err.print(f"[red]error[/red] no account named {name}", markup=True)
+        print_error(err, f"no account named {name}")
         ctx.exit(1)
     finally:
         store.close()
@@ -270,7 +270,7 @@ def token_create(ctx: click.Context, username: str, name: str, days: int | None,
     except ValueError as exc:
         raise click.UsageError(str(exc)) from exc
     except NotFound:
-        err.print(f"[red]error[/red] no account named {username}", markup=True)
+        print_error(err, f"no account named {username}")
         ctx.exit(1)
     finally:
         store.close()

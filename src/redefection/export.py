@@ -4,7 +4,9 @@ JSON keeps the nesting: each case with its fields (every value with the
 sources giving it), conflicts, ladder and incidents. CSV flattens it into
 tables that open directly in a spreadsheet, pandas or DuckDB:
 
-- ``cases.csv``: one row per case; a field's values joined with `` | ``;
+- ``cases.csv``: one row per case; a field's values joined with `` | ``
+  (``status`` is the case's, the furthest any source reports; ``reported_status``
+  every status a source gives);
 - ``case_values.csv``: one row per (case, field, value, source), with a conflict flag;
 - ``claims.csv``: one row per figure of a claim series, oldest first within a series;
 - ``sources.csv``: one row per stored document, with its syndication cluster.
@@ -42,7 +44,7 @@ CASE_COLUMNS = (
     "documents",
     "incidents",
     "conflicts",
-    *FIELDS,
+    *(f"reported_{name}" if name == "status" else name for name in FIELDS),  # one column name each
 )
 VALUE_COLUMNS = ("case_id", "field", "value", "conflict", "source", "incident", "outlet")
 CLAIM_COLUMNS = (
@@ -107,7 +109,8 @@ def _case_rows(cases: Sequence[StoredCase]) -> Iterable[dict[str, Any]]:
             "conflicts": " | ".join(conflict.field for conflict in case.conflicts),
         }
         for name in FIELDS:
-            row[name] = " | ".join(str(value.value) for value in case.values(name))
+            column = f"reported_{name}" if name == "status" else name
+            row[column] = " | ".join(str(value.value) for value in case.values(name))
         yield row
 
 

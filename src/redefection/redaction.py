@@ -58,6 +58,8 @@ PUBLIC_FIELDS: Mapping[str, tuple[str, ...]] = {
         "name",
         "surname",
         "age",
+        "age_min",
+        "age_max",
         "gender",
         "occupation",
         "group_size",

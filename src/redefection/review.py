@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from . import __version__
 from .errors import NotFound, RedefectionError
@@ -40,7 +40,7 @@ def review_fact(store: Store, change: FactChange, *, rebuild: Callable[[Store], 
         NotFound: no such fact.
         ValueError: a corrected value is invalid; the message names the field.
     """
-    fact = store.review_fact(change)
+    fact = store.review_fact(_named_as_extraction_names(change))
     # Only a changed or rejected incident can move incidents between cases. Review states are read live
     # by the case pages, and claims and quotes are not part of the stored cases.
     if fact.kind == "incident" and change.action != "confirm":
@@ -74,6 +74,16 @@ def decide_relevance(
     if document.incidents:
         rebuild(store)
     return document
+
+
+def _named_as_extraction_names(change: FactChange) -> FactChange:
+    """A corrected claim source under the canonical name extraction gives it ("통일부" and "MOU" give one series)."""
+    source = change.changes.get("source") if change.kind == "claim" and change.action == "correct" else None
+    if not isinstance(source, str) or not source.strip():
+        return change
+    from .extract.sources import known_source
+
+    return replace(change, changes={**change.changes, "source": known_source(source) or source})
 
 
 def _cases_holding(found: Iterable[StoredCase], incident_ids: Iterable[int]) -> list[int]:

@@ -126,6 +126,7 @@ def case_to_json(case: Case) -> dict[str, Any]:
         "conflicts": [{"field": c.field, "values": values(c.values)} for c in case.conflicts],
         "incidents": [
             {
+                "id": m.item.id,  # incidents.id when stored: what ``merge`` and ``split`` take
                 "source": m.item.source,
                 "incident": m.item.index,
                 "document": m.item.document,

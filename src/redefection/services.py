@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -70,8 +71,14 @@ def ingest_paths(
     while saving it) is recorded as that input's failure. ``on_outcome`` is
     called after each input with its outcome and the save result (``None``
     unless a document was saved), e.g. to advance a progress bar.
+
+    Files are named by their absolute, normalised path: one file given as
+    ``docs/a.html`` and as ``/home/me/docs/a.html`` is one source, not two.
     """
-    return ingest_captures(iter_captures(paths, settings.max_input_bytes), store, settings, on_outcome, strict=strict)
+    absolute = [os.path.abspath(os.fsdecode(path)) for path in paths]
+    return ingest_captures(
+        iter_captures(absolute, settings.max_input_bytes), store, settings, on_outcome, strict=strict
+    )
 
 
 def ingest_captures(

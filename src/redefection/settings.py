@@ -35,23 +35,34 @@ class Settings:
     scan_chunk_bytes: int = 8 * 1024 * 1024
 
 
+TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
+FALSE_WORDS = frozenset({"0", "false", "no", "off"})
+
+
 def _coerce(name: str, raw: Any, default: Any) -> Any:
+    """``raw`` (a TOML value, or an environment variable's text) as the type of ``default``; else ``ConfigError``."""
     if isinstance(default, tuple):
         if isinstance(raw, str):
             return tuple(part.strip() for part in raw.split(",") if part.strip())
-        if isinstance(raw, list):
-            return tuple(str(part) for part in raw)
-    elif isinstance(default, bool):
+        if isinstance(raw, list) and all(isinstance(part, str) for part in raw):
+            return tuple(raw)
+        raise ConfigError(name, f"expected a list of strings, got {raw!r}")
+    if isinstance(default, bool):
+        if isinstance(raw, bool):
+            return raw
+        if isinstance(raw, str) and raw.strip().lower() in TRUE_WORDS | FALSE_WORDS:
+            return raw.strip().lower() in TRUE_WORDS
+        raise ConfigError(name, f"expected true or false, got {raw!r}")
+    if isinstance(default, int):
+        if isinstance(raw, int) and not isinstance(raw, bool):
+            return raw
+        if isinstance(raw, str) and raw.strip().lstrip("-").isdigit():
+            return int(raw.strip())
+        raise ConfigError(name, f"expected an integer, got {raw!r}")
+    if isinstance(default, str):
         if isinstance(raw, str):
-            return raw.strip().lower() in {"1", "true", "yes", "on"}
-        return bool(raw)
-    elif isinstance(default, int):
-        try:
-            return int(raw)
-        except (TypeError, ValueError):
-            raise ConfigError(name, f"expected an integer, got {raw!r}") from None
-    elif isinstance(default, str):
-        return str(raw)
+            return raw
+        raise ConfigError(name, f"expected a string, got {raw!r}")
     raise ConfigError(name, f"unsupported value {raw!r}")
 
 
@@ -77,7 +88,7 @@ def load_settings(path: Path | None = None, environ: dict[str, str] | None = Non
         for key, raw in data.items():
             if key not in fields:
                 raise ConfigError(str(path), f"unknown setting {key!r}")
-            values[key] = _coerce(key, raw, fields[key])
+            values[key] = _coerce(f"{path}: {key}", raw, fields[key])  # names the file and the key
     env = os.environ if environ is None else environ
     for key, default in fields.items():
         raw_env = env.get(f"REDEFECTION_{key.upper()}")

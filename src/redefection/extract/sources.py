@@ -87,6 +87,32 @@ def canonical_source(text: str, language: str | None) -> str | None:
     return best[1] if best else None
 
 
+SOURCE_LANGUAGES = ("en", "ko", "zh")  # the languages ``sources.toml`` names bodies in
+
+
+def known_source(text: str) -> str | None:
+    """The canonical name of the body ``text`` names as a whole, in any language, or None.
+
+    For values a person types (a corrected claim source): "통일부", "the
+    Unification Ministry" and "MOU" all give "Ministry of Unification", so a
+    correction joins the series extraction builds. A text that only mentions a
+    body ("MOU officials in Seoul") is not a name of it.
+    """
+    wanted = " ".join(text.split())
+    if wanted[:4].casefold() == "the ":
+        wanted = wanted[4:]
+    for language in SOURCE_LANGUAGES:
+        for name, pattern in _lexicon(language).names:
+            if name.casefold() == wanted.casefold() or pattern.fullmatch(wanted):
+                return name
+    return None
+
+
+def known_source_names() -> tuple[str, ...]:
+    """Every canonical source name, sorted: what a correction form offers."""
+    return tuple(sorted({name for language in SOURCE_LANGUAGES for name, _ in _lexicon(language).names}))
+
+
 def _is_attribution(text: str, start: int, end: int, lexicon: _Lexicon) -> bool:
     if lexicon.before.search(text[:start]) or lexicon.after.match(text, end):
         return True

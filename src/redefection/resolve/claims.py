@@ -8,6 +8,7 @@ Syndicated copies of one article give one point, not one per copy.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -33,6 +34,38 @@ class ClaimPoint:
 
 
 SeriesKey = tuple[str, str | None]  # (subject, attributed source)
+
+
+_YEAR = re.compile(r"(?<!\d)(1[89]\d{2}|20\d{2})(?!\d)")
+_SINCE = re.compile(
+    r"\b(?:since|from|between|after)\b|以来|以來|起|以后|以後|이후|부터|\d\s*(?:~|-|–|至|到)", re.IGNORECASE
+)
+_ONE_YEAR = re.compile(
+    r"^(?:(?:so far\s+)?(?:in\s+)?(?:this|last|that)\s+year(?:\s+alone)?|지난해|올해|작년|去年|今年|當年|当年)$",
+    re.IGNORECASE,
+)
+_LEAD = re.compile(r"^(?:(?:in|over|during|for|within|throughout)\s+)?(?:the\s+)?", re.IGNORECASE)
+
+
+def period_kind(period: str | None) -> str:
+    """What a figure counts over, so that only comparable figures are joined in a chart.
+
+    ``"since 2012"`` for a count from a year on ("between 2012 and 2020",
+    "2012년부터", "自2012年以来"): its later figures may grow; ``"one year"``
+    for a single year ("in 2019", "last year"); the window itself for a
+    rolling one ("past five years"); ``"no period given"`` when none is. A
+    figure "over the past five years" and one "between 2012 and 2020" are of
+    different kinds: a line between them would show a trend that is not there.
+    """
+    if period is None or not period.strip():
+        return "no period given"
+    text = " ".join(period.split())
+    years = _YEAR.findall(text)
+    if years and (len(years) >= 2 or _SINCE.search(text)):
+        return f"since {years[0]}"
+    if years or _ONE_YEAR.match(text):
+        return "one year"
+    return _LEAD.sub("", text).casefold() or text.casefold()
 
 
 def source_key(source: str | None) -> str | None:
@@ -104,4 +137,4 @@ def series_to_json(series: Mapping[SeriesKey, list[ClaimPoint]]) -> list[dict[st
     ]
 
 
-__all__ = ["ClaimPoint", "SeriesKey", "SourcedClaim", "claim_series", "series_to_json", "source_key"]
+__all__ = ["ClaimPoint", "SeriesKey", "SourcedClaim", "claim_series", "period_kind", "series_to_json", "source_key"]

@@ -20,6 +20,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from ..ages import age_text
 from ..records import MatchFeature, SourcedIncident
 from .names import NameKey, name_key, readings_agree, surnames_agree
 
@@ -184,6 +185,13 @@ def _age_range(texts: Iterable[str]) -> tuple[tuple[int, int], str] | None:
     return None
 
 
+def _stored_age_range(low: int | None, high: int | None) -> tuple[tuple[int, int], str] | None:
+    """The range an incident holds (extracted or corrected: "30s" is 30-39), as ``_age_range`` gives it."""
+    if low is None or high is None:
+        return None
+    return (low, high), age_text(None, low, high) or f"{low}-{high}"
+
+
 def _is_authority(sentence: str) -> bool:
     _, authority, attribution, _ = _patterns()
     return bool(authority.search(sentence) and attribution.search(sentence))
@@ -201,7 +209,7 @@ def profile(item: SourcedIncident) -> Profile:
     evidence = [span.text for span in incident.evidence]
     text = "\n".join([incident.route or "", person.occupation or "", *evidence])
     concepts, _, _, state_media = _patterns()
-    found = _age_range(evidence) if person.age is None else None
+    found = (_stored_age_range(person.age_min, person.age_max) or _age_range(evidence)) if person.age is None else None
     return Profile(
         item=item,
         name=name_key(person.name, person.surname),

@@ -62,6 +62,10 @@ def _date(value: object) -> date | None:
         return None
 
 
+def _whole(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
 def _choice(value: object, allowed: tuple[str, ...], default: str | None) -> str | None:
     return value if isinstance(value, str) and value in allowed else default
 
@@ -70,11 +74,15 @@ def incident_from_json(data: Mapping[str, Any]) -> Incident:
     """An ``Incident`` from the corpus JSON shape (see docs/schema.md); unknown values become ``None``."""
     person = data.get("person") or {}
     age = person.get("age")
+    bounds = person.get("age_range")
+    low, high = bounds if isinstance(bounds, list) and len(bounds) == 2 else (None, None)
     return Incident(
         person=Person(
             name=person.get("name") or None,
             surname=person.get("surname") or None,
             age=age if isinstance(age, int) else None,
+            age_min=_whole(person.get("age_min", low)),
+            age_max=_whole(person.get("age_max", high)),
             gender=cast(Gender | None, _choice(person.get("gender"), get_args(Gender), None)),
             occupation=person.get("occupation") or None,
         ),

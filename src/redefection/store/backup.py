@@ -22,8 +22,9 @@ from pathlib import Path
 from typing import IO, Any
 
 from alembic import command
-from sqlalchemy import Connection, Engine, func, insert, select, text
+from sqlalchemy import Connection, Engine, create_engine, func, insert, select, text
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.pool import NullPool
 
 from ..errors import StoreError
 from ..private_files import create_private, open_private
@@ -85,13 +86,13 @@ def restore(source: Path, url: str, *, force: bool = False) -> int:
     if head == SQLITE_MAGIC and parsed.get_backend_name() == "sqlite" and not is_memory(parsed):
         target = Path(parsed.database or "")
         _refuse_existing(target, force)
-        _sqlite_copy(source, target, str(source))
+        _sqlite_copy(source, target, str(source), frozen=True)
         with sqlite3.connect(target) as connection:
             return sum(_count(connection, table.name) for table in Base.metadata.sorted_tables)
     engine = make_engine(parsed)
     try:
-        if head == SQLITE_MAGIC:
-            reader = make_engine(parse_url(str(source)))
+        if head == SQLITE_MAGIC:  # read as it is: nothing is written beside the backup
+            reader = create_engine("sqlite://", creator=lambda: _read_only(source, frozen=True), poolclass=NullPool)
             try:
                 with reader.connect() as connection:
                     rows: Iterator[tuple[str, Any]] = iter(list(_iter_rows(connection)))
@@ -113,24 +114,47 @@ def _refuse_existing(path: Path, force: bool) -> None:
         raise StoreError(str(path), "already exists; choose another path, or pass --force to overwrite it")
 
 
-def _sqlite_copy(source: Path, target: Path, shown: str) -> None:
+def _read_only(source: Path, *, frozen: bool) -> sqlite3.Connection:
+    """A read-only connection; ``frozen`` for a file nobody writes (a backup): then no -wal/-shm file is made."""
+    uri = source.absolute().as_uri() + ("?mode=ro&immutable=1" if frozen else "?mode=ro")
+    return sqlite3.connect(uri, uri=True, check_same_thread=False)
+
+
+def _sqlite_copy(source: Path, target: Path, shown: str, *, frozen: bool = False) -> None:
+    """Copy ``source`` to ``target`` in one read transaction, leaving one file and nothing else behind.
+
+    The copy is switched to a rollback journal before it is closed, so it has
+    no -wal or -shm companions (the store turns WAL on again when it opens
+    it); ``frozen`` reads a backup without writing anything beside it.
+    """
     partial = target.with_name(target.name + ".partial")
+    companions = [Path(f"{path}{suffix}") for path in (partial, target) for suffix in ("-wal", "-shm", "-journal")]
     partial.unlink(missing_ok=True)
     try:
         create_private(partial)  # a backup holds password and token hashes: owner only
-        with sqlite3.connect(f"file:{source}?mode=ro", uri=True) as reader, sqlite3.connect(partial) as writer:
-            reader.execute(f"PRAGMA busy_timeout = {30_000}")
-            reader.backup(writer)  # all pages in one step: one read transaction, one moment
-            (status,) = writer.execute("PRAGMA integrity_check").fetchone()
+        reader = _read_only(source, frozen=frozen)
+        try:
+            writer = sqlite3.connect(partial)
+            try:
+                reader.execute(f"PRAGMA busy_timeout = {30_000}")
+                reader.backup(writer)  # all pages in one step: one read transaction, one moment
+                writer.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
+                (status,) = writer.execute("PRAGMA integrity_check").fetchone()
+            finally:
+                writer.close()
+        finally:
+            reader.close()
         if status != "ok":
             raise StoreError(shown, f"the copy fails its integrity check ({status})")
-        for suffix in ("-wal", "-shm"):
-            Path(f"{target}{suffix}").unlink(missing_ok=True)
+        for path in companions:
+            path.unlink(missing_ok=True)
         partial.replace(target)  # the target appears whole, or not at all
     except sqlite3.Error as exc:
         raise StoreError(shown, f"cannot copy the database ({exc})") from exc
     finally:
         partial.unlink(missing_ok=True)
+        for path in companions[:3]:  # the partial file's own
+            path.unlink(missing_ok=True)
 
 
 def _count(connection: sqlite3.Connection, table: str) -> int:

@@ -159,7 +159,7 @@ class Store(MonitorStore, BrowseStore, ReviewStore, AccountStore, ReviewedStore,
         ...
 
     def list_documents(self, limit: int = 50, offset: int = 0) -> list[StoredDocument]:
-        """Stored documents, newest first."""
+        """Stored documents, newest published first; undated ones last; ties latest stored first."""
         ...
 
     def get_document(self, doc_id: int) -> StoredDocument:

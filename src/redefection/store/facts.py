@@ -42,6 +42,8 @@ def _incident_row(position: int, incident: Incident, stamp: dict[str, object], n
         name=person.name,
         surname=person.surname,
         age=person.age,
+        age_min=person.age_min,
+        age_max=person.age_max,
         gender=person.gender,
         occupation=person.occupation,
         group_size=incident.group_size,
@@ -100,6 +102,8 @@ def incident_from_row(row: IncidentRow) -> Incident:
         name=row.name,
         surname=row.surname,
         age=row.age,
+        age_min=row.age_min,
+        age_max=row.age_max,
         gender=cast(Gender | None, row.gender),
         occupation=row.occupation,
     )

@@ -3,7 +3,9 @@
 A review changes a fact row and writes its audit entries in one transaction:
 one entry per corrected field (old and new value as JSON), one for a confirm
 or reject. Re-extraction replaces only machine facts; a person's facts stay,
-and a new fact whose evidence overlaps one of them is not added.
+and a new fact whose evidence overlaps one of them is not added. A machine
+fact found again (same kind, same evidence) is updated in place, so its id,
+position, links and audit entries survive re-extraction.
 """
 
 from __future__ import annotations
@@ -13,9 +15,10 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from ..ages import age_text
 from ..errors import NotFound
 from ..records import Relevance
 from . import web_tables as web_tables  # registers the audit table on Base.metadata
@@ -25,23 +28,40 @@ from .stored_facts import (
     FACT_ROWS,
     FactRow,
     fact_kind,
+    found_again,
     load_rows,
     new_row,
     overlaps,
     row_value,
     set_row_value,
     stored_fact,
+    update_row,
 )
-from .tables import CaseIncidentRow, DocumentRow, IncidentRow
+from .tables import CaseIncidentRow, DocumentRow
 from .web import AuditEntry, AuditFilter, FactChange, FactKind, Page, ReviewAction, StoredFact
 from .web_tables import AuditRow
 
 T = TypeVar("T")
 STATE_AFTER = {"confirm": "confirmed", "correct": "corrected", "reject": "rejected"}
+AGE_FIELDS = frozenset({"age", "age_min", "age_max"})
 ACTIONS = ("confirm", "correct", "reject", "merge", "split")
 AUDIT_KINDS = ("incident", "claim", "quote", "case", "document")
 # An editor's relevance decision on a document, as an audit action: promoting confirms it, dismissing rejects it.
 RELEVANCE_ACTIONS: dict[str, ReviewAction] = {"relevant": "confirm", "not_relevant": "reject"}
+
+
+def _current(row: FactRow, field: str) -> Any:
+    """A field's value to compare a correction with: an exact age's bounds are the age, if not stored."""
+    value = row_value(row, field)
+    if value is None and field in ("age_min", "age_max"):
+        return row_value(row, "age")
+    return value
+
+
+def _age_value(row: FactRow) -> int | str | None:
+    """An incident's age for the audit log: the number when exact, else the range as people write it ("30s")."""
+    age, low, high = (row_value(row, field) for field in ("age", "age_min", "age_max"))
+    return age if age is not None else age_text(None, low, high)
 
 
 def _json(value: Any) -> str:
@@ -133,14 +153,19 @@ class ReviewSql:
             }
             old_state = row.review_state
             if change.action == "correct":
-                changed = {f: v for f, v in changes.items() if row_value(row, f) != v}
+                changed = {f: v for f, v in changes.items() if _current(row, f) != v}
                 if not changed:
                     raise ValueError("changes: the values given are the stored ones; confirm the fact instead")
+                old_age = _age_value(row) if kind == "incident" else None
                 for field, value in changed.items():
-                    session.add(
-                        AuditRow(**stamp, field=field, old_json=_json(row_value(row, field)), new_json=_json(value))
-                    )
+                    if field not in AGE_FIELDS:
+                        old = _json(row_value(row, field))
+                        session.add(AuditRow(**stamp, field=field, old_json=old, new_json=_json(value)))
                     set_row_value(row, field, value)
+                if AGE_FIELDS & changed.keys():  # one entry for an age, exact or a range: 31 -> "30s"
+                    session.add(
+                        AuditRow(**stamp, field="age", old_json=_json(old_age), new_json=_json(_age_value(row)))
+                    )
                 row.review_state = "corrected"
             else:
                 # Confirming a corrected fact keeps "corrected": its values are still a person's.
@@ -263,25 +288,31 @@ class ReviewSql:
             if session.get(DocumentRow, document_id) is None:
                 raise NotFound(f"document {document_id}", "no such document in the store")
             now = datetime.now(UTC)
-            added = 0
-            for kind, table in FACT_ROWS.items():
+            written = 0
+            for kind in FACT_ROWS:
                 rows = load_rows(session, kind, document_id=document_id)
                 reviewed = [stored_fact(kind, row) for row in rows if row.review_state != "machine"]
-                session.execute(delete(table).where(table.document_id == document_id, table.review_state == "machine"))
-                for row in rows:  # gone from the database (evidence by cascade): forget them, their ids may come back
-                    if row.review_state == "machine":
-                        for evidence in row.evidence if isinstance(row, IncidentRow) else ():
-                            session.expunge(evidence)
-                        session.expunge(row)
-                choose = _free_positions({fact.position for fact in reviewed})
-                mine = [fact for fact in facts if fact.kind == kind]
-                for index, fact in enumerate(mine):
-                    if any(overlaps(fact.evidence, person.evidence) for person in reviewed):
-                        continue  # a person reviewed this stretch of text: their value wins
-                    session.add(new_row(fact, document_id, choose(index), extractor_version, now))
-                    added += 1
+                machine = [row for row in rows if row.review_state == "machine"]
+                mine = [
+                    fact
+                    for fact in facts
+                    if fact.kind == kind and not any(overlaps(fact.evidence, person.evidence) for person in reviewed)
+                ]  # a person reviewed this stretch of text: their value wins
+                again = found_again(machine, mine)
+                kept = {row.id for row in again if row is not None}
+                for row in machine:
+                    if row.id not in kept:  # not found again: gone (its evidence by cascade)
+                        session.delete(row)
+                session.flush()
+                choose = _free_positions({f.position for f in reviewed} | {r.position for r in again if r is not None})
+                for index, (fact, old) in enumerate(zip(mine, again, strict=True)):
+                    if old is None:
+                        session.add(new_row(fact, document_id, choose(index), extractor_version, now))
+                    else:  # found again: same row, same id and position, today's values
+                        update_row(session, old, fact, extractor_version)
+                    written += 1
             session.flush()
-            return added
+            return written
 
         return self._review_run(f"document {document_id}", "cannot replace its machine facts", work)
 

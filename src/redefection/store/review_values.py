@@ -5,7 +5,9 @@ Every check raises ``ValueError`` whose message starts with the field's name
 API can show it next to that field. Values come from JSON (the API) or from
 forms (strings): a number given as digits is accepted for a number field, an
 empty string is "unknown" (None) for an optional field, and ``reasons`` may be
-a list of codes or one comma-separated string.
+a list of codes or one comma-separated string. An ``age`` may be a range as
+people write it ("30s", "early 30s", "about 30", "28-32"): it sets ``age``
+(None unless exact), ``age_min`` and ``age_max`` together.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any, get_args
 
+from ..ages import AgeBounds, parse_age
 from ..records import REASON_CODES, Gender, Qualifier, Status, Subject
 from .web import EDITABLE_FIELDS, FactKind
 
@@ -57,6 +60,18 @@ def _number(field: str, value: Any, low: int, high: int) -> int:
 
 def optional_age(field: str, value: Any) -> int | None:
     return None if _blank(value) else _number(field, value, 0, MAX_AGE)
+
+
+def age_bounds(field: str, value: Any) -> AgeBounds:
+    """``(age, age_min, age_max)`` from a whole number or a text ("29", "30s", "about 30", "28-32")."""
+    if _blank(value):
+        return None, None, None
+    if isinstance(value, int) and not isinstance(value, bool):
+        age = _number(field, value, 0, MAX_AGE)
+        return age, age, age
+    if not isinstance(value, str):
+        raise ValueError(f"{field}: expected an age such as 29, 30s, about 30 or 28-32, got {value!r}")
+    return parse_age(value)
 
 
 def count(field: str, value: Any) -> int:
@@ -109,7 +124,9 @@ CHECKS: Mapping[FactKind, Mapping[str, Check]] = {
     "incident": {
         "name": optional_text,
         "surname": optional_text,
-        "age": optional_age,
+        "age": age_bounds,  # expanded into age, age_min and age_max by ``validate_changes``
+        "age_min": optional_age,
+        "age_max": optional_age,
         "gender": one_of(GENDERS, optional=True),
         "occupation": optional_text,
         "group_size": count,
@@ -141,6 +158,14 @@ def validate_changes(kind: FactKind, changes: Mapping[str, Any]) -> dict[str, An
         if field not in checks:
             raise ValueError(f"{field}: not a field of a {kind}; expected one of {', '.join(EDITABLE_FIELDS[kind])}")
         cleaned[field] = checks[field](field, value)
+    if "age" in cleaned:  # one typed age sets all three: "30s" is no exact age, 30 to 39
+        cleaned["age"], cleaned["age_min"], cleaned["age_max"] = cleaned["age"]
+    elif "age_min" in cleaned or "age_max" in cleaned:
+        low, high = cleaned.get("age_min"), cleaned.get("age_max")
+        if low is not None and high is not None:
+            if low > high:
+                raise ValueError(f"age_min: {low} is above age_max {high}")
+            cleaned["age"] = low if low == high else None
     return cleaned
 
 

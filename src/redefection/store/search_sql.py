@@ -103,7 +103,12 @@ class SearchTerms:
 
 
 def parse_query(q: str | None) -> SearchTerms:
-    """The terms of a user's query; anything that is not a letter or a digit only separates terms."""
+    """The terms of a user's query; anything that is not a letter or a digit only separates terms.
+
+    A query of punctuation alone (``"';--``) asked for something, so it must
+    not list every document: it is kept whole as a scanned term, which finds
+    only a page holding that very string (in practice, none).
+    """
     found: dict[str, None] = {}
     for match in TERM.finditer(unicodedata.normalize("NFC", q or "")):
         term = match.group(0)[:MAX_TERM_CHARS]
@@ -114,6 +119,9 @@ def parse_query(q: str | None) -> SearchTerms:
     words = tuple(t for t in found if not CJK.search(t))
     cjk = tuple(t for t in found if CJK.search(t) and len(t) >= TRIGRAM)
     short = tuple(t for t in found if CJK.search(t) and len(t) < TRIGRAM)
+    asked = " ".join((q or "").replace("\x00", " ").split())
+    if not found and asked:
+        short = (asked[:MAX_TERM_CHARS],)
     return SearchTerms(words, cjk, short)
 
 

@@ -212,7 +212,8 @@ class SqlStore(MonitorSql, BrowseSql, ReviewSql, AccountSql, ReviewedSql):
     def list_documents(self, limit: int = 50, offset: int = 0) -> list[StoredDocument]:
         if limit < 0 or offset < 0:
             raise ValueError("limit and offset must not be negative")
-        query = documents_query().order_by(DocumentRow.id.desc()).limit(limit).offset(offset)
+        newest = (DocumentRow.published.desc().nulls_last(), DocumentRow.id.desc())  # undated last, then latest stored
+        query = documents_query().order_by(*newest).limit(limit).offset(offset)
         try:
             with self._sessions() as session:
                 return [stored_document(*found) for found in session.execute(query)]

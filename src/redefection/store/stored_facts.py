@@ -8,7 +8,7 @@ columns of ``EDITABLE_FIELDS[kind]``, ``reasons`` as a list of codes.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, cast
 
@@ -100,6 +100,8 @@ def record_values(item: Incident | Claim | Quote) -> dict[str, Any]:
             "name": person.name,
             "surname": person.surname,
             "age": person.age,
+            "age_min": person.age_min,
+            "age_max": person.age_max,
             "gender": person.gender,
             "occupation": person.occupation,
             "group_size": item.group_size,
@@ -151,6 +153,63 @@ def new_row(fact: StoredFact, document_id: int, position: int, version: str, now
     return QuoteRow(**stamp, **columns, **values)
 
 
+def _spans_key(evidence: tuple[Span, ...]) -> tuple[tuple[int, int], ...]:
+    return tuple((span.start, span.end) for span in evidence)
+
+
+def found_again(rows: Sequence[FactRow], facts: Sequence[StoredFact]) -> list[FactRow | None]:
+    """For each new fact, the stored machine row it is the same fact as (or None): its identity.
+
+    A fact is the same when it has the same evidence spans; failing that, when
+    its evidence overlaps the row's (the extractor widened or narrowed the
+    span); a fact without evidence, when it has the same values. Each row is
+    taken at most once, in document order.
+    """
+    free = list(rows)
+    found: list[FactRow | None] = [None] * len(facts)
+
+    def same_spans(fact: StoredFact, row: FactRow) -> bool:
+        return bool(fact.evidence) and _spans_key(fact.evidence) == _spans_key(evidence_of(row))
+
+    def overlapping(fact: StoredFact, row: FactRow) -> bool:
+        return overlaps(fact.evidence, evidence_of(row))
+
+    def same_values(fact: StoredFact, row: FactRow) -> bool:
+        if fact.evidence or evidence_of(row):
+            return False
+        return all(row_value(row, k) == v for k, v in fact.values.items())
+
+    for same in (same_spans, overlapping, same_values):
+        for n, fact in enumerate(facts):
+            if found[n] is None:
+                row = next((row for row in free if same(fact, row)), None)
+                if row is not None:
+                    found[n] = row
+                    free.remove(row)
+    return found
+
+
+def update_row(session: Session, row: FactRow, fact: StoredFact, version: str) -> None:
+    """``row`` (a machine fact) takes ``fact``'s values and evidence; its id and position stay."""
+    for field in EDITABLE_FIELDS[fact.kind]:
+        if field in fact.values:
+            set_row_value(row, field, fact.values[field])
+    row.extractor_version = version
+    if isinstance(row, IncidentRow):
+        if _spans_key(evidence_of(row)) != _spans_key(fact.evidence):
+            row.evidence.clear()
+            session.flush()  # the old spans' positions are free before the new ones take them
+            row.evidence.extend(
+                IncidentEvidenceRow(position=n, start_offset=s.start, end_offset=s.end, text=s.text)
+                for n, s in enumerate(fact.evidence)
+            )
+        return
+    span = fact.evidence[0] if fact.evidence else None
+    row.evidence_start = span.start if span else None
+    row.evidence_end = span.end if span else None
+    row.evidence_text = span.text if span else None
+
+
 def overlaps(a: tuple[Span, ...], b: tuple[Span, ...]) -> bool:
     """Whether any span of ``a`` shares a character with any span of ``b``."""
     return any(x.start < y.end and y.start < x.end for x in a for y in b)
@@ -162,6 +221,7 @@ __all__ = [
     "FactRow",
     "evidence_of",
     "fact_kind",
+    "found_again",
     "load_rows",
     "new_row",
     "overlaps",
@@ -170,4 +230,5 @@ __all__ = [
     "row_value",
     "set_row_value",
     "stored_fact",
+    "update_row",
 ]

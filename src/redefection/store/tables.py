@@ -168,6 +168,8 @@ class IncidentRow(Base):
     name: Mapped[str | None] = mapped_column(Text)
     surname: Mapped[str | None] = mapped_column(Text, index=True)
     age: Mapped[int | None] = mapped_column(Integer)
+    age_min: Mapped[int | None] = mapped_column(Integer)  # inclusive bounds ("30s": 30-39); both equal age when exact
+    age_max: Mapped[int | None] = mapped_column(Integer)
     gender: Mapped[str | None] = mapped_column(String(16))
     occupation: Mapped[str | None] = mapped_column(Text)
     group_size: Mapped[int] = mapped_column(Integer)

@@ -33,6 +33,8 @@ EDITABLE_FIELDS: Mapping[FactKind, tuple[str, ...]] = {
         "name",
         "surname",
         "age",
+        "age_min",
+        "age_max",
         "gender",
         "occupation",
         "group_size",

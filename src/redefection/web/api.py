@@ -5,20 +5,19 @@ reading is on (then only the public view). Writes take a bearer token (or
 the session cookie with ``X-CSRF-Token``) of an editor or admin. Lists are
 paged with ``limit``/``offset`` and say their ``total`` and ``next`` page.
 
-The OpenAPI schema is at /api/v1/openapi.json. /api/v1/docs is a plain page
-listing the routes: the usual interactive explorers load JavaScript from a
-CDN, which the Content-Security-Policy (and our no-third-party-code rule)
-forbids.
+The OpenAPI schema is at /api/v1/openapi.json. /api/v1/docs is the API
+reference as one of the site's pages, built from that schema: the usual
+interactive explorers load JavaScript from a CDN, which the
+Content-Security-Policy (and our no-third-party-code rule) forbids.
 """
 
 from __future__ import annotations
 
-import html
 from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from .. import __version__, browse
 from ..records import Relevance
@@ -305,27 +304,15 @@ def openapi(who: Reader) -> JSONResponse:
 
 
 @router.get("/docs", include_in_schema=False, response_class=HTMLResponse)
-def docs(who: Reader) -> HTMLResponse:
-    """A plain list of the routes, from the schema: no script, nothing loaded from elsewhere."""
-    rows = []
-    for path, operations in openapi_schema()["paths"].items():
-        for method, operation in operations.items():
-            summary = operation.get("description") or operation.get("summary") or ""
-            rows.append(
-                f"<tr><td><code>{html.escape(method.upper())}</code></td><td><code>{html.escape(path)}</code></td>"
-                f"<td>{html.escape(summary.strip().splitlines()[0] if summary.strip() else '')}</td></tr>"
-            )
-    page = (
-        "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>redefection API</title>"
-        "<link rel='stylesheet' href='/static/app.css'></head><body><main>"
-        "<h1>redefection API v1</h1><p>Machine-readable schema: <a href='openapi.json'>openapi.json</a>. "
-        "Authenticate writes with <code>Authorization: Bearer &lt;token&gt;</code> "
-        "(<code>redefection token create USER --name NAME</code>).</p>"
-        "<table><thead><tr><th>Method</th><th>Path</th><th>What</th></tr></thead><tbody>"
-        + "".join(rows)
-        + "</tbody></table></main></body></html>"
-    )
-    return HTMLResponse(page)
+def docs(request: Request, who: Reader) -> Response:
+    """The API reference in the site's own page: every route with its parameters, shapes and an example."""
+    from .api_reference import reference
+    from .templating import render
+
+    operations, shapes = reference(openapi_schema())
+    host = f"{request.url.scheme}://{request.url.netloc}"
+    context = {"operations": operations, "shapes": shapes, "version": __version__, "host": host, "title": "API"}
+    return render(request, "api_docs.html", context)
 
 
 __all__ = ["PREFIX", "openapi_schema", "router"]

@@ -20,6 +20,7 @@ from typing import Any, Literal
 import vl_convert
 
 from ..dashboard import STATUSES, Dashboard
+from ..resolve.claims import period_kind
 from .templating import label
 
 Spec = dict[str, Any]
@@ -163,6 +164,7 @@ def claims_values(board: Dashboard) -> list[dict[str, Any]]:
                     "value": point.value,
                     "qualifier": point.qualifier,
                     "period": point.period or "",
+                    "period_kind": period_kind(point.period),
                     "outlet": point.outlet or "",
                 }
             )
@@ -176,28 +178,35 @@ def year_span(values: list[dict[str, Any]]) -> list[str] | None:
 
 
 def by_quarter(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Rows summarised per subject, source and quarter: the median figure, the lowest and highest, how many."""
-    groups: dict[tuple[str, str, str], list[int]] = {}
+    """Rows summarised per subject, source, period kind and quarter: the median, lowest and highest figure, how many."""
+    groups: dict[tuple[str, str, str, str], list[int]] = {}
     for row in rows:
         day = str(row["date"])
         quarter = f"{day[:4]}-{(int(day[5:7]) - 1) // 3 * 3 + 1:02d}-01"
-        groups.setdefault((row["subject"], row["source"], quarter), []).append(int(row["value"]))
+        groups.setdefault((row["subject"], row["source"], row["period_kind"], quarter), []).append(int(row["value"]))
     return [
         {
             "subject": subject,
             "source": source,
+            "period_kind": kind,
             "date": quarter,
             "value": statistics.median(values),
             "low": min(values),
             "high": max(values),
             "reports": len(values),
         }
-        for (subject, source, quarter), values in sorted(groups.items())
+        for (subject, source, kind, quarter), values in sorted(groups.items())
     ]
 
 
 def claims_spec(board: Dashboard) -> Spec:
     """Each source's figures against the date they were reported, one panel per subject, so disagreement shows.
+
+    A line joins a source's figures only when they count over the same kind of
+    period (``resolve.claims.period_kind``: "since 2012", "one year", "past
+    five years"), and its dash pattern says which: figures "over the past five
+    years" and "between 2012 and 2020" are never joined into a trend. Each
+    point's tooltip gives its period, as the claims table does.
 
     Up to ``MAX_POINTS`` figures are drawn one by one (shape: how the figure
     was stated); beyond that, each source's figures of a quarter are drawn as
@@ -220,14 +229,34 @@ def claims_spec(board: Dashboard) -> Spec:
         "axis": {"format": "%Y", "tickCount": {"interval": "year", "step": 1}},
         "scale": {"domain": year_span(values)},
     }
-    y = {"field": "value", "type": "quantitative", "title": "Figure given", "scale": {"zero": True}}
+    y = {
+        "field": "value",
+        "type": "quantitative",
+        "title": "Median figure given per quarter" if summarised else "Figure given",
+        "scale": {"zero": True},
+        "axis": {"format": ",d"},  # 34,000 as the claims table writes it
+    }
     points: Spec = {"type": "point", "filled": True, "size": 60 if not summarised else 36}
-    point_encoding: Spec = {"x": x, "y": y, "color": color}
+    kind = {"field": "period_kind", "type": "nominal", "title": "Counted over"}
+    tooltip = [
+        {"field": "source", "title": "Attributed to"},
+        {"field": "value", "title": "Median figure" if summarised else "Figure", "format": ",d"},
+        {"field": "period" if not summarised else "period_kind", "title": "Period"},
+        {"field": "date", "type": "temporal", "title": "Reported on"},
+    ]
+    if summarised:  # a median is no figure anyone gave: show what it summarises
+        tooltip += [
+            {"field": "low", "title": "Lowest", "format": ",d"},
+            {"field": "high", "title": "Highest", "format": ",d"},
+            {"field": "reports", "title": "Figures"},
+        ]
+    point_encoding: Spec = {"x": x, "y": y, "color": color, "tooltip": tooltip}
     layers: list[Spec] = [
         {
             "transform": [{"filter": {"not": {"field": "source", "equal": OTHER_SOURCES}}}],
             "mark": {"type": "line", "strokeWidth": 1.5, "opacity": 0.7},
-            "encoding": {"x": x, "y": y, "color": color},
+            # One line per source AND period kind: figures counted over different periods are not a trend.
+            "encoding": {"x": x, "y": y, "color": color, "detail": kind, "strokeDash": kind},
         }
     ]
     if summarised:

@@ -26,7 +26,7 @@ from ..store import EDITABLE_FIELDS, FactChange, FactKind, Store, StoredFact
 from .auth import csrf_protect, safe_next
 from .fact_views import fact_view
 from .page_params import Editor, StoreDep
-from .templating import NUMERIC_FIELDS, render
+from .templating import NUMERIC_FIELDS, render, shown_values
 
 router = APIRouter(dependencies=[Depends(csrf_protect)])
 Action = Literal["confirm", "correct", "reject"]
@@ -47,8 +47,10 @@ def parse_changes(kind: FactKind, form: FormData, current: Mapping[str, Any]) ->
     """The editable fields whose submitted text differs from the current value (the store validates them).
 
     A field shown unchanged is left out, whatever its type, so an odd stored
-    value (an age of "30s") never blocks correcting another field.
+    value never blocks correcting another field. An age is compared as shown
+    ("30s" for 30 to 39) and sent as typed: the store reads ranges.
     """
+    current = shown_values(current)
     changes: dict[str, Any] = {}
     for name in EDITABLE_FIELDS[kind]:
         before = current.get(name)

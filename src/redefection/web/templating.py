@@ -23,6 +23,8 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from ..ages import age_text
+from ..extract.sources import known_source_names
 from ..records import LADDER, REASON_CODES, Span
 from ..store import EDITABLE_FIELDS
 
@@ -73,7 +75,19 @@ CHOICES: Mapping[str, tuple[str, ...]] = {
     "qualifier": ("exact", "at least", "about", "more than", "fewer than"),
 }
 OPTIONAL_CHOICES = frozenset({"gender"})
-NUMERIC_FIELDS = frozenset({"age", "group_size", "value"})
+NUMERIC_FIELDS = frozenset({"group_size", "value"})  # not age: "30s" and "about 30" are ages too
+AGE_BOUNDS = ("age_min", "age_max")  # shown and typed as one age ("30s"), never as two numbers
+FORM_FIELDS: Mapping[str, tuple[str, ...]] = {
+    kind: tuple(name for name in fields if name not in AGE_BOUNDS) for kind, fields in EDITABLE_FIELDS.items()
+}
+
+
+def shown_values(values: Mapping[str, Any]) -> dict[str, Any]:
+    """A fact's values as a page shows them: an age as one text ("29", "30s", "28-32"), its bounds folded in."""
+    shown = {name: value for name, value in values.items() if name not in AGE_BOUNDS}
+    if "age" in shown:
+        shown["age"] = age_text(values.get("age"), values.get("age_min"), values.get("age_max"))
+    return shown
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,6 +234,35 @@ def show(value: Any) -> str:
     return str(value)
 
 
+CODE_SPAN = re.compile(r"``(.+?)``|`([^`]+)`")
+CodePieces = tuple[tuple[str, bool], ...]  # (text, is code)
+
+
+def code_pieces(text: str) -> CodePieces:
+    """``text`` cut at its backtick spans ("``q``", "`redefection cases`"): the pieces marked True are code.
+
+    Docstrings and messages write code between backticks; a page shows it in
+    ``<code>`` (the template wraps it: every piece stays escaped).
+    """
+    pieces: list[tuple[str, bool]] = []
+    at = 0
+    for found in CODE_SPAN.finditer(text):
+        if found.start() > at:
+            pieces.append((text[at : found.start()], False))
+        pieces.append((found.group(1) or found.group(2), True))
+        at = found.end()
+    if at < len(text):
+        pieces.append((text[at:], False))
+    return tuple(pieces)
+
+
+def figure(value: Any) -> str:
+    """A claimed figure for reading, with thousands separators (34,000), as the claims chart writes it."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    return show(value)
+
+
 def label(name: str | None) -> str:
     """A field, rung, reason or subject code as words."""
     if name is None:
@@ -236,8 +279,8 @@ def fact_summary(fact: Any) -> str:
     if fact.kind == "incident":
         who = values.get("name") or values.get("surname") or "unnamed person"
         parts = [str(who)]
-        if values.get("age"):
-            parts.append(f"{values['age']}")
+        if age := age_text(values.get("age"), values.get("age_min"), values.get("age_max")):
+            parts.append(age)
         if (values.get("group_size") or 1) > 1:
             parts.append(f"group of {values['group_size']}")
         parts.append(str(values.get("status") or "returned"))
@@ -246,9 +289,9 @@ def fact_summary(fact: Any) -> str:
         return ", ".join(parts)
     if fact.kind == "claim":
         qualifier = values.get("qualifier")
-        figure = f"{'' if qualifier in (None, 'exact') else str(qualifier) + ' '}{values.get('value')}"
+        stated = f"{'' if qualifier in (None, 'exact') else str(qualifier) + ' '}{figure(values.get('value'))}"
         source = values.get("source") or "unattributed"
-        return f"{figure} {label(values.get('subject') or 'other')} ({source})"
+        return f"{stated} {label(values.get('subject') or 'other')} ({source})"
     speaker = values.get("speaker") or "unnamed speaker"
     extra = ", ".join(str(values[k]) for k in ("role", "organization") if values.get(k))
     return f"quote: {speaker}" + (f" ({extra})" if extra else "")
@@ -284,20 +327,24 @@ def _environment() -> jinja2.Environment:
     env.filters.update(
         when=when,
         show=show,
+        figure=figure,
+        code=code_pieces,
         label=label,
         safe_url=safe_url,
         snippet=snippet_pieces,
         summary=fact_summary,
         cue=split_cue,
+        shown_values=shown_values,
     )
     env.globals.update(
         url_with=url_with,
         ladder=LADDER,
         reason_codes=REASON_CODES,
-        editable=EDITABLE_FIELDS,
+        editable=FORM_FIELDS,
         choices=CHOICES,
         optional_choices=OPTIONAL_CHOICES,
         numeric_fields=NUMERIC_FIELDS,
+        source_names=known_source_names(),  # a corrected claim source is stored under these names (review.py)
     )
     return env
 

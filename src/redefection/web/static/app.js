@@ -1,7 +1,8 @@
 // redefection: a little progressive enhancement, our own code, no framework.
 // Every form works without this script (post, redirect, get). With it:
 // - review forms (class "js-review") post in place: the server answers with the fact's card, which replaces the old
-//   one, and the evidence marks of that fact in the text take its new review state;
+//   one, and the evidence marks of that fact in the text take its new review state; then the page's other parts
+//   that a review changes (class "js-live" with an id: a case's "Reviewed n of m", its changes) are read again;
 // - "Copy citation" buttons copy their data-copy text.
 "use strict";
 
@@ -34,6 +35,21 @@
     });
   }
 
+  function refreshLive() {
+    var live = document.querySelectorAll(".js-live[id]");
+    if (!live.length || !window.DOMParser) { return; }
+    fetch(window.location.href, { credentials: "same-origin" }).then(function (response) {
+      return response.ok ? response.text() : "";
+    }).then(function (text) {
+      if (!text) { return; }
+      var page = new DOMParser().parseFromString(text, "text/html");
+      live.forEach(function (old) {
+        var fresh = page.getElementById(old.id);
+        if (fresh) { old.replaceWith(document.importNode(fresh, true)); }
+      });
+    }).catch(function () { /* the page is still right after a reload */ });
+  }
+
   function submitInPlace(form, card) {
     card.classList.add("js-busy");
     fetch(form.action, {
@@ -56,6 +72,7 @@
           card.replaceWith(fresh);
           restyleMarks(fresh);
           announce(answer.status === 200 ? "Saved." : "Not saved: see the message in the fact.");
+          if (answer.status === 200) { refreshLive(); }
           return;
         }
       }
