@@ -206,8 +206,11 @@ def fact_to_gold(fact: StoredFact) -> dict[str, Any]:
     """A reviewed fact in the corpus JSON shape (``SCHEMA.md``), with its reviewed values."""
     values = fact.values
     if fact.kind == "incident":
+        low, high = values.get("age_min"), values.get("age_max")
+        person = {key: values.get(key) for key in ("name", "surname", "age", "gender", "occupation")}
+        person["age_range"] = [low, high] if low is not None and high is not None else None
         return {
-            "person": {key: values.get(key) for key in ("name", "surname", "age", "gender", "occupation")},
+            "person": person,
             **{
                 key: values.get(key)
                 for key in ("group_size", "arrived_south", "returned", "route", "status", "reasons")
