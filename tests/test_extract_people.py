@@ -319,6 +319,10 @@ def test_charges_for_the_crossing_itself_are_no_reason() -> None:
             "A defector sailed back to North Korea in a stolen boat in 2013.",
             "sailed back to North Korea in a stolen boat",
         ),
+        (
+            "A defector said she flew back to the North in late May and was met at the airport.",
+            "flew back to the North",
+        ),
         ("A defector went back to the North last year.", None),
         ("A defector appeared before reporters in Pyongyang after he went back to the North.", None),
     ],

@@ -42,8 +42,8 @@ OWN_CLAUSE_END = re.compile(r";|\band\b|、|·")
 APPOSED_AGE = re.compile(r"^\s*(?:,\s*|\(|（)(?P<age>[1-9]\d)(?:\)|）|,|\.|\s|$)")
 ROUTE_END = re.compile(
     r"[,;.]|\s(?:on|after|before|when|while|earlier|last|this|that|and (?:was|is|had|has|said)|"
-    r"in (?:(?:early |late |mid-)?(?:19|20)\d\d|January|February|March|April|May|June|July|August|September|"
-    r"October|November|December))\b"
+    r"in (?:(?:early |late |mid-?)?(?:(?:19|20)\d\d|January|February|March|April|May|June|July|August|September|"
+    r"October|November|December)))\b"
 )
 
 
