@@ -188,7 +188,10 @@ def test_capture_cut_mid_sentence_keeps_its_last_fragment() -> None:
 
 
 def test_korean_text_dump_on_one_line_with_a_table_glued_on() -> None:
-    sentences = "올해 들어 한국을 떠난 북한이탈주민이 모두 열두 명에 이른 것으로 정부 자료에서 확인됐다. 이 가운데 세 명은 다시 북한으로 돌아간 것으로 집계됐다."
+    sentences = (
+        "올해 들어 한국을 떠난 북한이탈주민이 모두 열두 명에 이른 것으로 정부 자료에서 확인됐다. "
+        "이 가운데 세 명은 다시 북한으로 돌아간 것으로 집계됐다."
+    )
     text = f"예시뉴스\n\n{sentences}〈연도별 현황〉2021년2022년2023년 3명5명4명자료: 예시 의원실 다음 기사 더보기"
     article, language = clean_dump(text)
     assert language == "ko"
