@@ -559,3 +559,19 @@ def test_unnamed_official_statistics_are_the_government() -> None:
         "Official statistics show that 25 defectors have returned to North Korea since 2012.",
     ):
         assert claims("en", text) == [("returned_north", 25, "exact", "since 2012", None, "South Korean government")]
+
+
+def test_a_figure_in_a_speakers_quotation_is_theirs() -> None:
+    from redefection.extract.quotes import extract_quotes
+
+    document = make(
+        "en",
+        "Former lawmaker Han Mi-rae said the three had been lured back.",
+        '"They went back through China after being promised new homes," she said. '
+        '"The number of defectors who went back this year is estimated to top 40."',
+    )
+    sentences = split_sentences(document)
+    found = extract_claims(document, sentences, extract_quotes(document, sentences))
+    assert [(c.value, c.qualifier, c.source) for c in found] == [(40, "more than", "Han Mi-rae")]
+    # without the quotations the figure has no source
+    assert [c.source for c in extract_claims(document, sentences)] == [None]

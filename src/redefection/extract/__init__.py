@@ -27,11 +27,12 @@ def extract_facts(document: Document) -> Document:
     sentences, found = analyse(document)
     cue_sentences = {cue.sentence for cue in found}
     cues = {index for index, sentence in enumerate(sentences) if sentence in cue_sentences}
+    quotes = extract_quotes(document, sentences)
     return dataclasses.replace(
         document,
         incidents=extract_incidents(document, sentences, cues),
-        claims=extract_claims(document, sentences),
-        quotes=extract_quotes(document, sentences),
+        claims=extract_claims(document, sentences, quotes),
+        quotes=quotes,
     )
 
 

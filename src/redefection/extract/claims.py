@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import logging
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
-from ..records import Claim, Document, Subject
+from ..records import Claim, Document, Quote, Subject
 from .lexicon import section
 from .numbers import Number, alternation, find_numbers
 from .sentences import Sentence
@@ -464,8 +465,41 @@ def _chain_sources(drafts: list[_Draft]) -> list[_Draft]:
     return out
 
 
-def extract_claims(document: Document, sentences: list[Sentence]) -> tuple[Claim, ...]:
-    """Aggregate figures stated in a relevant ``document``, in text order."""
+OPENING_QUOTES = ('"', "“", "「", "『", "‘")
+
+
+def _speaker_sources(drafts: list[_Draft], sentences: Sequence[Sentence], quotes: Sequence[Quote]) -> list[_Draft]:
+    """A figure with no source inside a quotation is its speaker's: the quote that holds it, or, for a
+    sentence that opens a quotation after "..., she said.", the latest quote earlier in its paragraph."""
+    spoken = [(q.evidence.start, q.evidence.end, q.speaker) for q in quotes if q.evidence and q.speaker]
+    if not spoken:
+        return drafts
+    starts = [sentence.start for sentence in sentences]
+
+    def paragraph_at(offset: int) -> int:
+        return sentences[max(0, bisect_right(starts, offset) - 1)].paragraph
+
+    def full(name: str) -> str:
+        longer = [other for _, _, other in spoken if other.startswith(name + " ") or other.startswith(name + "-")]
+        return longer[0] if " " not in name and longer else name
+
+    out = []
+    for draft in drafts:
+        sentence = sentences[draft.sentence]
+        if draft.source is None:
+            at = sentence.start + draft.number.start
+            holding = [who for a, b, who in spoken if a <= at < b]
+            before = [(b, who) for a, b, who in spoken if b <= sentence.start and paragraph_at(a) == sentence.paragraph]
+            if holding:
+                draft = replace(draft, source=full(holding[0]))
+            elif before and sentence.text.lstrip().startswith(OPENING_QUOTES):
+                draft = replace(draft, source=full(max(before)[1]))
+        out.append(draft)
+    return out
+
+
+def extract_claims(document: Document, sentences: list[Sentence], quotes: Sequence[Quote] = ()) -> tuple[Claim, ...]:
+    """Aggregate figures stated in a relevant ``document``, in text order (``quotes`` give speakers as sources)."""
     language = document.language or "en"
     rules = _rules(language)
     context = _Context(document, sentences, rules)
@@ -473,7 +507,7 @@ def extract_claims(document: Document, sentences: list[Sentence]) -> tuple[Claim
     for index, sentence in enumerate(sentences):
         drafts.extend(_sentence_claims(index, sentence, rules, drafts[-1] if drafts else None, context))
     claims: dict[tuple[str, str | None, int, str | None], Claim] = {}
-    drafts = _chain_sources(drafts)
+    drafts = _speaker_sources(_chain_sources(drafts), sentences, quotes)
     for draft in drafts:
         key = (draft.subject, draft.label, draft.number.value, draft.period)
         if key in claims:  # a figure restated later in the text is the same claim; the restatement may name its source

@@ -230,7 +230,7 @@ FROM = re.compile(r"\bfrom\s+$", re.IGNORECASE)
 
 
 def _range(text: str, first: Number, second: Number, grammar: _Grammar) -> Number | None:
-    """"between 20 and 30 defectors", "20 to 30", "20~30명": one count at its lower bound ("at least")."""
+    """ "between 20 and 30 defectors", "20 to 30", "20~30명": one count at its lower bound ("at least")."""
     if grammar.range_join is None or first.value >= second.value or "year" in (first.kind, second.kind):
         return None
     if first.qualifier != "exact" and first.qualifier != "about":
@@ -244,7 +244,8 @@ def _range(text: str, first: Number, second: Number, grammar: _Grammar) -> Numbe
     if second.kind != "count" or (first.kind != "count" and not (grammar.needs_counter and second.counted)):
         return None
     start = min(first.start, between.start()) if between else first.start
-    return Number(start, second.end, first.value, "at least", "count", second.counted, first.value_start, second.value_end)
+    counted = second.counted
+    return Number(start, second.end, first.value, "at least", "count", counted, first.value_start, second.value_end)
 
 
 def find_numbers(text: str, language: str | None) -> list[Number]:
