@@ -575,3 +575,9 @@ def test_a_figure_in_a_speakers_quotation_is_theirs() -> None:
     assert [(c.value, c.qualifier, c.source) for c in found] == [(40, "more than", "Han Mi-rae")]
     # without the quotations the figure has no source
     assert [c.source for c in extract_claims(document, sentences)] == [None]
+
+
+def test_dozens_multiply() -> None:
+    assert [(n.value, n.kind) for n in find_numbers("Around two dozen defectors went back.", "en")] == [(24, "count")]
+    assert [(n.value, n.kind) for n in find_numbers("A dozen defectors went back.", "en")] == [(12, "count")]
+    assert [n.kind for n in find_numbers("Half a dozen defectors went back.", "en")] == ["other"]
