@@ -581,3 +581,14 @@ def test_dozens_multiply() -> None:
     assert [(n.value, n.kind) for n in find_numbers("Around two dozen defectors went back.", "en")] == [(24, "count")]
     assert [(n.value, n.kind) for n in find_numbers("A dozen defectors went back.", "en")] == [(12, "count")]
     assert [n.kind for n in find_numbers("Half a dozen defectors went back.", "en")] == ["other"]
+
+
+def test_an_interview_answer_takes_the_topic_before_the_question() -> None:
+    rows = claims(
+        "en",
+        "Last month a defector swam back to the North, and re-defection was in the news again. We spoke with "
+        "a counselor who has worked with newly arrived North Koreans for a decade.",
+        "How often does this happen?",
+        "The official figures put it somewhere between 20 and 30 over the past decade.",
+    )
+    assert rows == [("returned_north", 20, "at least", "past decade", None, "South Korean government")]

@@ -327,18 +327,34 @@ class _Context:
             self._finder = SourceFinder(self._document, self._sentences)
         return self._finder
 
+    def _question(self, paragraph: int) -> bool:
+        """Whether ``paragraph`` is one question."""
+        own = [s for s in self._sentences if s.paragraph == paragraph]
+        return len(own) == 1 and own[0].text.rstrip().endswith(("?", "？"))
+
     def cues(self, index: int) -> list[_Cue]:
         if index not in self._cues:
             self._cues[index] = _cues(self._sentences[index].text, self._rules)
         return self._cues[index]
 
     def topic(self, index: int) -> _Topic | None:
-        """The latest earlier sentence with a subject cue, in this paragraph or the one before."""
+        """The latest earlier sentence with a subject cue, in this paragraph or the one before.
+
+        A question standing as its own paragraph ("How often does this happen?" in an interview) passes
+        on the topic of the paragraph before it: its most specific cue, as the question names none."""
         paragraph = self._sentences[index].paragraph
+        asked = False
         for position in range(index - 1, max(-1, index - 1 - TOPIC_REACH), -1):
-            if self._sentences[position].paragraph < paragraph - 1:
+            sentence = self._sentences[position]
+            if sentence.paragraph < paragraph - 1:
                 return None
+            if sentence.paragraph < paragraph and self._question(sentence.paragraph):
+                paragraph, asked = sentence.paragraph, True
+                continue
             cues = self.cues(position)
+            if asked:  # the whole paragraph before the question
+                same = range(position, max(-1, position - TOPIC_REACH), -1)
+                cues = [c for p in same if self._sentences[p].paragraph == sentence.paragraph for c in self.cues(p)]
             if cues:
                 best = min(cues, key=lambda c: CUE_ORDER.index(c.key))
                 return _Topic(best.key, position, self._sentences[position].paragraph)
