@@ -592,3 +592,12 @@ def test_an_interview_answer_takes_the_topic_before_the_question() -> None:
         "The official figures put it somewhere between 20 and 30 over the past decade.",
     )
     assert rows == [("returned_north", 20, "at least", "past decade", None, "South Korean government")]
+
+
+def test_defecting_to_the_south_a_second_time_is_coming_back_south() -> None:
+    document = make("en", "Twelve defectors went back to the North. Two later defected to the South a second time.")
+    found = extract_claims(document, split_sentences(document))
+    assert [(c.subject, c.label, c.value) for c in found] == [
+        ("returned_north", None, 12),
+        ("other", "back_south", 2),
+    ]
