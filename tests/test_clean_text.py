@@ -163,3 +163,47 @@ def test_headline_printed_twice_wins_over_tool_lines_between() -> None:
 def test_calendar_line_with_arrows_is_not_the_title() -> None:
     dump = "calendar>>March 3. 2013 Juche 102\nReturnee couple meets reporters in the capital\n" + STORY
     assert _title_of(dump) == "Returnee couple meets reporters in the capital"
+
+
+def test_capture_cut_short_keeps_the_complete_sentences_of_its_last_line() -> None:
+    text = (
+        "Some Outlet\n\nA headline about the border\n\n"
+        "The first paragraph of the story is long enough to count as a paragraph of prose.\n\n"
+        "Officials said eleven people had gone back over five years, according to ministry data. Some of th"
+    )
+    article, _ = clean_dump(text)
+    assert article.body[-1] == "Officials said eleven people had gone back over five years, according to ministry data."
+
+
+def test_capture_cut_mid_sentence_keeps_its_last_fragment() -> None:
+    text = (
+        "Some Outlet\n\nA headline about the border\n\n"
+        "The first paragraph of the story is long enough to count as a paragraph of prose.\n\n"
+        "The second paragraph also reads as a full sentence of the article's own text.\n\n"
+        "Returns to the North after years of resettlement in the South have become more freq"
+    )
+    article, _ = clean_dump(text)
+    assert article.body[-1].startswith("Returns to the North after years")
+    assert len(article.body) == 3
+
+
+def test_korean_text_dump_on_one_line_with_a_table_glued_on() -> None:
+    sentences = (
+        "올해 들어 한국을 떠난 북한이탈주민이 모두 열두 명에 이른 것으로 정부 자료에서 확인됐다. "
+        "이 가운데 세 명은 다시 북한으로 돌아간 것으로 집계됐다."
+    )
+    text = f"예시뉴스\n\n{sentences}〈연도별 현황〉2021년2022년2023년 3명5명4명자료: 예시 의원실 다음 기사 더보기"
+    article, language = clean_dump(text)
+    assert language == "ko"
+    assert article.body == (sentences,)
+
+
+def test_footer_as_last_line_is_not_kept_as_a_cut_sentence() -> None:
+    text = (
+        "Some Outlet\n\nA headline about the border\n\n"
+        "The first paragraph of the story is long enough to count as a paragraph of prose.\n\n"
+        "The second paragraph also reads as a full sentence of the article's own text.\n\n"
+        "Some Outlet is an independent newsletter published every week. © 2024 Some Outlet. Contact: ed@x.example"
+    )
+    article, _ = clean_dump(text)
+    assert len(article.body) == 2

@@ -506,3 +506,98 @@ def test_cases_after_a_new_frame_take_that_frames_subject() -> None:
         "stays small, with only 28 recorded cases since 2013."
     )
     assert subjects_values("en", text) == [("arrivals", 900), ("returned_north", 28)]
+
+
+def test_a_range_of_counts_is_one_figure_at_its_lower_bound() -> None:
+    assert claims("en", "Between 20 and 30 defectors have returned to the North since 2012.") == [
+        ("returned_north", 20, "at least", "since 2012", None, None)
+    ]
+    assert claims("en", "Some 20 to 30 defectors have gone back to the North.") == [
+        ("returned_north", 20, "at least", None, None, None)
+    ]
+    assert claims("ko", "2012년 이후 재입북한 탈북민은 20~30명으로 추산된다.") == [
+        ("returned_north", 20, "at least", "2012년 이후", None, None)
+    ]
+    # a change is two figures, and a span of years is a period
+    assert [row[1] for row in claims("en", "The number of defectors who went back rose from 20 to 30.")] == [20, 30]
+    assert claims("en", "Between 2012 and 2020, 30 defectors returned to the North.")[0][1] == 30
+
+
+def test_people_named_by_what_they_were_in_the_north_are_counted() -> None:
+    text = "Some 20 North Korean officials who had defected to the South later returned to the North."
+    assert claims("en", text) == [("returned_north", 20, "about", None, None, None)]
+    assert claims("en", "At least 12 North Korean soldiers who fled south have gone back.")[0][:3] == (
+        "returned_north",
+        12,
+        "at least",
+    )
+
+
+def test_re_entering_the_north_is_a_return() -> None:
+    rows = claims("en", "Nine defectors re-entered the North in 2013 and two in 2014, the Unification Ministry said.")
+    assert rows == [
+        ("returned_north", 9, "exact", "2013", None, "Ministry of Unification"),
+        ("returned_north", 2, "exact", "2014", None, "Ministry of Unification"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"Eleven defectors went back to the North last year," said Lee Min-ho, a ministry spokesman.',
+        "Eleven defectors went back to the North last year, said Lee Min-ho.",
+        '"Eleven defectors went back to the North last year," Lee Min-ho said.',
+    ],
+)
+def test_speaker_of_a_figure_in_a_quote_or_after_an_inverted_verb_is_its_source(text: str) -> None:
+    assert claims("en", text) == [("returned_north", 11, "exact", "last year", None, "Lee Min-ho")]
+
+
+def test_unnamed_official_statistics_are_the_government() -> None:
+    for text in (
+        "According to official statistics, 25 defectors have returned to North Korea since 2012.",
+        "Official statistics show that 25 defectors have returned to North Korea since 2012.",
+    ):
+        assert claims("en", text) == [("returned_north", 25, "exact", "since 2012", None, "South Korean government")]
+
+
+def test_a_figure_in_a_speakers_quotation_is_theirs() -> None:
+    from redefection.extract.quotes import extract_quotes
+
+    document = make(
+        "en",
+        "Former lawmaker Han Mi-rae said the three had been lured back.",
+        '"They went back through China after being promised new homes," she said. '
+        '"The number of defectors who went back this year is estimated to top 40."',
+    )
+    sentences = split_sentences(document)
+    found = extract_claims(document, sentences, extract_quotes(document, sentences))
+    assert [(c.value, c.qualifier, c.source) for c in found] == [(40, "more than", "Han Mi-rae")]
+    # without the quotations the figure has no source
+    assert [c.source for c in extract_claims(document, sentences)] == [None]
+
+
+def test_dozens_multiply() -> None:
+    assert [(n.value, n.kind) for n in find_numbers("Around two dozen defectors went back.", "en")] == [(24, "count")]
+    assert [(n.value, n.kind) for n in find_numbers("A dozen defectors went back.", "en")] == [(12, "count")]
+    assert [n.kind for n in find_numbers("Half a dozen defectors went back.", "en")] == ["other"]
+
+
+def test_an_interview_answer_takes_the_topic_before_the_question() -> None:
+    rows = claims(
+        "en",
+        "Last month a defector swam back to the North, and re-defection was in the news again. We spoke with "
+        "a counselor who has worked with newly arrived North Koreans for a decade.",
+        "How often does this happen?",
+        "The official figures put it somewhere between 20 and 30 over the past decade.",
+    )
+    assert rows == [("returned_north", 20, "at least", "past decade", None, "South Korean government")]
+
+
+def test_defecting_to_the_south_a_second_time_is_coming_back_south() -> None:
+    document = make("en", "Twelve defectors went back to the North. Two later defected to the South a second time.")
+    found = extract_claims(document, split_sentences(document))
+    assert [(c.subject, c.label, c.value) for c in found] == [
+        ("returned_north", None, 12),
+        ("other", "back_south", 2),
+    ]

@@ -145,6 +145,12 @@ def test_vetoes_apply_to_their_own_actor() -> None:
     assert outcome("정부는 북한 선원 2명을 북으로 돌려보냈다.", language="ko") == "not_relevant"
     assert outcome("중국 당국이 탈북민 50여 명을 강제 북송했다.", language="ko") == "not_relevant"
     assert outcome("中国当局将约50名脱北者送回朝鲜。", language="zh") == "not_relevant"
+    # Defectors set against another actor in one sentence: the move north is the other actor's.
+    contrast = "Thousands of defectors have come south, while only a few South Koreans have defected to the North."
+    assert outcome(contrast) == "not_relevant"
+    # ... but a defector who became a South Korean citizen and went back is still a return.
+    citizen = "The defector, who had become a South Korean citizen in 2016, returned to the North in June."
+    assert outcome(citizen) == "relevant"
 
 
 def test_a_government_sending_people_back_is_no_return() -> None:

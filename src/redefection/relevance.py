@@ -141,17 +141,42 @@ def _vetoed(lexicon: _Lexicon, text: str, defector: str | None) -> bool:
     return lexicon.veto.search(text) is not None or (defector is None and lexicon.actor.search(text) is not None)
 
 
+# Where one clause of a sentence ends and another begins: "X fled south, while only a few Y went north".
+CLAUSE_BREAK = re.compile(r"[,;:]\s|\s(?:while|whereas|but)\s")
+
+
+def _other_actor(lexicon: _Lexicon, text: str, start: int) -> bool:
+    """Whether the clause around ``start`` names another actor (South Koreans, fishermen) and no defector.
+
+    A sentence may set defectors against someone else ("30,000 defectors came south, but only a handful
+    of South Koreans went north"): the move north then belongs to the other actor.
+    """
+    begin = end = None
+    for m in CLAUSE_BREAK.finditer(text):
+        if m.end() <= start:
+            begin = m.end()
+        elif end is None:
+            end = m.start()
+    clause = text[begin or 0 : end if end is not None else len(text)]
+    return lexicon.actor.search(clause) is not None and lexicon.defector.search(clause) is None
+
+
 def _movement(lexicon: _Lexicon, text: str, original: str, defector: str | None) -> str | None:
-    """The first move north in ``text`` that no veto and no forced repatriation covers."""
+    """The first move north in ``text`` that no veto, no forced repatriation and no other actor covers."""
     first = lexicon.movement.search(text)
     if first is None or _vetoed(lexicon, text, defector):
         return None
-    if lexicon.forced.search(text) is None:
+    forced = lexicon.forced.search(text) is not None
+    actor = defector is not None and lexicon.actor.search(text) is not None
+    if not forced and not actor:
         return original[first.start() : first.end()]
-    masked = [m.span() for m in lexicon.forced.finditer(text)]
+    masked = [m.span() for m in lexicon.forced.finditer(text)] if forced else []
     for m in lexicon.movement.finditer(text):
-        if not any(a < m.end() and m.start() < b for a, b in masked):
-            return original[m.start() : m.end()]
+        if any(a < m.end() and m.start() < b for a, b in masked):
+            continue
+        if actor and _other_actor(lexicon, text, m.start()):
+            continue
+        return original[m.start() : m.end()]
     return None
 
 

@@ -49,6 +49,12 @@ LABELLED_MAX = 30
 HEADLINE_MARK = re.compile(r"[\[\]【】…'\"“”‘’?!？！·,，]")
 DATE_LABEL = re.compile(r"^(?:posted|published|updated|input|입력|수정|게재|发布|發布|更新)\b", re.IGNORECASE)
 # Headings after a story that belong to the page, not to the story: "About the Author", "◀ 이전 자료: ...".
+# A sentence end inside a line: terminal punctuation (and closing quotes) before a space, or a Korean
+# or Chinese ending that needs no space ("집계됐다.〈표〉", "。"). Used to keep the complete sentences of
+# the last line of a capture cut short, whatever follows them (a table glued on, "Read more", a cut).
+INNER_END = re.compile(r"""(?:[.!?]['"’”)\]]*(?=\s)|다\.['"’”]*|[。！？]['"’”」』）]*)""")
+# A capture cut short ends in a fragment: a line of prose words, at least this many, with no ending.
+CUT_FRAGMENT_WORDS = 8
 AFTER_STORY = re.compile(
     r"^(?:[◀▶◁▷←→«»<>]|(?:about|more|related|previous|next|read|see|share)\b|이전|다음|관련|上一|下一|相关|相關)", re.I
 )
@@ -114,6 +120,36 @@ def is_prose(line: Line, language: str | None) -> int:
     if size >= STRONG_PROSE:
         return 2
     return 1 if size >= WEAK_PROSE else 0
+
+
+def _complete_part(line: Line, language: str | None) -> Line | None:
+    """The complete sentences opening a line that goes on without an ending, when they are a paragraph.
+
+    The sentences must be most of the line and a full paragraph by themselves, so a menu or a promotion
+    with one short sentence in it stays chrome.
+    """
+    text = line.text
+    if ends_sentence(text) or not in_language(text, language) or is_chrome(line, language):
+        return None
+    ends = [match.end() for match in INNER_END.finditer(text)]
+    if not ends:
+        return None
+    head = text[: ends[-1]].rstrip()
+    if 2 * len(head) < len(text) or visible_length(head, language) < STRONG_PROSE:
+        return None
+    return Line(line.index, head, head)
+
+
+def _cut_fragment(line: Line, language: str | None) -> bool:
+    """Whether the dump's last line is prose cut mid-sentence (the capture stopped there)."""
+    text = line.text
+    if ends_sentence(text) or not in_language(text, language) or is_chrome(line, language):
+        return False
+    if AFTER_STORY.match(text) or _menu_like(text) or text.isupper():
+        return False
+    if language in ("ko", "zh", "ja"):
+        return visible_length(text, language) >= STRONG_PROSE
+    return len(text.split()) >= CUT_FRAGMENT_WORDS and not text[0].islower()
 
 
 def _body_range(lines: list[Line], kinds: list[int]) -> tuple[int, int] | None:
@@ -308,10 +344,17 @@ def clean_dump(text: str, languages: tuple[str, ...] = DEFAULT_LANGUAGES) -> tup
     lines = _lines(text)
     language = _body_language(lines, languages)
     kinds = [is_prose(line, language) for line in lines]
+    # A capture cut short (a scraper's size limit, "Read more"): keep the complete sentences of its last line.
+    part = _complete_part(lines[-1], language) if lines and not kinds[-1] else None
+    if part is not None:
+        lines[-1], kinds[-1] = part, 2
     span = _body_range(lines, kinds)
     if span is None:
         return Article(), language
     first, last = span
+    if last + 2 == len(lines) and _cut_fragment(lines[-1], language):
+        last += 1
+        kinds[last] = 1
     body: list[str] = []
     for pos in range(first, last + 1):
         line = lines[pos]

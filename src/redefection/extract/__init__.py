@@ -27,11 +27,13 @@ def extract_facts(document: Document) -> Document:
     sentences, found = analyse(document)
     cue_sentences = {cue.sentence for cue in found}
     cues = {index for index, sentence in enumerate(sentences) if sentence in cue_sentences}
+    incidents = extract_incidents(document, sentences, cues)
+    quotes = extract_quotes(document, sentences)
     return dataclasses.replace(
         document,
-        incidents=extract_incidents(document, sentences, cues),
-        claims=extract_claims(document, sentences),
-        quotes=extract_quotes(document, sentences),
+        incidents=incidents,
+        claims=extract_claims(document, sentences, quotes),
+        quotes=quotes,
     )
 
 

@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import logging
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
-from ..records import Claim, Document, Subject
+from ..records import Claim, Document, Quote, Subject
 from .lexicon import section
 from .numbers import Number, alternation, find_numbers
 from .sentences import Sentence
@@ -326,18 +327,34 @@ class _Context:
             self._finder = SourceFinder(self._document, self._sentences)
         return self._finder
 
+    def _question(self, paragraph: int) -> bool:
+        """Whether ``paragraph`` is one question."""
+        own = [s for s in self._sentences if s.paragraph == paragraph]
+        return len(own) == 1 and own[0].text.rstrip().endswith(("?", "？"))
+
     def cues(self, index: int) -> list[_Cue]:
         if index not in self._cues:
             self._cues[index] = _cues(self._sentences[index].text, self._rules)
         return self._cues[index]
 
     def topic(self, index: int) -> _Topic | None:
-        """The latest earlier sentence with a subject cue, in this paragraph or the one before."""
+        """The latest earlier sentence with a subject cue, in this paragraph or the one before.
+
+        A question standing as its own paragraph ("How often does this happen?" in an interview) passes
+        on the topic of the paragraph before it: its most specific cue, as the question names none."""
         paragraph = self._sentences[index].paragraph
+        asked = False
         for position in range(index - 1, max(-1, index - 1 - TOPIC_REACH), -1):
-            if self._sentences[position].paragraph < paragraph - 1:
+            sentence = self._sentences[position]
+            if sentence.paragraph < paragraph - 1:
                 return None
+            if sentence.paragraph < paragraph and self._question(sentence.paragraph):
+                paragraph, asked = sentence.paragraph, True
+                continue
             cues = self.cues(position)
+            if asked:  # the whole paragraph before the question
+                same = range(position, max(-1, position - TOPIC_REACH), -1)
+                cues = [c for p in same if self._sentences[p].paragraph == sentence.paragraph for c in self.cues(p)]
             if cues:
                 best = min(cues, key=lambda c: CUE_ORDER.index(c.key))
                 return _Topic(best.key, position, self._sentences[position].paragraph)
@@ -464,8 +481,41 @@ def _chain_sources(drafts: list[_Draft]) -> list[_Draft]:
     return out
 
 
-def extract_claims(document: Document, sentences: list[Sentence]) -> tuple[Claim, ...]:
-    """Aggregate figures stated in a relevant ``document``, in text order."""
+OPENING_QUOTES = ('"', "“", "「", "『", "‘")
+
+
+def _speaker_sources(drafts: list[_Draft], sentences: Sequence[Sentence], quotes: Sequence[Quote]) -> list[_Draft]:
+    """A figure with no source inside a quotation is its speaker's: the quote that holds it, or, for a
+    sentence that opens a quotation after "..., she said.", the latest quote earlier in its paragraph."""
+    spoken = [(q.evidence.start, q.evidence.end, q.speaker) for q in quotes if q.evidence and q.speaker]
+    if not spoken:
+        return drafts
+    starts = [sentence.start for sentence in sentences]
+
+    def paragraph_at(offset: int) -> int:
+        return sentences[max(0, bisect_right(starts, offset) - 1)].paragraph
+
+    def full(name: str) -> str:
+        longer = [other for _, _, other in spoken if other.startswith(name + " ") or other.startswith(name + "-")]
+        return longer[0] if " " not in name and longer else name
+
+    out = []
+    for draft in drafts:
+        sentence = sentences[draft.sentence]
+        if draft.source is None:
+            at = sentence.start + draft.number.start
+            holding = [who for a, b, who in spoken if a <= at < b]
+            before = [(b, who) for a, b, who in spoken if b <= sentence.start and paragraph_at(a) == sentence.paragraph]
+            if holding:
+                draft = replace(draft, source=full(holding[0]))
+            elif before and sentence.text.lstrip().startswith(OPENING_QUOTES):
+                draft = replace(draft, source=full(max(before)[1]))
+        out.append(draft)
+    return out
+
+
+def extract_claims(document: Document, sentences: list[Sentence], quotes: Sequence[Quote] = ()) -> tuple[Claim, ...]:
+    """Aggregate figures stated in a relevant ``document``, in text order (``quotes`` give speakers as sources)."""
     language = document.language or "en"
     rules = _rules(language)
     context = _Context(document, sentences, rules)
@@ -473,7 +523,7 @@ def extract_claims(document: Document, sentences: list[Sentence]) -> tuple[Claim
     for index, sentence in enumerate(sentences):
         drafts.extend(_sentence_claims(index, sentence, rules, drafts[-1] if drafts else None, context))
     claims: dict[tuple[str, str | None, int, str | None], Claim] = {}
-    drafts = _chain_sources(drafts)
+    drafts = _speaker_sources(_chain_sources(drafts), sentences, quotes)
     for draft in drafts:
         key = (draft.subject, draft.label, draft.number.value, draft.period)
         if key in claims:  # a figure restated later in the text is the same claim; the restatement may name its source

@@ -50,6 +50,8 @@ class _Grammar:
     cjk_digits: dict[str, int]
     cjk_units: dict[str, int]
     needs_counter: bool
+    range_before: re.Pattern[str] | None
+    range_join: re.Pattern[str] | None
 
 
 def alternation(values: list[str] | tuple[str, ...], flags: int = re.IGNORECASE) -> re.Pattern[str]:
@@ -109,6 +111,8 @@ def _grammar(language: str) -> _Grammar:
         cjk_digits=cjk_digits,
         cjk_units=cjk_units,
         needs_counter=bool(counter),
+        range_before=re.compile(data["range_before"], re.IGNORECASE) if "range_before" in data else None,
+        range_join=re.compile(data["range_join"], re.IGNORECASE) if "range_join" in data else None,
     )
 
 
@@ -222,12 +226,39 @@ def _number_at(text: str, found: re.Match[str], grammar: _Grammar) -> Number | N
     return Number(start, end, value, qualifier, kind, counted, a, b)
 
 
+FROM = re.compile(r"\bfrom\s+$", re.IGNORECASE)
+
+
+def _range(text: str, first: Number, second: Number, grammar: _Grammar) -> Number | None:
+    """ "between 20 and 30 defectors", "20 to 30", "20~30명": one count at its lower bound ("at least")."""
+    if grammar.range_join is None or first.value >= second.value or "year" in (first.kind, second.kind):
+        return None
+    if first.qualifier != "exact" and first.qualifier != "about":
+        return None
+    join = grammar.range_join.fullmatch(text, first.value_end, second.value_start)
+    if join is None or first.end > second.value_start or FROM.search(text, 0, first.value_start):
+        return None
+    between = grammar.range_before.search(text, 0, first.value_start) if grammar.range_before else None
+    if between is None and join.group().strip().lower() == "and":
+        return None
+    if second.kind != "count" or (first.kind != "count" and not (grammar.needs_counter and second.counted)):
+        return None
+    start = min(first.start, between.start()) if between else first.start
+    counted = second.counted
+    return Number(start, second.end, first.value, "at least", "count", counted, first.value_start, second.value_end)
+
+
 def find_numbers(text: str, language: str | None) -> list[Number]:
-    """Every number in ``text`` in order, with qualifier, counter and kind."""
+    """Every number in ``text`` in order, with qualifier, counter and kind; a range of counts is one number."""
     grammar = _grammar(language or "en")
     out: list[Number] = []
     for found in grammar.token.finditer(text):
         number = _number_at(text, found, grammar)
-        if number is not None:
+        if number is None:
+            continue
+        joined = _range(text, out[-1], number, grammar) if out else None
+        if joined is not None:
+            out[-1] = joined
+        else:
             out.append(number)
     return out
