@@ -148,3 +148,29 @@ def test_irrelevant_document_has_no_facts() -> None:
     document = make_doc("A defector swam back to the North.")
     quiet = extract_facts(dataclasses.replace(document, relevant=False))
     assert quiet.incidents == () and quiet.claims == () and quiet.quotes == ()
+
+
+def test_timeline_headings_date_their_entries() -> None:
+    # A chronology: each dated heading opens a new story and places the yearless dates under it.
+    document = make_doc(
+        "Several resettled defectors have gone back over the years.",
+        "March 2015: Seo Min-jae",
+        "Seo Min-jae, who had lived in Busan, says at a news conference in Pyongyang that he went back in January.",
+        "August 2018: a rower from Gimpo",
+        "A 41-year-old man who had settled in the South rows back across the estuary to the North.",
+        "Officials say he had debts.",
+        published=date(2023, 11, 2),
+    )
+    first, second = incidents(document)
+    assert first.person.name == "Seo Min-jae" and first.returned == "2015-01"
+    assert second.person.age == 41 and second.returned == "2018-08"
+
+
+def test_crossing_back_from_china_dates_the_return_not_the_arrest() -> None:
+    document = make_doc(
+        "Choi Hyun-woo, 45, a defector who reached the South in 2012, was shown on North Korean television.",
+        "He had crossed the river from China on April 9, 2019, state media said.",
+        published=date(2019, 6, 1),
+    )
+    (incident,) = incidents(document)
+    assert incident.returned == "2019-04-09" and incident.arrived_south == "2012"

@@ -53,6 +53,9 @@ class Draft:
 
     order: int = 0
     profile: Profile = field(default_factory=Profile)
+    # The dated heading the first report sits under ("July 2020: a swimmer ..."), and whether that report
+    # tells the move itself (its date is the heading's) or only an appearance (the year at most).
+    section: tuple[str, bool] | None = None
     anchors: list[Sentence] = field(default_factory=list)
     sentences: list[Sentence] = field(default_factory=list)
 
@@ -286,13 +289,15 @@ def _one_of_many(found: Profile, mention: Mention, text: str, following: int, la
     return own
 
 
-def _by_clause(named: list[Draft], sentence: Sentence, language: str | None, today: date | None, moves: bool) -> None:
+def _by_clause(
+    named: list[Draft], sentence: Sentence, language: str | None, today: date | None, moves: bool, context: str | None
+) -> None:
     """A sentence about several known people: each takes the date of its own clause ("Park returned in
     June, and Kang and Kim in September"); a clause without a date takes the next one's."""
     waiting: list[Draft] = []
     for clause in CLAUSE.split(sentence.text):
         waiting += [d for d in named if d.refers(clause, language) and d not in waiting]
-        times = [m.value for m in find_times(clause, language, today) if m.value]
+        times = [m.value for m in find_times(clause, language, today, context) if m.value]
         if not times or not waiting:
             continue
         for draft in waiting:
@@ -303,6 +308,19 @@ def _by_clause(named: list[Draft], sentence: Sentence, language: str | None, tod
         waiting = []
     for draft in waiting:
         draft.absorb(Profile(), sentence, anchor=moves, dates=False)
+
+
+YEAR_IN = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+
+
+def _dated_heading(text: str, language: str | None, today: date | None) -> str | None:
+    """The date a heading opens with ("June 2012: Park Jung-sook", "2016년 7월 —"): the section's date."""
+    if not _heading(text):
+        return None
+    times = find_times(text, language, today)
+    if times and times[0].start <= 1 and times[0].value and YEAR_IN.match(times[0].value):
+        return times[0].value[:7]
+    return None
 
 
 def _heading(text: str) -> bool:
@@ -343,7 +361,16 @@ def build_drafts(document: Document, sentences: list[Sentence], cues: set[int]) 
     group: list[Draft] = []  # the people of the last enumeration, for "they both"
     together = patterns("incidents", language, "plural_reference")
     known: dict[str, Mention] = {}  # Hangul and Han names met once in a construction, found bare later
+    section_date: str | None = None  # the date of the last dated heading ("June 2012: ...") of a timeline
+    year_before: str | None = None  # the last year named earlier in the paragraph, for "同年", "that year"
+    paragraph = -1
     for index, sentence in enumerate(sentences):
+        if sentence.paragraph != paragraph:
+            paragraph, year_before = sentence.paragraph, section_date[:4] if section_date else None
+        dated = _dated_heading(sentence.text, language, today) if YEAR_IN.search(sentence.text) else None
+        if dated:  # a timeline's new entry: a new story, whatever the last one was about
+            section_date = year_before = dated
+            current, pending = None, []
         named = drafts.named_in(sentence.text, language)
         moving = movement.search(sentence.text) is not None or appears.search(sentence.text) is not None
         worth_reading = index in cues or moving or bool(named)
@@ -356,7 +383,10 @@ def build_drafts(document: Document, sentences: list[Sentence], cues: set[int]) 
                     MAX_READ_SENTENCES,
                 )
                 break
-        found = profile_of(sentence.text, language, today, worth_reading, roles)
+        found = profile_of(sentence.text, language, today, worth_reading, roles, section_date, year_before)
+        years = YEAR_IN.findall(sentence.text)
+        if years:
+            year_before = years[-1]
         if cjk:
             _recall_names(found, sentence.text, known)
         # In a relevant document, a move north told of one person is an incident even when the sentence
@@ -393,7 +423,7 @@ def build_drafts(document: Document, sentences: list[Sentence], cues: set[int]) 
                 member.absorb(found, sentence, anchor=True, dates=True)
             continue
         if len(named) > 1 and not (is_cue and found.people):
-            _by_clause(named, sentence, language, today, moves)
+            _by_clause(named, sentence, language, today, moves, section_date)
             continue
         if is_cue and not (found.aggregate and not found.singular):
             target = next((d for d in named if _same_person(d, found)), None)
@@ -419,6 +449,9 @@ def build_drafts(document: Document, sentences: list[Sentence], cues: set[int]) 
                         target.absorb(profile, earlier, anchor=False)
                 pending = []
             target.absorb(found, sentence, anchor=True)
+            if section_date and target.section is None:
+                told = movement.search(sentence.text) is not None and not appears.search(sentence.text)
+                target.section = (section_date, told)
             drafts.index(target)
             current = target
         else:
@@ -445,7 +478,7 @@ def build_drafts(document: Document, sentences: list[Sentence], cues: set[int]) 
                 target.absorb(found, sentence, anchor=moves)
                 drafts.index(target)
                 current = target
-            elif not len(drafts) and found.singular and not found.aggregate and len(pending) < MAX_SENTENCES_PER_DRAFT:
+            elif current is None and found.singular and not found.aggregate and len(pending) < MAX_SENTENCES_PER_DRAFT:
                 pending.append((sentence, found))
     return drafts.all
 
@@ -505,6 +538,8 @@ def extract_incidents(document: Document, sentences: list[Sentence], cues: set[i
             occupation=p.occupation,
         )
         status = _status(draft, scope, language)
+        if p.returned is None and draft.section is not None:
+            p.returned = draft.section[0] if draft.section[1] else draft.section[0][:4]
         out.append(
             Incident(
                 person=person,
