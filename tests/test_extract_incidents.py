@@ -174,3 +174,24 @@ def test_crossing_back_from_china_dates_the_return_not_the_arrest() -> None:
     )
     (incident,) = incidents(document)
     assert incident.returned == "2019-04-09" and incident.arrived_south == "2012"
+
+
+def test_forced_repatriation_and_other_actors_open_no_incident() -> None:
+    document = make_doc(
+        "A defector who had lived in South Korea since 2014 swam back to the North in May, officials said.",
+        "Separately, Chinese police caught a 30-year-old woman near the border and sent her back to North Korea.",
+        "Two fishermen whose boat drifted south were returned to the North in June.",
+        published=date(2021, 7, 1),
+    )
+    (incident,) = incidents(document)
+    assert incident.returned == "2021-05" and incident.arrived_south == "2014"
+
+
+def test_defector_who_stole_a_fishing_boat_is_an_incident() -> None:
+    document = make_doc(
+        "A defector who had worked with local fishermen since 2016 stole a fishing boat and sailed back to the "
+        "North in March, the coast guard said.",
+        published=date(2020, 4, 2),
+    )
+    (incident,) = incidents(document)
+    assert incident.returned == "2020-03" and incident.status == "returned"

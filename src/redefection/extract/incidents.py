@@ -313,6 +313,22 @@ def _by_clause(
 YEAR_IN = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 
 
+def _own_move(text: str, language: str | None) -> bool:
+    """Whether the move north ``text`` tells is someone's own: not only a forced repatriation ("China sent
+    her back"; its words are masked, a move elsewhere in the sentence still counts), and not another
+    actor's ("fishermen drifted ...", a South Korean citizen) unless a defector is named in the sentence."""
+    if patterns("relevance", language, "actor").search(text) and not patterns(
+        "relevance", language, "defector"
+    ).search(text):
+        return False
+    forced = patterns("relevance", language, "forced")
+    if forced.search(text) is None:
+        return True
+    masked = [m.span() for m in forced.finditer(text)]
+    moves = [*moves_north(language).finditer(text), *patterns("incidents", language, "appears_north").finditer(text)]
+    return any(not any(a < m.end() and m.start() < b for a, b in masked) for m in moves)
+
+
 def _dated_heading(text: str, language: str | None, today: date | None) -> str | None:
     """The date a heading opens with ("June 2012: Park Jung-sook", "2016년 7월 —"): the section's date."""
     if not _heading(text):
@@ -394,7 +410,8 @@ def build_drafts(document: Document, sentences: list[Sentence], cues: set[int]) 
         possible = hypothetical.search(sentence.text) is not None  # "he might go back" is no event
         if question.search(sentence.text) and not (found.people or found.returned):
             possible = True  # "Can a defector legally go back?"
-        moves = not possible and moving and veto.search(sentence.text) is None
+        others = moving and not _own_move(sentence.text, language)  # a forced repatriation, fishermen, ...
+        moves = not possible and moving and veto.search(sentence.text) is None and not others
         is_cue = not possible and (index in cues or (moves and found.singular))
         full = len(drafts) >= MAX_DRAFTS
         if full and not warned and is_cue and not named:
@@ -455,7 +472,7 @@ def build_drafts(document: Document, sentences: list[Sentence], cues: set[int]) 
             drafts.index(target)
             current = target
         else:
-            target = _assign(named, current, found)
+            target = _assign(named, current, found) if not (others and not named) else None
             introduced = (
                 bool(found.people)
                 and not found.aggregate
