@@ -195,3 +195,25 @@ def test_defector_who_stole_a_fishing_boat_is_an_incident() -> None:
     )
     (incident,) = incidents(document)
     assert incident.returned == "2020-03" and incident.status == "returned"
+
+
+def test_defector_quoted_as_a_witness_is_no_new_incident() -> None:
+    document = make_doc(
+        "A woman who had settled in Seoul in 2009 went back to North Korea last month, officials said.",
+        "Yoon Dae-sik, a North Korean defector, said he and the woman had lived in the same building.",
+        "Reports said she had flown back by way of China on March 3.",
+        published=date(2018, 4, 20),
+    )
+    (incident,) = incidents(document)
+    assert incident.person.name is None and incident.person.gender == "female"
+    assert incident.returned == "2018-03-03"
+
+
+def test_a_foreign_soldier_crossing_is_not_a_returnee() -> None:
+    document = make_doc(
+        "A defector who had lived in South Korea since 2015 crossed back to the North in May, officials said.",
+        "He did so weeks after U.S. soldier Pvt. Evan Miller ran across the border into North Korea in April.",
+        published=date(2019, 6, 3),
+    )
+    (incident,) = incidents(document)
+    assert incident.returned == "2019-05" and incident.arrived_south == "2015"

@@ -372,6 +372,7 @@ def build_drafts(document: Document, sentences: list[Sentence], cues: set[int]) 
     hypothetical = patterns("incidents", language, "hypothetical")
     appears = patterns("incidents", language, "appears_north")
     question = patterns("incidents", language, "question")
+    commentator = patterns("incidents", language, "commentator_after")
     read, warned = 0, False
     cjk = language in ("ko", "zh", "ja")
     group: list[Draft] = []  # the people of the last enumeration, for "they both"
@@ -417,6 +418,10 @@ def build_drafts(document: Document, sentences: list[Sentence], cues: set[int]) 
         if full and not warned and is_cue and not named:
             warned = True
             logger.warning("%s: more than %d incidents; the rest are not read", document.id, MAX_DRAFTS)
+        if found.people and not (is_cue or moves) and commentator.search(sentence.text[found.people[0].end :]):
+            # "Park Sang-hak, a defector, said he knew her": a witness, in this sentence and the rest
+            roles[found.people[0].name] = "speaker"
+            found.people, found.name, found.surname = [], None, None
         people = {m.name: m for m in found.people}
         listed = len(people) > 1 and all(m.role == "returnee" for m in people.values())
         if (is_cue or moves or listed) and len(people) > 1 and not full:
