@@ -217,3 +217,32 @@ def test_a_foreign_soldier_crossing_is_not_a_returnee() -> None:
     )
     (incident,) = incidents(document)
     assert incident.returned == "2019-05" and incident.arrived_south == "2015"
+
+
+def test_arrest_after_the_crossing_is_a_return_not_an_attempt() -> None:
+    document = make_doc(
+        "Bae Sung-ho, 50, a defector who reached the South in 2011, was shown on North Korean television.",
+        "He had swum back across the river to the North on June 2 and was arrested within hours.",
+        published=date(2017, 7, 1),
+    )
+    (incident,) = incidents(document)
+    assert incident.status == "returned" and incident.returned == "2017-06-02"
+
+
+def test_attempt_at_something_else_is_no_attempted_return() -> None:
+    document = make_doc(
+        "A defector who had lived in South Korea since 2008 went back to the North in May and was shown "
+        "on state television accused of attempting to blow up a monument.",
+        published=date(2013, 7, 1),
+    )
+    (incident,) = incidents(document)
+    assert incident.status == "returned"
+
+
+def test_caught_trying_to_cross_back_stays_an_attempt() -> None:
+    document = make_doc(
+        "A defector who had lived in South Korea since 2010 was caught trying to swim back to the North in May.",
+        published=date(2013, 7, 1),
+    )
+    (incident,) = incidents(document)
+    assert incident.status == "attempted"

@@ -175,13 +175,23 @@ def _status(draft: Draft, scope: list[Sentence], language: str | None) -> str:
     hypothetical = patterns("incidents", language, "hypothetical")
     if any(stopped.search(s.text) and not hypothetical.search(s.text) for s in scope):
         return "attempted"
+    movement = moves_north(language)
     for sentence in draft.anchors:
         tried, wished = attempted.search(sentence.text), intended.search(sentence.text)
+        if tried and _crossed_before(sentence.text, tried.start(), movement):
+            tried = None  # "crossed the river ... and was arrested within hours": caught in the North
         if tried:  # "caught trying to cross back, he said he wanted to go home": the stopped act counts
             return "attempted"
         if wished:
             return "intended"
     return "returned"
+
+
+def _crossed_before(text: str, at: int, movement: AnyOf) -> bool:
+    """Whether ``text`` tells a crossing done (not "to cross") before the arrest word at ``at``."""
+    return any(
+        m.end() <= at and not INFINITIVE.search(text, max(0, m.start() - 4), m.start()) for m in movement.finditer(text)
+    )
 
 
 def _reasons(sentences: Iterable[Sentence], language: str | None) -> tuple[list[str], list[Sentence]]:
@@ -310,6 +320,7 @@ def _by_clause(
         draft.absorb(Profile(), sentence, anchor=moves, dates=False)
 
 
+INFINITIVE = re.compile(r"\bto\s*$")
 YEAR_IN = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 
 
