@@ -246,3 +246,26 @@ def test_caught_trying_to_cross_back_stays_an_attempt() -> None:
     )
     (incident,) = incidents(document)
     assert incident.status == "attempted"
+
+
+def test_a_past_case_recalled_in_a_review_is_its_own_incident() -> None:
+    document = make_doc(
+        "Last month a defector swam back to the North across the estuary, officials said.",
+        "Counselors still remember Jang Mi-rae, the woman who appeared in a North Korean video in 2015. "
+        "She had gone back that April.",
+        published=date(2020, 8, 10),
+    )
+    first, second = incidents(document)
+    assert first.person.name is None and first.returned == "2020-07"
+    assert second.person.name == "Jang Mi-rae" and second.returned == "2015-04"
+
+
+def test_dateline_day_is_no_event_date() -> None:
+    document = make_doc(
+        "(평양 5월 20일발 조선중앙통신) 남쪽으로 끌려갔다가 올해 조국의 품으로 돌아온 최영수가 기자들과 만났다.",
+        "42살 난 최영수는 2016년 8월 남조선으로 가게 되였다고 말하였다.",
+        language="ko",
+        published=date(2019, 5, 21),
+    )
+    (incident,) = incidents(document)
+    assert incident.arrived_south == "2016-08" and incident.returned == "2019"

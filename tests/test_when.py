@@ -88,3 +88,21 @@ def test_same_year_takes_the_year_named_in_an_earlier_sentence() -> None:
     # the sentence's own year wins over the earlier one
     assert [t.value for t in find_times("2010年抵达，同年6月返回。", "zh", None, None, "2014")] == ["2010", "2010-06"]
     assert [t.value for t in find_times("They came back that year.", "en", TODAY)] == [None]
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("주체99(2010)년 4월 남쪽으로 갔다.", "ko", ["2010-04"]),
+        ("2019년 새해 첫날 넘어갔다.", "ko", ["2019-01-01"]),
+        ("지난해 5월 돌아갔다.", "ko", ["2021-05"]),
+        ("올해 1월 3일 넘어갔다.", "ko", ["2022-01-03"]),
+        ("他去年11月回到朝鲜。", "zh", ["2021-11"]),
+    ],
+)
+def test_cjk_year_forms(text: str, language: str, expected: list[str]) -> None:
+    assert [t.value for t in find_times(text, language, TODAY)] == expected
+
+
+def test_that_month_takes_the_year_named_before() -> None:
+    assert [t.value for t in find_times("She had gone back that August.", "en", TODAY, None, "2015")] == ["2015-08"]

@@ -460,7 +460,8 @@ def build_drafts(document: Document, sentences: list[Sentence], cues: set[int]) 
             continue
         if is_cue and not (found.aggregate and not found.singular):
             target = next((d for d in named if _same_person(d, found)), None)
-            fresh = found.introduces and current is not None and bool(current.anchors)
+            recalled = found.another and bool(found.people) and not named  # "since Kim ...", "remember Kim ..."
+            fresh = (found.introduces or recalled) and current is not None and bool(current.anchors)
             if (
                 fresh
                 and current is not None
@@ -489,12 +490,15 @@ def build_drafts(document: Document, sentences: list[Sentence], cues: set[int]) 
             current = target
         else:
             target = _assign(named, current, found) if not (others and not named) else None
+            recalled = bool(found.people) and found.another and not named  # "I often think about Kim Yeon-ju, ..."
+            if recalled:
+                target = None
             introduced = (
                 bool(found.people)
                 and not found.aggregate
                 and (
                     found.people[0].role == "returnee"
-                    or (found.people[0].role == "unknown" and _heading(sentence.text))
+                    or (found.people[0].role == "unknown" and (_heading(sentence.text) or recalled))
                 )
             )
             heading_anew = target is current and current is not None and bool(current.anchors) and not named

@@ -149,9 +149,14 @@ def _dates(
         + [m.span() for m in patterns("incidents", language, "appearance").finditer(text)],
     }
     cjk = language in ("ko", "zh", "ja")
+    if cjk and verbs["arrival"]:
+        # "철책을 넘어 귀순했던": a crossing that runs into a verb of arriving is the way south, not a return
+        verbs["return"] = [r for r in verbs["return"] if not any(0 <= a[0] - r[1] <= 3 for a in verbs["arrival"])]
     best: dict[str, tuple[int, str]] = {}
     for mention, value in mentions:
         said = text[mention.start : mention.end]
+        if cjk and text.startswith("발", mention.end):
+            continue  # "(평양 9월 30일발 조선중앙통신)": a dateline, the day the report was sent
         if language == "ko" and DAY_ONLY.fullmatch(said) and KO_REPORT_DAY.match(text[: mention.start]):
             continue  # "정부는 9일 ...": right after the opening subject, the day the news was given
 

@@ -70,6 +70,7 @@ SAME_YEAR = "same-year-"  # a month whose year is the one named before it in the
 
 EN: list[Resolver] = [
     (re.compile(r"\bin " + MONTH + r",? (?:of )?(?:that|the same) year\b"), "same_year"),
+    (re.compile(r"\bthat " + MONTH + r"(?![\s,]*\d)"), "same_year"),
     (re.compile(r"\b(?:(?:earlier|later) (?:in )?|in )?(?:that|the same) year\b", re.I), "same_year"),
     (re.compile(MONTH + r"\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?,?\s+" + YEAR, re.I), "ymd"),
     (re.compile(r"(?<!\d)(?P<d>[0-3]?\d)\s+" + MONTH + r",?\s+" + YEAR, re.I), "ymd"),
@@ -95,11 +96,16 @@ EN: list[Resolver] = [
     (re.compile(YEAR), "y"),
 ]
 CJK: list[Resolver] = [
+    # "주체100(2011)년 10월": the North's calendar, with the common year in brackets
+    (re.compile(r"\((?P<y>(?:19|20)\d\d)\)\s*[年년]\s*(?P<m>1[0-2]|0?[1-9])\s*[月월]"), "ym_num"),
+    (re.compile(YEAR + r"\s*[年년]\s*(?:새해 첫날|元旦|新年第一天)"), "newyear"),
     (re.compile(YEAR + r"\s*[年년]\s*(?P<m>1[0-2]|0?[1-9])\s*[月월]\s*(?P<d>[0-3]?\d)\s*[日일]"), "ymd_num"),
     (re.compile(YEAR + r"\s*[年년]\s*(?P<m>1[0-2]|0?[1-9])\s*[月월]"), "ym_num"),
     (re.compile(YEAR + r"\s*[年년]"), "y"),
     (re.compile(r"(?<![\d.])(?P<y>(?:19|20)\d\d)[-./](?P<m>1[0-2]|0?[1-9])[-./](?P<d>[0-3]?\d)(?!\d)"), "ymd_num"),
     (re.compile(r"(?:同年|같은 해|그해|그 해)\s*(?P<m>1[0-2]|0?[1-9])\s*[月월]"), "same_year"),
+    (re.compile(r"(?:지난해|작년|去年)\s*(?P<m>1[0-2]|0?[1-9])\s*[月월](?:\s*(?P<d>[0-3]?\d)\s*[日일号號])?"), "last_year_month"),
+    (re.compile(r"(?:올해|今年)\s*(?P<m>1[0-2]|0?[1-9])\s*[月월](?:\s*(?P<d>[0-3]?\d)\s*[日일号號])?"), "this_year_month"),
     (re.compile(r"同年|같은 해|그해|그 해"), "same_year"),
     (re.compile(r"새해 첫날|元旦|新年第一天"), "newyear"),
     (re.compile(r"(?:이번 달|이달|本月|这个月|這個月)\s*(?P<d>[0-3]?\d)\s*[日일号號]"), "this_month_day"),
@@ -153,6 +159,9 @@ def _resolve(kind: str, m: re.Match[str], today: date | None, context: str | Non
         return _month_shift(today, -1)
     if kind == "last_week":
         return (today - timedelta(days=7)).isoformat()[:7]
+    if kind in ("this_year_month", "last_year_month"):
+        day = int(g["d"]) if g.get("d") else None
+        return _ymd(today.year - (kind == "last_year_month"), int(g["m"]), day)
     if kind == "this_year":
         return _ymd(today.year)
     if kind == "last_year":
