@@ -269,3 +269,25 @@ def test_dateline_day_is_no_event_date() -> None:
     )
     (incident,) = incidents(document)
     assert incident.arrived_south == "2016-08" and incident.returned == "2019"
+
+
+def test_shown_in_a_video_dates_the_showing_and_a_departure_gives_the_year() -> None:
+    document = make_doc(
+        "When Moon Ha-eun reappeared in August, it was in a North Korean propaganda video denouncing the South, "
+        "where she had lived as a defector since 2014. In March she left for China. Nobody noticed she was gone.",
+        published=date(2018, 10, 2),
+    )
+    (incident,) = incidents(document)
+    assert incident.returned == "2018"
+
+
+def test_a_timeline_entry_keeps_the_day_its_sentence_gives() -> None:
+    document = make_doc(
+        "Some resettled defectors have tried to go back.",
+        "May 2021: the stolen truck",
+        "A defector steals a truck in Goseong on May 9 and drives toward the border. He tells police he "
+        "wanted to go back to the North and had tried to cross back before he was stopped at a checkpoint.",
+        published=date(2021, 12, 1),
+    )
+    (incident,) = incidents(document)
+    assert incident.status == "attempted" and incident.returned == "2021-05-09"

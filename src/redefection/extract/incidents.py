@@ -56,6 +56,7 @@ class Draft:
     # The dated heading the first report sits under ("July 2020: a swimmer ..."), and whether that report
     # tells the move itself (its date is the heading's) or only an appearance (the year at most).
     section: tuple[str, bool] | None = None
+    departed: str | None = None  # the year the person left for a third country on the way ("In April she left for China")
     anchors: list[Sentence] = field(default_factory=list)
     sentences: list[Sentence] = field(default_factory=list)
 
@@ -340,6 +341,15 @@ def _own_move(text: str, language: str | None) -> bool:
     return any(not any(a < m.end() and m.start() < b for a, b in masked) for m in moves)
 
 
+def _section_date(draft: Draft, month: str, language: str | None, today: date | None) -> str:
+    """``month``, the date of the heading an incident sits under, or a day of it its sentences give ("on Oct. 1")."""
+    for sentence in (*draft.anchors, *draft.sentences):
+        for time in find_times(sentence.text, language, today, month):
+            if time.value and len(time.value) > len(month) and time.value.startswith(month):
+                return time.value
+    return month
+
+
 def _dated_heading(text: str, language: str | None, today: date | None) -> str | None:
     """The date a heading opens with ("June 2012: Park Jung-sook", "2016년 7월 —"): the section's date."""
     if not _heading(text):
@@ -384,6 +394,7 @@ def build_drafts(document: Document, sentences: list[Sentence], cues: set[int]) 
     appears = patterns("incidents", language, "appears_north")
     question = patterns("incidents", language, "question")
     commentator = patterns("incidents", language, "commentator_after")
+    departure = patterns("incidents", language, "departure")
     read, warned = 0, False
     cjk = language in ("ko", "zh", "ja")
     group: list[Draft] = []  # the people of the last enumeration, for "they both"
@@ -512,6 +523,8 @@ def build_drafts(document: Document, sentences: list[Sentence], cues: set[int]) 
                 # follow are about them; the draft counts only once one of them tells of the return.
                 target = drafts.new()
             if target is not None:
+                if not moves and found.returned and departure.search(sentence.text):
+                    target.departed = target.departed or found.returned
                 target.absorb(found, sentence, anchor=moves)
                 drafts.index(target)
                 current = target
@@ -575,8 +588,11 @@ def extract_incidents(document: Document, sentences: list[Sentence], cues: set[i
             occupation=p.occupation,
         )
         status = _status(draft, scope, language)
+        if p.returned is None and draft.departed is not None:
+            p.returned = draft.departed
         if p.returned is None and draft.section is not None:
-            p.returned = draft.section[0] if draft.section[1] else draft.section[0][:4]
+            month, told = draft.section
+            p.returned = _section_date(draft, month, language, document.article.published) if told else month[:4]
         out.append(
             Incident(
                 person=person,

@@ -149,6 +149,9 @@ def _dates(
         + [m.span() for m in patterns("incidents", language, "appearance").finditer(text)],
     }
     cjk = language in ("ko", "zh", "ja")
+    if verbs["report"] and verbs["return"]:  # "reappeared in July in a propaganda video": when it was shown
+        shown = {start for start, _ in verbs["report"]}
+        verbs["return"] = [r for r in verbs["return"] if r[0] not in shown]
     if cjk and verbs["arrival"]:
         # "철책을 넘어 귀순했던": a crossing that runs into a verb of arriving is the way south, not a return
         verbs["return"] = [r for r in verbs["return"] if not any(0 <= a[0] - r[1] <= 3 for a in verbs["arrival"])]
