@@ -291,3 +291,14 @@ def test_a_timeline_entry_keeps_the_day_its_sentence_gives() -> None:
     )
     (incident,) = incidents(document)
     assert incident.status == "attempted" and incident.returned == "2021-05-09"
+
+
+def test_an_age_before_who_is_no_count() -> None:
+    # "Ko, 53, who ..." is one person's age, not "53 who went back": the sentence still gives reasons.
+    document = make_doc(
+        "Hwang Dong-su, 53, who reached the South in 2014, went back to the North in May, unable to get by "
+        "on his wages as a cleaner.",
+        published=date(2016, 7, 1),
+    )
+    (incident,) = incidents(document)
+    assert incident.person.age == 53 and incident.reasons == ("maladjustment",)
