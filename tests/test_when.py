@@ -74,9 +74,7 @@ def test_section_date_places_yearless_months_and_days() -> None:
     assert [t.value for t in find_times("She went back in May.", "en", TODAY, "2019-06")] == ["2019-05"]
     assert [t.value for t in find_times("They crossed in September.", "en", None, "2019-03")] == ["2018-09"]
     assert [t.value for t in find_times("He swam across on May 27.", "en", TODAY, "2016-07")] == ["2016-05-27"]
-    assert [t.value for t in find_times("He climbed over on New Year's Day.", "en", TODAY, "2018-01")] == [
-        "2018-01-01"
-    ]
+    assert [t.value for t in find_times("He climbed over on New Year's Day.", "en", TODAY, "2018-01")] == ["2018-01-01"]
     # a year the text states is kept whatever the section
     assert [t.value for t in find_times("He left in March 2011.", "en", TODAY, "2019-06")] == ["2011-03"]
 

@@ -56,7 +56,8 @@ class Draft:
     # The dated heading the first report sits under ("July 2020: a swimmer ..."), and whether that report
     # tells the move itself (its date is the heading's) or only an appearance (the year at most).
     section: tuple[str, bool] | None = None
-    departed: str | None = None  # the year the person left for a third country on the way ("In April she left for China")
+    # the year the person left for a third country on the way ("In April she left for China")
+    departed: str | None = None
     anchors: list[Sentence] = field(default_factory=list)
     sentences: list[Sentence] = field(default_factory=list)
 
@@ -329,9 +330,8 @@ def _own_move(text: str, language: str | None) -> bool:
     """Whether the move north ``text`` tells is someone's own: not only a forced repatriation ("China sent
     her back"; its words are masked, a move elsewhere in the sentence still counts), and not another
     actor's ("fishermen drifted ...", a South Korean citizen) unless a defector is named in the sentence."""
-    if patterns("relevance", language, "actor").search(text) and not patterns(
-        "relevance", language, "defector"
-    ).search(text):
+    defector = patterns("relevance", language, "defector")
+    if patterns("relevance", language, "actor").search(text) and not defector.search(text):
         return False
     forced = patterns("relevance", language, "forced")
     if forced.search(text) is None:

@@ -95,6 +95,7 @@ EN: list[Resolver] = [
     ),
     (re.compile(YEAR), "y"),
 ]
+CJK_DAY = r"(?:\s*(?P<d>[0-3]?\d)\s*[日일号號])?"
 CJK: list[Resolver] = [
     # "주체100(2011)년 10월": the North's calendar, with the common year in brackets
     (re.compile(r"\((?P<y>(?:19|20)\d\d)\)\s*[年년]\s*(?P<m>1[0-2]|0?[1-9])\s*[月월]"), "ym_num"),
@@ -104,8 +105,8 @@ CJK: list[Resolver] = [
     (re.compile(YEAR + r"\s*[年년]"), "y"),
     (re.compile(r"(?<![\d.])(?P<y>(?:19|20)\d\d)[-./](?P<m>1[0-2]|0?[1-9])[-./](?P<d>[0-3]?\d)(?!\d)"), "ymd_num"),
     (re.compile(r"(?:同年|같은 해|그해|그 해)\s*(?P<m>1[0-2]|0?[1-9])\s*[月월]"), "same_year"),
-    (re.compile(r"(?:지난해|작년|去年)\s*(?P<m>1[0-2]|0?[1-9])\s*[月월](?:\s*(?P<d>[0-3]?\d)\s*[日일号號])?"), "last_year_month"),
-    (re.compile(r"(?:올해|今年)\s*(?P<m>1[0-2]|0?[1-9])\s*[月월](?:\s*(?P<d>[0-3]?\d)\s*[日일号號])?"), "this_year_month"),
+    (re.compile(r"(?:지난해|작년|去年)\s*(?P<m>1[0-2]|0?[1-9])\s*[月월]" + CJK_DAY), "last_year_month"),
+    (re.compile(r"(?:올해|今年)\s*(?P<m>1[0-2]|0?[1-9])\s*[月월]" + CJK_DAY), "this_year_month"),
     (re.compile(r"同年|같은 해|그해|그 해"), "same_year"),
     (re.compile(r"새해 첫날|元旦|新年第一天"), "newyear"),
     (re.compile(r"(?:이번 달|이달|本月|这个月|這個月)\s*(?P<d>[0-3]?\d)\s*[日일号號]"), "this_month_day"),
@@ -160,8 +161,8 @@ def _resolve(kind: str, m: re.Match[str], today: date | None, context: str | Non
     if kind == "last_week":
         return (today - timedelta(days=7)).isoformat()[:7]
     if kind in ("this_year_month", "last_year_month"):
-        day = int(g["d"]) if g.get("d") else None
-        return _ymd(today.year - (kind == "last_year_month"), int(g["m"]), day)
+        year = today.year - (kind == "last_year_month")
+        return _ymd(year, int(g["m"]), int(g["d"])) if g.get("d") else _ymd(year, int(g["m"]))
     if kind == "this_year":
         return _ymd(today.year)
     if kind == "last_year":
