@@ -302,3 +302,11 @@ def test_an_age_before_who_is_no_count() -> None:
     )
     (incident,) = incidents(document)
     assert incident.person.age == 53 and incident.reasons == ("maladjustment",)
+
+
+def test_a_dozen_defectors_is_a_count_not_an_incident() -> None:
+    document = make_doc(
+        "A dozen defectors were punished between 2015 and 2019 for trying to go back, the ministry said.",
+        published=date(2020, 3, 1),
+    )
+    assert incidents(document) == ()
