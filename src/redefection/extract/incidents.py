@@ -406,7 +406,8 @@ def build_drafts(document: Document, sentences: list[Sentence], cues: set[int]) 
     for index, sentence in enumerate(sentences):
         if sentence.paragraph != paragraph:
             paragraph, year_before = sentence.paragraph, section_date[:4] if section_date else None
-        dated = _dated_heading(sentence.text, language, today) if YEAR_IN.search(sentence.text) else None
+        years = YEAR_IN.findall(sentence.text)
+        dated = _dated_heading(sentence.text, language, today) if years else None
         if dated:  # a timeline's new entry: a new story, whatever the last one was about
             section_date = year_before = dated
             current, pending = None, []
@@ -423,7 +424,6 @@ def build_drafts(document: Document, sentences: list[Sentence], cues: set[int]) 
                 )
                 break
         found = profile_of(sentence.text, language, today, worth_reading, roles, section_date, year_before)
-        years = YEAR_IN.findall(sentence.text)
         if years:
             year_before = years[-1]
         if cjk:
