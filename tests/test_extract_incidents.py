@@ -148,3 +148,165 @@ def test_irrelevant_document_has_no_facts() -> None:
     document = make_doc("A defector swam back to the North.")
     quiet = extract_facts(dataclasses.replace(document, relevant=False))
     assert quiet.incidents == () and quiet.claims == () and quiet.quotes == ()
+
+
+def test_timeline_headings_date_their_entries() -> None:
+    # A chronology: each dated heading opens a new story and places the yearless dates under it.
+    document = make_doc(
+        "Several resettled defectors have gone back over the years.",
+        "March 2015: Seo Min-jae",
+        "Seo Min-jae, who had lived in Busan, says at a news conference in Pyongyang that he went back in January.",
+        "August 2018: a rower from Gimpo",
+        "A 41-year-old man who had settled in the South rows back across the estuary to the North.",
+        "Officials say he had debts.",
+        published=date(2023, 11, 2),
+    )
+    first, second = incidents(document)
+    assert first.person.name == "Seo Min-jae" and first.returned == "2015-01"
+    assert second.person.age == 41 and second.returned == "2018-08"
+
+
+def test_crossing_back_from_china_dates_the_return_not_the_arrest() -> None:
+    document = make_doc(
+        "Choi Hyun-woo, 45, a defector who reached the South in 2012, was shown on North Korean television.",
+        "He had crossed the river from China on April 9, 2019, state media said.",
+        published=date(2019, 6, 1),
+    )
+    (incident,) = incidents(document)
+    assert incident.returned == "2019-04-09" and incident.arrived_south == "2012"
+
+
+def test_forced_repatriation_and_other_actors_open_no_incident() -> None:
+    document = make_doc(
+        "A defector who had lived in South Korea since 2014 swam back to the North in May, officials said.",
+        "Separately, Chinese police caught a 30-year-old woman near the border and sent her back to North Korea.",
+        "Two fishermen whose boat drifted south were returned to the North in June.",
+        published=date(2021, 7, 1),
+    )
+    (incident,) = incidents(document)
+    assert incident.returned == "2021-05" and incident.arrived_south == "2014"
+
+
+def test_defector_who_stole_a_fishing_boat_is_an_incident() -> None:
+    document = make_doc(
+        "A defector who had worked with local fishermen since 2016 stole a fishing boat and sailed back to the "
+        "North in March, the coast guard said.",
+        published=date(2020, 4, 2),
+    )
+    (incident,) = incidents(document)
+    assert incident.returned == "2020-03" and incident.status == "returned"
+
+
+def test_defector_quoted_as_a_witness_is_no_new_incident() -> None:
+    document = make_doc(
+        "A woman who had settled in Seoul in 2009 went back to North Korea last month, officials said.",
+        "Yoon Dae-sik, a North Korean defector, said he and the woman had lived in the same building.",
+        "Reports said she had flown back by way of China on March 3.",
+        published=date(2018, 4, 20),
+    )
+    (incident,) = incidents(document)
+    assert incident.person.name is None and incident.person.gender == "female"
+    assert incident.returned == "2018-03-03"
+
+
+def test_a_foreign_soldier_crossing_is_not_a_returnee() -> None:
+    document = make_doc(
+        "A defector who had lived in South Korea since 2015 crossed back to the North in May, officials said.",
+        "He did so weeks after U.S. soldier Pvt. Evan Miller ran across the border into North Korea in April.",
+        published=date(2019, 6, 3),
+    )
+    (incident,) = incidents(document)
+    assert incident.returned == "2019-05" and incident.arrived_south == "2015"
+
+
+def test_arrest_after_the_crossing_is_a_return_not_an_attempt() -> None:
+    document = make_doc(
+        "Bae Sung-ho, 50, a defector who reached the South in 2011, was shown on North Korean television.",
+        "He had swum back across the river to the North on June 2 and was arrested within hours.",
+        published=date(2017, 7, 1),
+    )
+    (incident,) = incidents(document)
+    assert incident.status == "returned" and incident.returned == "2017-06-02"
+
+
+def test_attempt_at_something_else_is_no_attempted_return() -> None:
+    document = make_doc(
+        "A defector who had lived in South Korea since 2008 went back to the North in May and was shown "
+        "on state television accused of attempting to blow up a monument.",
+        published=date(2013, 7, 1),
+    )
+    (incident,) = incidents(document)
+    assert incident.status == "returned"
+
+
+def test_caught_trying_to_cross_back_stays_an_attempt() -> None:
+    document = make_doc(
+        "A defector who had lived in South Korea since 2010 was caught trying to swim back to the North in May.",
+        published=date(2013, 7, 1),
+    )
+    (incident,) = incidents(document)
+    assert incident.status == "attempted"
+
+
+def test_a_past_case_recalled_in_a_review_is_its_own_incident() -> None:
+    document = make_doc(
+        "Last month a defector swam back to the North across the estuary, officials said.",
+        "Counselors still remember Jang Mi-rae, the woman who appeared in a North Korean video in 2015. "
+        "She had gone back that April.",
+        published=date(2020, 8, 10),
+    )
+    first, second = incidents(document)
+    assert first.person.name is None and first.returned == "2020-07"
+    assert second.person.name == "Jang Mi-rae" and second.returned == "2015-04"
+
+
+def test_dateline_day_is_no_event_date() -> None:
+    document = make_doc(
+        "(평양 5월 20일발 조선중앙통신) 남쪽으로 끌려갔다가 올해 조국의 품으로 돌아온 최영수가 기자들과 만났다.",
+        "42살 난 최영수는 2016년 8월 남조선으로 가게 되였다고 말하였다.",
+        language="ko",
+        published=date(2019, 5, 21),
+    )
+    (incident,) = incidents(document)
+    assert incident.arrived_south == "2016-08" and incident.returned == "2019"
+
+
+def test_shown_in_a_video_dates_the_showing_and_a_departure_gives_the_year() -> None:
+    document = make_doc(
+        "When Moon Ha-eun reappeared in August, it was in a North Korean propaganda video denouncing the South, "
+        "where she had lived as a defector since 2014. In March she left for China. Nobody noticed she was gone.",
+        published=date(2018, 10, 2),
+    )
+    (incident,) = incidents(document)
+    assert incident.returned == "2018"
+
+
+def test_a_timeline_entry_keeps_the_day_its_sentence_gives() -> None:
+    document = make_doc(
+        "Some resettled defectors have tried to go back.",
+        "May 2021: the stolen truck",
+        "A defector steals a truck in Goseong on May 9 and drives toward the border. He tells police he "
+        "wanted to go back to the North and had tried to cross back before he was stopped at a checkpoint.",
+        published=date(2021, 12, 1),
+    )
+    (incident,) = incidents(document)
+    assert incident.status == "attempted" and incident.returned == "2021-05-09"
+
+
+def test_an_age_before_who_is_no_count() -> None:
+    # "Ko, 53, who ..." is one person's age, not "53 who went back": the sentence still gives reasons.
+    document = make_doc(
+        "Hwang Dong-su, 53, who reached the South in 2014, went back to the North in May, unable to get by "
+        "on his wages as a cleaner.",
+        published=date(2016, 7, 1),
+    )
+    (incident,) = incidents(document)
+    assert incident.person.age == 53 and incident.reasons == ("maladjustment",)
+
+
+def test_a_dozen_defectors_is_a_count_not_an_incident() -> None:
+    document = make_doc(
+        "A dozen defectors were punished between 2015 and 2019 for trying to go back, the ministry said.",
+        published=date(2020, 3, 1),
+    )
+    assert incidents(document) == ()

@@ -67,3 +67,40 @@ def test_the_same_year_is_the_year_named_before_in_the_sentence(
     text: str, language: str, expected: list[str | None]
 ) -> None:
     assert [t.value for t in find_times(text, language, TODAY)] == expected
+
+
+def test_section_date_places_yearless_months_and_days() -> None:
+    # Under a timeline heading "June 2019: ...", a month without a year is the latest not after it.
+    assert [t.value for t in find_times("She went back in May.", "en", TODAY, "2019-06")] == ["2019-05"]
+    assert [t.value for t in find_times("They crossed in September.", "en", None, "2019-03")] == ["2018-09"]
+    assert [t.value for t in find_times("He swam across on May 27.", "en", TODAY, "2016-07")] == ["2016-05-27"]
+    assert [t.value for t in find_times("He climbed over on New Year's Day.", "en", TODAY, "2018-01")] == ["2018-01-01"]
+    # a year the text states is kept whatever the section
+    assert [t.value for t in find_times("He left in March 2011.", "en", TODAY, "2019-06")] == ["2011-03"]
+
+
+def test_same_year_takes_the_year_named_in_an_earlier_sentence() -> None:
+    assert [t.value for t in find_times("同年5月经第三国返回。", "zh", None, None, "2014")] == ["2014-05"]
+    assert [t.value for t in find_times("같은 해 8월 다시 넘어갔다.", "ko", None, None, "2015")] == ["2015-08"]
+    assert [t.value for t in find_times("They came back later that year.", "en", TODAY, None, "2013")] == ["2013"]
+    # the sentence's own year wins over the earlier one
+    assert [t.value for t in find_times("2010年抵达，同年6月返回。", "zh", None, None, "2014")] == ["2010", "2010-06"]
+    assert [t.value for t in find_times("They came back that year.", "en", TODAY)] == [None]
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("주체99(2010)년 4월 남쪽으로 갔다.", "ko", ["2010-04"]),
+        ("2019년 새해 첫날 넘어갔다.", "ko", ["2019-01-01"]),
+        ("지난해 5월 돌아갔다.", "ko", ["2021-05"]),
+        ("올해 1월 3일 넘어갔다.", "ko", ["2022-01-03"]),
+        ("他去年11月回到朝鲜。", "zh", ["2021-11"]),
+    ],
+)
+def test_cjk_year_forms(text: str, language: str, expected: list[str]) -> None:
+    assert [t.value for t in find_times(text, language, TODAY)] == expected
+
+
+def test_that_month_takes_the_year_named_before() -> None:
+    assert [t.value for t in find_times("She had gone back that August.", "en", TODAY, None, "2015")] == ["2015-08"]

@@ -53,6 +53,11 @@ class Draft:
 
     order: int = 0
     profile: Profile = field(default_factory=Profile)
+    # The dated heading the first report sits under ("July 2020: a swimmer ..."), and whether that report
+    # tells the move itself (its date is the heading's) or only an appearance (the year at most).
+    section: tuple[str, bool] | None = None
+    # the year the person left for a third country on the way ("In April she left for China")
+    departed: str | None = None
     anchors: list[Sentence] = field(default_factory=list)
     sentences: list[Sentence] = field(default_factory=list)
 
@@ -172,13 +177,23 @@ def _status(draft: Draft, scope: list[Sentence], language: str | None) -> str:
     hypothetical = patterns("incidents", language, "hypothetical")
     if any(stopped.search(s.text) and not hypothetical.search(s.text) for s in scope):
         return "attempted"
+    movement = moves_north(language)
     for sentence in draft.anchors:
         tried, wished = attempted.search(sentence.text), intended.search(sentence.text)
+        if tried and _crossed_before(sentence.text, tried.start(), movement):
+            tried = None  # "crossed the river ... and was arrested within hours": caught in the North
         if tried:  # "caught trying to cross back, he said he wanted to go home": the stopped act counts
             return "attempted"
         if wished:
             return "intended"
     return "returned"
+
+
+def _crossed_before(text: str, at: int, movement: AnyOf) -> bool:
+    """Whether ``text`` tells a crossing done (not "to cross") before the arrest word at ``at``."""
+    return any(
+        m.end() <= at and not INFINITIVE.search(text, max(0, m.start() - 4), m.start()) for m in movement.finditer(text)
+    )
 
 
 def _reasons(sentences: Iterable[Sentence], language: str | None) -> tuple[list[str], list[Sentence]]:
@@ -286,13 +301,15 @@ def _one_of_many(found: Profile, mention: Mention, text: str, following: int, la
     return own
 
 
-def _by_clause(named: list[Draft], sentence: Sentence, language: str | None, today: date | None, moves: bool) -> None:
+def _by_clause(
+    named: list[Draft], sentence: Sentence, language: str | None, today: date | None, moves: bool, context: str | None
+) -> None:
     """A sentence about several known people: each takes the date of its own clause ("Park returned in
     June, and Kang and Kim in September"); a clause without a date takes the next one's."""
     waiting: list[Draft] = []
     for clause in CLAUSE.split(sentence.text):
         waiting += [d for d in named if d.refers(clause, language) and d not in waiting]
-        times = [m.value for m in find_times(clause, language, today) if m.value]
+        times = [m.value for m in find_times(clause, language, today, context) if m.value]
         if not times or not waiting:
             continue
         for draft in waiting:
@@ -303,6 +320,44 @@ def _by_clause(named: list[Draft], sentence: Sentence, language: str | None, tod
         waiting = []
     for draft in waiting:
         draft.absorb(Profile(), sentence, anchor=moves, dates=False)
+
+
+INFINITIVE = re.compile(r"\bto\s*$")
+YEAR_IN = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+
+
+def _own_move(text: str, language: str | None) -> bool:
+    """Whether the move north ``text`` tells is someone's own: not only a forced repatriation ("China sent
+    her back"; its words are masked, a move elsewhere in the sentence still counts), and not another
+    actor's ("fishermen drifted ...", a South Korean citizen) unless a defector is named in the sentence."""
+    defector = patterns("relevance", language, "defector")
+    if patterns("relevance", language, "actor").search(text) and not defector.search(text):
+        return False
+    forced = patterns("relevance", language, "forced")
+    if forced.search(text) is None:
+        return True
+    masked = [m.span() for m in forced.finditer(text)]
+    moves = [*moves_north(language).finditer(text), *patterns("incidents", language, "appears_north").finditer(text)]
+    return any(not any(a < m.end() and m.start() < b for a, b in masked) for m in moves)
+
+
+def _section_date(draft: Draft, month: str, language: str | None, today: date | None) -> str:
+    """``month``, the date of the heading an incident sits under, or a day of it its sentences give ("on Oct. 1")."""
+    for sentence in (*draft.anchors, *draft.sentences):
+        for time in find_times(sentence.text, language, today, month):
+            if time.value and len(time.value) > len(month) and time.value.startswith(month):
+                return time.value
+    return month
+
+
+def _dated_heading(text: str, language: str | None, today: date | None) -> str | None:
+    """The date a heading opens with ("June 2012: Park Jung-sook", "2016년 7월 —"): the section's date."""
+    if not _heading(text):
+        return None
+    times = find_times(text, language, today)
+    if times and times[0].start <= 1 and times[0].value and YEAR_IN.match(times[0].value):
+        return times[0].value[:7]
+    return None
 
 
 def _heading(text: str) -> bool:
@@ -338,12 +393,24 @@ def build_drafts(document: Document, sentences: list[Sentence], cues: set[int]) 
     hypothetical = patterns("incidents", language, "hypothetical")
     appears = patterns("incidents", language, "appears_north")
     question = patterns("incidents", language, "question")
+    commentator = patterns("incidents", language, "commentator_after")
+    departure = patterns("incidents", language, "departure")
     read, warned = 0, False
     cjk = language in ("ko", "zh", "ja")
     group: list[Draft] = []  # the people of the last enumeration, for "they both"
     together = patterns("incidents", language, "plural_reference")
     known: dict[str, Mention] = {}  # Hangul and Han names met once in a construction, found bare later
+    section_date: str | None = None  # the date of the last dated heading ("June 2012: ...") of a timeline
+    year_before: str | None = None  # the last year named earlier in the paragraph, for "同年", "that year"
+    paragraph = -1
     for index, sentence in enumerate(sentences):
+        if sentence.paragraph != paragraph:
+            paragraph, year_before = sentence.paragraph, section_date[:4] if section_date else None
+        years = YEAR_IN.findall(sentence.text)
+        dated = _dated_heading(sentence.text, language, today) if years else None
+        if dated:  # a timeline's new entry: a new story, whatever the last one was about
+            section_date = year_before = dated
+            current, pending = None, []
         named = drafts.named_in(sentence.text, language)
         moving = movement.search(sentence.text) is not None or appears.search(sentence.text) is not None
         worth_reading = index in cues or moving or bool(named)
@@ -356,7 +423,9 @@ def build_drafts(document: Document, sentences: list[Sentence], cues: set[int]) 
                     MAX_READ_SENTENCES,
                 )
                 break
-        found = profile_of(sentence.text, language, today, worth_reading, roles)
+        found = profile_of(sentence.text, language, today, worth_reading, roles, section_date, year_before)
+        if years:
+            year_before = years[-1]
         if cjk:
             _recall_names(found, sentence.text, known)
         # In a relevant document, a move north told of one person is an incident even when the sentence
@@ -364,12 +433,17 @@ def build_drafts(document: Document, sentences: list[Sentence], cues: set[int]) 
         possible = hypothetical.search(sentence.text) is not None  # "he might go back" is no event
         if question.search(sentence.text) and not (found.people or found.returned):
             possible = True  # "Can a defector legally go back?"
-        moves = not possible and moving and veto.search(sentence.text) is None
+        others = moving and not _own_move(sentence.text, language)  # a forced repatriation, fishermen, ...
+        moves = not possible and moving and veto.search(sentence.text) is None and not others
         is_cue = not possible and (index in cues or (moves and found.singular))
         full = len(drafts) >= MAX_DRAFTS
         if full and not warned and is_cue and not named:
             warned = True
             logger.warning("%s: more than %d incidents; the rest are not read", document.id, MAX_DRAFTS)
+        if found.people and not (is_cue or moves) and commentator.search(sentence.text[found.people[0].end :]):
+            # "Park Sang-hak, a defector, said he knew her": a witness, in this sentence and the rest
+            roles[found.people[0].name] = "speaker"
+            found.people, found.name, found.surname = [], None, None
         people = {m.name: m for m in found.people}
         listed = len(people) > 1 and all(m.role == "returnee" for m in people.values())
         if (is_cue or moves or listed) and len(people) > 1 and not full:
@@ -393,11 +467,12 @@ def build_drafts(document: Document, sentences: list[Sentence], cues: set[int]) 
                 member.absorb(found, sentence, anchor=True, dates=True)
             continue
         if len(named) > 1 and not (is_cue and found.people):
-            _by_clause(named, sentence, language, today, moves)
+            _by_clause(named, sentence, language, today, moves, section_date)
             continue
         if is_cue and not (found.aggregate and not found.singular):
             target = next((d for d in named if _same_person(d, found)), None)
-            fresh = found.introduces and current is not None and bool(current.anchors)
+            recalled = found.another and bool(found.people) and not named  # "since Kim ...", "remember Kim ..."
+            fresh = (found.introduces or recalled) and current is not None and bool(current.anchors)
             if (
                 fresh
                 and current is not None
@@ -419,16 +494,22 @@ def build_drafts(document: Document, sentences: list[Sentence], cues: set[int]) 
                         target.absorb(profile, earlier, anchor=False)
                 pending = []
             target.absorb(found, sentence, anchor=True)
+            if section_date and target.section is None:
+                told = movement.search(sentence.text) is not None and not appears.search(sentence.text)
+                target.section = (section_date, told)
             drafts.index(target)
             current = target
         else:
-            target = _assign(named, current, found)
+            target = _assign(named, current, found) if not (others and not named) else None
+            recalled = bool(found.people) and found.another and not named  # "I often think about Kim Yeon-ju, ..."
+            if recalled:
+                target = None
             introduced = (
                 bool(found.people)
                 and not found.aggregate
                 and (
                     found.people[0].role == "returnee"
-                    or (found.people[0].role == "unknown" and _heading(sentence.text))
+                    or (found.people[0].role == "unknown" and (_heading(sentence.text) or recalled))
                 )
             )
             heading_anew = target is current and current is not None and bool(current.anchors) and not named
@@ -442,10 +523,12 @@ def build_drafts(document: Document, sentences: list[Sentence], cues: set[int]) 
                 # follow are about them; the draft counts only once one of them tells of the return.
                 target = drafts.new()
             if target is not None:
+                if not moves and found.returned and departure.search(sentence.text):
+                    target.departed = target.departed or found.returned
                 target.absorb(found, sentence, anchor=moves)
                 drafts.index(target)
                 current = target
-            elif not len(drafts) and found.singular and not found.aggregate and len(pending) < MAX_SENTENCES_PER_DRAFT:
+            elif current is None and found.singular and not found.aggregate and len(pending) < MAX_SENTENCES_PER_DRAFT:
                 pending.append((sentence, found))
     return drafts.all
 
@@ -505,6 +588,11 @@ def extract_incidents(document: Document, sentences: list[Sentence], cues: set[i
             occupation=p.occupation,
         )
         status = _status(draft, scope, language)
+        if p.returned is None and draft.departed is not None:
+            p.returned = draft.departed
+        if p.returned is None and draft.section is not None:
+            month, told = draft.section
+            p.returned = _section_date(draft, month, language, document.article.published) if told else month[:4]
         out.append(
             Incident(
                 person=person,

@@ -128,14 +128,17 @@ def _day_of(day: str, month: str) -> bool:
     return len(month) == 7 and len(day) == 10 and day.startswith(month)
 
 
-def _dates(text: str, language: str | None, today: date | None) -> tuple[str | None, str | None]:
+def _dates(
+    text: str, language: str | None, today: date | None, context: str | None = None, year_before: str | None = None
+) -> tuple[str | None, str | None]:
     """(arrival, return) dates of a sentence.
 
     Each time expression goes to the nearest verb of arriving, leaving or reporting ("said on
     Friday" is when the news came, not the event). English dates follow their verb ("defected in
     2017 crossed back..."), Korean and Chinese dates precede it, so the other side counts less.
     """
-    mentions = [(m, m.value) for m in find_times(text, language, today) if m.value is not None]
+    times = find_times(text, language, today, context, year_before)
+    mentions = [(m, m.value) for m in times if m.value is not None]
     if not mentions:
         return None, None
     verbs = {
@@ -146,9 +149,17 @@ def _dates(text: str, language: str | None, today: date | None) -> tuple[str | N
         + [m.span() for m in patterns("incidents", language, "appearance").finditer(text)],
     }
     cjk = language in ("ko", "zh", "ja")
+    if verbs["report"] and verbs["return"]:  # "reappeared in July in a propaganda video": when it was shown
+        shown = {start for start, _ in verbs["report"]}
+        verbs["return"] = [r for r in verbs["return"] if r[0] not in shown]
+    if cjk and verbs["arrival"]:
+        # "철책을 넘어 귀순했던": a crossing that runs into a verb of arriving is the way south, not a return
+        verbs["return"] = [r for r in verbs["return"] if not any(0 <= a[0] - r[1] <= 3 for a in verbs["arrival"])]
     best: dict[str, tuple[int, str]] = {}
     for mention, value in mentions:
         said = text[mention.start : mention.end]
+        if cjk and text.startswith("발", mention.end):
+            continue  # "(평양 9월 30일발 조선중앙통신)": a dateline, the day the report was sent
         if language == "ko" and DAY_ONLY.fullmatch(said) and KO_REPORT_DAY.match(text[: mention.start]):
             continue  # "정부는 9일 ...": right after the opening subject, the day the news was given
 
@@ -185,7 +196,13 @@ def _dates(text: str, language: str | None, today: date | None) -> tuple[str | N
 
 
 def profile_of(
-    text: str, language: str | None, today: date | None, moves: bool = True, roles: dict[str, str] | None = None
+    text: str,
+    language: str | None,
+    today: date | None,
+    moves: bool = True,
+    roles: dict[str, str] | None = None,
+    context: str | None = None,
+    year_before: str | None = None,
 ) -> Profile:
     """Everything ``text`` (one sentence) says about a person.
 
@@ -219,7 +236,7 @@ def profile_of(
     elif male and female:  # "Kim and his wife": the first named is the lead
         found.gender = "male" if male.start() < female.start() else "female"
     found.group_size = _group_size(text, lang)
-    found.arrived, found.returned = _dates(text, lang, today)
+    found.arrived, found.returned = _dates(text, lang, today, context, year_before)
     found.occupation = _occupation(text, lang)
     found.pronoun_only = found.singular and not (found.name or found.surname or found.age)
     new = patterns("incidents", lang, "introduces").search(text)

@@ -16,6 +16,7 @@ ABBREVIATIONS = {
     "mr", "mrs", "ms", "dr", "prof", "rep", "sen", "gen", "col", "lt", "sgt", "capt", "gov", "st", "no", "vs",
     "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "inc", "co", "corp",
     "ltd", "jr", "sr", "u.s", "u.n", "u.k", "n", "s", "a.m", "p.m", "e.g", "i.e", "etc", "approx", "est",
+    "pvt", "pfc", "spc", "cpl", "maj", "adm", "brig", "cmdr", "amb", "rev", "hon",
 }  # fmt: skip
 EN_BREAK = re.compile(r"""(?<=[.!?])["'”’)\]]*\s+(?=["'“‘(\[]?[A-Z0-9])""")
 CJK_BREAK = re.compile(
