@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 from datetime import date
 
+import pytest
+
 from extract_helpers import make_doc
 from redefection.extract import extract_facts
 from redefection.records import Document
@@ -310,3 +312,14 @@ def test_a_dozen_defectors_is_a_count_not_an_incident() -> None:
         published=date(2020, 3, 1),
     )
     assert incidents(document) == ()
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Cases of re-defection, or defectors returning to the North after settling in the South, are rare.",
+        "Such returns by defectors to North Korea are seldom made public, the ministry said.",
+    ],
+)
+def test_a_sentence_about_cases_in_general_is_no_incident(sentence: str) -> None:
+    assert incidents(make_doc(sentence, published=date(2017, 9, 19))) == ()
