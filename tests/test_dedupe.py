@@ -12,10 +12,11 @@ import pytest
 from click.testing import CliRunner
 
 from redefection import dedupe
+from redefection.app.ingest import ingest_paths
+from redefection.app.syndication import list_duplicates
 from redefection.cli import cli
 from redefection.fingerprint import fingerprint_text
 from redefection.records import ClusterMember
-from redefection.services import ingest_paths, list_duplicates
 from redefection.settings import Settings
 from redefection.store import Store, open_store
 

@@ -20,10 +20,11 @@ from urllib.parse import urlencode
 import pytest
 from fastapi.testclient import TestClient
 
-from redefection import accounts, browse
-from redefection.dashboard import DashboardCache, FacetCache, build_dashboard, case_year
+from redefection.app import accounts, browse
+from redefection.app.cases import resolve_cases
+from redefection.app.dashboard import DashboardCache, FacetCache, build_dashboard, case_year
+from redefection.app.ingest import ingest_captures, ingest_paths
 from redefection.records import Capture, Span
-from redefection.services import ingest_captures, ingest_paths, resolve_cases
 from redefection.settings import Settings
 from redefection.store import AuditFilter, CaseFilter, FactChange, Store, StoredFact, open_store
 from redefection.web import WebConfig
