@@ -3,6 +3,7 @@
     python benchmarks/import_cycles.py            # one line per cycle; exit code 1 if any
     python benchmarks/import_cycles.py --edges    # also print every module-level import edge
     python benchmarks/import_cycles.py --deferred # count imports inside functions too
+    python benchmarks/import_cycles.py --src ../other-checkout/src   # another tree
 
 An edge ``a -> b`` is an ``import`` or ``from ... import`` at module level of ``a``
 naming module ``b`` of the package (``from . import x`` names ``x`` when it is a
@@ -143,8 +144,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--deferred", action="store_true", help="count imports inside functions and TYPE_CHECKING blocks too"
     )
+    parser.add_argument("--src", type=Path, default=SRC, help="the src/ folder to read (default: this repo's)")
     args = parser.parse_args(argv)
-    edges = import_edges(deferred=args.deferred)
+    edges = import_edges(args.src, deferred=args.deferred)
     if args.edges:
         for name in sorted(edges):
             for target in sorted(edges[name]):

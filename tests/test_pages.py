@@ -27,7 +27,7 @@ from redefection.app.ingest import ingest_captures, ingest_paths
 from redefection.records import Capture, Span
 from redefection.settings import Settings
 from redefection.store import AuditFilter, CaseFilter, FactChange, Store, StoredFact, open_store
-from redefection.web import WebConfig
+from redefection.web import WebConfig, templating
 from redefection.web.templating import Mark, excerpt, excerpts, highlight, safe_url, split_cue
 from web_helpers import client, session_for
 
@@ -723,7 +723,7 @@ def test_in_place_review_refreshes_the_case_summary_and_changes_issue_13(fresh: 
         pytest.skip("node is not installed: the script's part is checked by tests/test_browser.py")
     harness, script = (
         Path(__file__).parent / "js" / "app_harness.js",
-        Path(browse.__file__).parent / "web/static/app.js",
+        Path(templating.__file__).parent / "static/app.js",
     )
     ran = subprocess.run([node, str(harness), str(script)], capture_output=True, text=True, timeout=30, check=True)
     log = json.loads(ran.stdout)
