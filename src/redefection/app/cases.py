@@ -12,13 +12,9 @@ from typing import TYPE_CHECKING
 
 from .. import resolve
 from ..errors import NotFound, StoreError
-from ..records import (
-    CaseDecision,
-    DecisionKind,
-    SourcedIncident,
-)
+from ..records import CaseDecision, DecisionKind, SourcedIncident
 
-if TYPE_CHECKING:  # the store (SQLAlchemy, Alembic) and the scanner load only on the paths that use them
+if TYPE_CHECKING:  # the store (SQLAlchemy, Alembic) loads only on the paths that use it
     from ..store import IncidentRef, Store, StoredCase, StoredDecision
 
 logger = logging.getLogger(__name__)

@@ -17,17 +17,12 @@ from typing import TYPE_CHECKING
 from ..errors import Dropped, StoreError
 from ..ingest import InputFailure, iter_captures
 from ..pipeline import Outcome, Pipeline
-from ..records import (
-    Capture,
-    Document,
-    MinhashIndex,
-    relevance_of,
-)
+from ..records import Capture, Document, MinhashIndex, relevance_of
 from ..settings import Settings
 from .cases import resolve_safely
 from .syndication import cluster_safely
 
-if TYPE_CHECKING:  # the store (SQLAlchemy, Alembic) and the scanner load only on the paths that use them
+if TYPE_CHECKING:  # the store (SQLAlchemy, Alembic) loads only on the paths that use it
     from ..store import SaveResult, Store
 
 logger = logging.getLogger(__name__)

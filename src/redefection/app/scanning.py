@@ -6,7 +6,6 @@ Used by `redefection scan`; stored records are clustered and the cases rebuilt a
 from __future__ import annotations
 
 import dataclasses
-import logging
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
@@ -15,11 +14,9 @@ from ..settings import Settings
 from .cases import resolve_safely
 from .syndication import cluster_safely
 
-if TYPE_CHECKING:  # the store (SQLAlchemy, Alembic) and the scanner load only on the paths that use them
+if TYPE_CHECKING:  # the store and the scanner load only when a scan runs
     from ..scan.tasks import Executor, ScanReport
     from ..store import Store
-
-logger = logging.getLogger(__name__)
 
 
 def scan_paths(

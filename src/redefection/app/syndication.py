@@ -10,15 +10,9 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from ..errors import NotFound, StoreError
-from ..records import (
-    Capture,
-    ClusterMember,
-    Document,
-    MinhashIndex,
-    SyndicationCluster,
-)
+from ..records import Capture, ClusterMember, Document, MinhashIndex, SyndicationCluster
 
-if TYPE_CHECKING:  # the store (SQLAlchemy, Alembic) and the scanner load only on the paths that use them
+if TYPE_CHECKING:  # the store (SQLAlchemy, Alembic) loads only on the paths that use it
     from ..store import SaveResult, Store, StoredDocument
 
 logger = logging.getLogger(__name__)

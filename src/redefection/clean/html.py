@@ -21,7 +21,7 @@ from lxml import etree, html
 from ..records import Article
 from ..settings import DEFAULT_LANGUAGES
 from ._text import EMAIL, ends_sentence, normalize_space
-from .attribution import credited_outlet, is_boilerplate
+from .attribution import MAX_CREDIT_LINE, credited_outlet, is_boilerplate
 from .blocks import Block, density_paragraphs, split_blocks
 from .bylines import is_person_name, parse_byline
 from .dates import find_dates
@@ -274,7 +274,8 @@ def read_html(text: str, languages: tuple[str, ...] = DEFAULT_LANGUAGES) -> Clea
     header = _header_blocks(blocks, title, body)
     byline = meta.byline or _visible_byline(header)
     published = meta.published or _visible_date(header)
-    credits = [credited_outlet(block.text) for block in blocks]
+    # Block texts are space-normalised already: a long one is prose, and credited_outlet would say so.
+    credits = [credited_outlet(block.text) if len(block.text) <= MAX_CREDIT_LINE else None for block in blocks]
     outlet = _credited(blocks, credits, body) or meta.outlet
     if outlet is None:
         page_title = normalize_space(root.findtext(".//title") or "")
