@@ -41,8 +41,8 @@ def load_scorer(shared: Path) -> ModuleType:
 
 def extract_corpus(docs: Path) -> dict[str, dict[str, Any]]:
     """Our extract output per document id, in the corpus JSON shape."""
+    from redefection.app.ingest import extract_paths
     from redefection.serialize import document_to_json
-    from redefection.services import extract_paths
     from redefection.settings import Settings
 
     out: dict[str, dict[str, Any]] = {}

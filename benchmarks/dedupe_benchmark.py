@@ -132,9 +132,10 @@ def anchors_line(documents: dict[str, object], sets: list[list[str]]) -> None:
 
 
 def dev_figures(shared: Path) -> dict[str, float]:
+    from redefection.app.ingest import ingest_paths
+    from redefection.app.syndication import list_duplicates
     from redefection.clean import clean_capture
     from redefection.ingest.files import read_capture
-    from redefection.services import ingest_paths, list_duplicates
     from redefection.settings import Settings
     from redefection.store import open_store
 
@@ -329,7 +330,8 @@ COPY_STORY = (
 
 def many_copies(counts: list[int]) -> None:
     """One story ingested as N lightly edited copies: the store-backed clustering path, end to end."""
-    from redefection.services import ingest_paths, list_duplicates
+    from redefection.app.ingest import ingest_paths
+    from redefection.app.syndication import list_duplicates
     from redefection.settings import Settings
     from redefection.store import open_store
 

@@ -4,7 +4,7 @@ Two threads, both bounded by ``stop``: one writes batches of new synthetic
 pages to a folder and runs ``redefection ingest`` on them (the real pipeline:
 clean, extract, store, cluster, resolve cases), the other confirms and
 corrects machine facts through the API as the editor (a bearer token made
-with ``redefection.accounts``). Every failed batch or refused review is an
+with ``redefection.app.accounts``). Every failed batch or refused review is an
 error in the report.
 """
 
@@ -129,7 +129,7 @@ class Writer:
     # The reviewer: confirm or correct machine facts through the API, as the editor.
 
     def _review_loop(self) -> None:
-        from redefection import accounts
+        from redefection.app import accounts
         from redefection.store import open_store
 
         store = open_store(self.db, create=False)

@@ -13,7 +13,7 @@ portals, clustered with their originals. Each is saved with
 ``store.save_document`` with its incidents, claims and quotes, whose evidence
 spans point into the text; then the cases are resolved with
 ``services.resolve_cases``. Accounts admin, editor and viewer are created
-through ``redefection.accounts`` (password ``--password``).
+through ``redefection.app.accounts`` (password ``--password``).
 
 The default database is ``test-artifacts/web-bench.db`` (SQLite); any
 SQLAlchemy URL works, e.g. ``postgresql+psycopg://user:pw@127.0.0.1/db`` (it
@@ -38,10 +38,10 @@ from typing import Any
 from sqlalchemy import event
 
 from redefection import dedupe
+from redefection.app.cases import resolve_cases
 from redefection.errors import StoreError
 from redefection.fingerprint import fingerprint_text
 from redefection.records import Article, Capture, Document
-from redefection.services import resolve_cases
 from redefection.store import Store, hide_password, open_store
 from web_corpus import LANGUAGES, OUTLETS, PORTALS, REPORTERS
 from web_reports import CasePlan, Written, analysis, off_topic, plan_cases, publication_dates, report
@@ -236,7 +236,7 @@ def fast_sqlite_writes(store: Store) -> None:
 
 
 def create_users(store: Store, password: str) -> list[str]:
-    from redefection import accounts
+    from redefection.app import accounts
 
     made = []
     for username, role in USERS:

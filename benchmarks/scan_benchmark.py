@@ -134,8 +134,8 @@ def prefilter_losses(shared: Path) -> tuple[int, int]:
     from fastwarc.warc import ArchiveIterator, WarcRecordType
 
     from redefection.pipeline import Pipeline
-    from redefection.prefilter import build_prefilter
     from redefection.records import Capture
+    from redefection.scan.prefilter import build_prefilter
     from redefection.settings import Settings
 
     pages = [p for p in inputs(shared) if "article-extraction-benchmark" not in str(p)]
@@ -171,7 +171,7 @@ def payloads(path: Path, limit: int) -> list[bytes]:
 
 
 def engines(path: Path) -> list[tuple[str, float, int]]:
-    from redefection.prefilter import build_prefilter
+    from redefection.scan.prefilter import build_prefilter
 
     sample = payloads(path, 50_000_000)
     rows = []
@@ -250,8 +250,8 @@ class ScanRun:
 
 def child(args: argparse.Namespace) -> None:
     """One scan in a fresh process: warm up, scan into a new SQLite file, report time, found sources, RSS."""
-    from redefection.scan import warm_up
-    from redefection.services import scan_paths
+    from redefection.app.scanning import scan_paths
+    from redefection.scan.tasks import warm_up
     from redefection.settings import Settings
     from redefection.store import open_store
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from redefection.services import ingest_paths
+from redefection.app.ingest import ingest_paths
 from redefection.settings import Settings
 from redefection.store import CaseFilter, Store, open_store
 from redefection.store.tables import Base

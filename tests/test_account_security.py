@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from redefection import accounts
+from redefection.app import accounts
 from redefection.cli import cli
 from redefection.store import Store, open_store
 from web_helpers import PASSWORD, client, session_for

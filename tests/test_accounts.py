@@ -12,7 +12,7 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import create_engine, text
 
-from redefection import accounts
+from redefection.app import accounts
 from redefection.errors import NotFound, StoreError
 from redefection.store import SqlStore, Store, open_store
 from redefection.store.tables import Base

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
-from redefection.alerts import AlertItem, AlertRule, Notifier, SmtpConfig, document_items
+from redefection.monitor.alerts import AlertItem, AlertRule, Notifier, SmtpConfig, document_items
 from redefection.records import Article, Claim, Document, Incident, Span
 from redefection.store import Store
 from watch_helpers import Response, Site

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from redefection import anchors, dedupe
-from redefection.services import ingest_paths, list_duplicates
+from redefection.app.ingest import ingest_paths
+from redefection.app.syndication import list_duplicates
 from redefection.settings import Settings
 from redefection.store import Store
 

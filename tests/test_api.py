@@ -419,8 +419,7 @@ def test_review_and_the_public_view_on_postgres(tmp_path: Path) -> None:
 
 
 def test_age_as_a_range_end_to_end_issue_13(fresh: Store, tmp_path: Path) -> None:
-    from redefection.export import write_csv
-    from redefection.services import export_data
+    from redefection.app.export import export_data, write_csv
 
     park = facts(fresh, "park", "incident")[0]
     url = f"/api/v1/facts/incident/{park.id}/review"

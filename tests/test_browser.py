@@ -3,7 +3,7 @@
 The app runs under uvicorn in a background thread on 127.0.0.1 at a free port,
 over a temporary SQLite file filled by ``redefection ingest examples/sample``,
 one document we write full of script payloads, and accounts made through
-``redefection.accounts``. Scenarios of issue 5: log in, search, open a case,
+``redefection.app.accounts``. Scenarios of issue 5: log in, search, open a case,
 correct a fact and find the change in the audit log, a viewer refused an
 edit; and that nothing a document says runs as script, and the CSP stops
 inline script. Screenshots of the main pages are kept in
@@ -30,10 +30,10 @@ from typing import Any
 import pytest
 
 from proc_helpers import cli_env
-from redefection import accounts
+from redefection.app import accounts
+from redefection.app.cases import resolve_cases
 from redefection.fingerprint import fingerprint_text
 from redefection.records import Article, Capture, Claim, Document, Incident, Person, Quote, Span
-from redefection.services import resolve_cases
 from redefection.settings import Settings
 from redefection.store import Store, open_store
 

@@ -15,11 +15,12 @@ from rich.console import Console
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from redefection import cli as cli_module
+from redefection.app.cases import decide_cases, resolve_cases
+from redefection.app.ingest import ingest_paths
 from redefection.cli import cli
+from redefection.cli import commands as cli_module
 from redefection.errors import NotFound
 from redefection.records import Article, Capture, Claim, Document, Incident, Person, Span
-from redefection.services import decide_cases, ingest_paths, resolve_cases
 from redefection.settings import Settings
 from redefection.store import Store, open_store
 from redefection.store.facts import fact_rows

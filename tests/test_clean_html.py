@@ -71,6 +71,36 @@ def test_credit_line_names_the_original_outlet() -> None:
     assert not any("Source:" in p for p in article.body)
 
 
+def test_cleaning_records_the_credit_line_and_the_canonical_url_on_the_document() -> None:
+    page = b"""<html><head><link rel="canonical" href="https://copyhub.example/a/17">
+    <meta property="og:url" content="https://copyhub.example/a/17?ref=feed"></head><body>
+    <h1>Officials confirm a second return this year</h1>
+    <div>Source: The Original Times</div>
+    <p>Officials on Monday confirmed that a woman who had settled in the South had gone back to the North.</p>
+    <p>The woman, in her 50s, had told acquaintances that she missed her grandchildren, officials said.</p>
+    </body></html>"""
+    document = clean_capture(Capture(source="copy.html", data=page))
+    assert document.credited_outlet == "The Original Times" == document.article.outlet
+    assert document.canonical_url == "https://copyhub.example/a/17"
+    plain = page.replace(b"<div>Source: The Original Times</div>", b"").replace(b'<link rel="canonical"', b"<link")
+    uncredited = clean_capture(Capture(source="own.html", data=plain))
+    assert uncredited.credited_outlet is None
+    assert uncredited.canonical_url == "https://copyhub.example/a/17?ref=feed"  # og:url when no canonical link
+
+
+def test_a_credit_line_naming_another_outlet_than_the_articles_is_not_recorded() -> None:
+    # A "Source:" line inside the story names a data source, not the page's outlet.
+    page = b"""<html><head><meta property="og:site_name" content="Copy Hub"></head><body>
+    <h1>Officials confirm a second return this year</h1>
+    <p>Officials on Monday confirmed that a woman who had settled in the South had gone back to the North.</p>
+    <p>Source: Ministry figures</p>
+    <p>The woman, in her 50s, had told acquaintances that she missed her grandchildren, officials said.</p>
+    </body></html>"""
+    document = clean_capture(Capture(source="hub.html", data=page))
+    assert document.article.outlet == "Copy Hub"
+    assert document.credited_outlet is None
+
+
 def test_standfirst_between_headline_and_byline_is_not_body() -> None:
     page = """<html><body><article><h1>Arrivals rise again</h1>
     <p>A look at who came south last year</p>

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import date
 from pathlib import Path
@@ -12,10 +13,12 @@ import pytest
 from click.testing import CliRunner
 
 from redefection import dedupe
+from redefection.app.ingest import ingest_paths
+from redefection.app.syndication import list_duplicates
+from redefection.clean import clean_capture
 from redefection.cli import cli
 from redefection.fingerprint import fingerprint_text
-from redefection.records import ClusterMember
-from redefection.services import ingest_paths, list_duplicates
+from redefection.records import Capture, ClusterMember
 from redefection.settings import Settings
 from redefection.store import Store, open_store
 
@@ -202,6 +205,17 @@ def test_credit_line_marks_the_copy_and_its_source_becomes_canonical(tmp_path: P
     [cluster] = list_duplicates(store)
     assert cluster.copies[0].credited_outlet == "Seoul Daily"
     assert [Path(source).name for source in cluster.sources] == ["b-seoul.txt", "a-hub.html"]
+
+
+def test_page_member_takes_the_credit_from_the_document_not_the_bytes() -> None:
+    copy_page = page("Woman appears on TV", STORY, outlet="News Hub", published="2024-05-07", credit="Seoul Daily")
+    capture = Capture(source="a-hub.html", data=copy_page.encode())
+    document = clean_capture(capture)
+    assert document.credited_outlet == "Seoul Daily"
+    assert dedupe.page_member(capture, document, 7).credited_outlet == "Seoul Daily"
+    # What the Document says wins: the bytes are not read again.
+    uncredited = dataclasses.replace(document, credited_outlet=None)
+    assert dedupe.page_member(capture, uncredited, 7).credited_outlet is None
 
 
 def test_cluster_signatures_groups_copies_in_memory() -> None:

@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from redefection.app.evaluate import evaluate_reviews, evaluation_to_json, write_reviewed_corpus
+from redefection.app.review import review_fact
 from redefection.cli import cli
-from redefection.evaluate import evaluate_reviews, evaluation_to_json, write_reviewed_corpus
 from redefection.records import Incident, Person, Quote
-from redefection.review import review_fact
 from redefection.serialize import incident_to_json, quote_to_json
 from redefection.store import FactChange, StoredFact, open_store
 from review_helpers import BACKENDS, PAGES, Filled, fill, open_backend

@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from redefection import accounts
+from redefection.app import accounts
+from redefection.app.cases import resolve_cases
+from redefection.app.export import FORMULA_STARTS, neutralise
+from redefection.app.ingest import ingest_paths
 from redefection.cli import cli
-from redefection.export import FORMULA_STARTS, neutralise
-from redefection.services import ingest_paths, resolve_cases
 from redefection.settings import Settings
 from redefection.store import FactChange, open_store
 

@@ -129,7 +129,7 @@ def test_a_document_is_never_stored_without_its_minhash_rows_issue_14(
 ) -> None:
     from sqlalchemy.exc import OperationalError
 
-    from redefection.services import ingest_paths
+    from redefection.app.ingest import ingest_paths
     from redefection.settings import Settings
     from redefection.store import clusters, open_store
 

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from redefection.fetch import USER_AGENT, Fetcher, FetchError, FetchPolicy, canonical_url
+from redefection.monitor.fetch import USER_AGENT, Fetcher, FetchError, FetchPolicy, canonical_url
 from watch_helpers import Request, Response, Site, html, trickle_server
 
 pytestmark = pytest.mark.timeout(30)
@@ -221,7 +221,7 @@ def test_names_resolving_to_private_addresses_are_refused_at_connect_time_issue_
 
 
 def test_allowed_private_hosts_are_named_in_the_watch_config_issue_14() -> None:
-    from redefection.watch_config import parse_watch_config
+    from redefection.monitor.config import parse_watch_config
 
     sources = [{"name": "Intranet", "feed": "http://10.1.2.3/rss.xml"}]
     config = parse_watch_config({"fetch": {"allow_private_hosts": ["10.1.2.3", "feeds.internal"]}, "sources": sources})

@@ -18,8 +18,8 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, inspect, text
 
 from proc_helpers import page_html, write_pages
+from redefection.app.ingest import ingest_paths
 from redefection.records import Capture
-from redefection.services import ingest_paths
 from redefection.settings import Settings
 from redefection.store.connect import alembic_config, make_engine, parse_url
 from redefection.store.search_sql import include_name

@@ -20,13 +20,14 @@ from urllib.parse import urlencode
 import pytest
 from fastapi.testclient import TestClient
 
-from redefection import accounts, browse
-from redefection.dashboard import DashboardCache, FacetCache, build_dashboard, case_year
+from redefection.app import accounts, browse
+from redefection.app.cases import resolve_cases
+from redefection.app.dashboard import DashboardCache, FacetCache, build_dashboard, case_year
+from redefection.app.ingest import ingest_captures, ingest_paths
 from redefection.records import Capture, Span
-from redefection.services import ingest_captures, ingest_paths, resolve_cases
 from redefection.settings import Settings
 from redefection.store import AuditFilter, CaseFilter, FactChange, Store, StoredFact, open_store
-from redefection.web import WebConfig
+from redefection.web import WebConfig, templating
 from redefection.web.templating import Mark, excerpt, excerpts, highlight, safe_url, split_cue
 from web_helpers import client, session_for
 
@@ -722,7 +723,7 @@ def test_in_place_review_refreshes_the_case_summary_and_changes_issue_13(fresh: 
         pytest.skip("node is not installed: the script's part is checked by tests/test_browser.py")
     harness, script = (
         Path(__file__).parent / "js" / "app_harness.js",
-        Path(browse.__file__).parent / "web/static/app.js",
+        Path(templating.__file__).parent / "static/app.js",
     )
     ran = subprocess.run([node, str(harness), str(script)], capture_output=True, text=True, timeout=30, check=True)
     log = json.loads(ran.stdout)

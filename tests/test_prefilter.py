@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from redefection.errors import ConfigError
 from redefection.ingest.files import read_capture
 from redefection.pipeline import Pipeline
-from redefection.prefilter import (
+from redefection.scan.prefilter import (
     AhoCorasickPrefilter,
     HyperscanPrefilter,
     Prefilter,

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from redefection import accounts
-from redefection.redaction_names import PrivateNames
-from redefection.services import resolve_cases
+from redefection.app import accounts
+from redefection.app.cases import resolve_cases
+from redefection.app.redaction_names import PrivateNames
 from redefection.settings import Settings
 from redefection.store import FactChange, Store, open_store
 from redefection.web import WebConfig, create_app
@@ -129,7 +129,7 @@ def test_an_address_naming_a_private_person_is_withheld_issue_14(confirmed: Stor
 
 
 def test_an_address_naming_no_one_is_kept_issue_14() -> None:
-    from redefection.redaction import public_uri
+    from redefection.app.redaction import public_uri
 
     names = PrivateNames.of([("Choi Min-seo", "Choi")])
     kept = "https://news.example/2021/06/defector-returns-north-by-boat"

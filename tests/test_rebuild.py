@@ -6,8 +6,8 @@ import threading
 
 import pytest
 
+from redefection.app.rebuild import CaseRebuilder
 from redefection.errors import StoreError
-from redefection.rebuild import CaseRebuilder
 from redefection.store import Store, open_store
 
 

@@ -10,11 +10,13 @@ import pytest
 from alembic import command
 from sqlalchemy import MetaData, insert
 
-from redefection import browse, review
-from redefection.alerts import document_items
+from redefection.app import browse, review
+from redefection.app.cases import resolve_cases
+from redefection.app.export import export_data
+from redefection.app.ingest import ingest_paths
 from redefection.errors import NotFound
+from redefection.monitor.alerts import document_items
 from redefection.records import Article, Capture, Document
-from redefection.services import export_data, ingest_paths, resolve_cases
 from redefection.settings import Settings
 from redefection.store import AuditFilter, CaseFilter, DocumentFilter, FactChange, Store, open_store
 from redefection.store.connect import alembic_config, make_engine, parse_url

@@ -12,10 +12,10 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import text
 
+from redefection.app.review import merge_cases, reextract_documents, review_fact, split_case
 from redefection.cli import cli
 from redefection.errors import NotFound
 from redefection.records import Span
-from redefection.review import merge_cases, reextract_documents, review_fact, split_case
 from redefection.settings import Settings
 from redefection.store import AuditFilter, CaseFilter, ClaimFilter, FactChange, StoredFact, open_store
 from redefection.store.sql import SqlStore
@@ -292,8 +292,8 @@ def test_cases_show_the_incident_ids_merge_takes_issue_13(tmp_path: Path) -> Non
 
 
 def test_an_extracted_age_range_is_stored_and_resolved_issue_13() -> None:
+    from redefection.app.cases import resolve_cases
     from redefection.records import Article, Capture, Document, Incident, Person
-    from redefection.services import resolve_cases
 
     store = open_store("sqlite://")
     try:
@@ -317,8 +317,7 @@ def test_an_extracted_age_range_is_stored_and_resolved_issue_13() -> None:
 def test_cases_csv_has_one_column_per_name_issue_13(filled: Filled, tmp_path: Path) -> None:
     import csv
 
-    from redefection.export import write_csv
-    from redefection.services import export_data
+    from redefection.app.export import export_data, write_csv
 
     write_csv(export_data(filled.store), tmp_path / "csv")
     for name in ("cases.csv", "case_values.csv", "claims.csv", "sources.csv"):

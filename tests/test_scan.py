@@ -12,9 +12,9 @@ import fsspec
 import pytest
 from click.testing import CliRunner
 
+from redefection.app.scanning import scan_paths
 from redefection.cli import cli
-from redefection.scan import ScanTask, TaskResult, list_archives, run_serial
-from redefection.services import scan_paths
+from redefection.scan.tasks import ScanTask, TaskResult, list_archives, run_serial
 from redefection.settings import Settings
 from redefection.store import Store, open_store
 from warc_helpers import Rec, record_id, write_warc

@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from redefection.rebuild import CaseRebuilder, rebuild_lock_path
+from redefection.app.rebuild import CaseRebuilder, rebuild_lock_path
 from redefection.settings import Settings, load_settings
 from redefection.store import Store, open_store
 from redefection.web.config import WebConfig

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from redefection.app.ingest import extract_paths, ingest_paths
 from redefection.errors import Dropped, StoreError
 from redefection.pipeline import STAGES, Outcome
 from redefection.records import Capture, Document, MinhashIndex
-from redefection.services import extract_paths, ingest_paths
 from redefection.settings import Settings
 from redefection.store import SaveResult, Store, StoredFacts
 

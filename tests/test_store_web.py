@@ -15,10 +15,11 @@ import pytest
 from alembic import command
 from sqlalchemy import Engine, MetaData, Table, insert, text
 
+from redefection.app.cases import resolve_cases
+from redefection.app.ingest import ingest_paths
 from redefection.errors import NotFound
 from redefection.fingerprint import fingerprint_text
 from redefection.records import Article, Capture, Document
-from redefection.services import ingest_paths, resolve_cases
 from redefection.settings import Settings
 from redefection.store import CaseFilter, ClaimEntry, ClaimFilter, DocumentFilter, FactChange, Store, open_store
 from redefection.store.connect import alembic_config, make_engine, parse_url

@@ -19,13 +19,13 @@ from hypothesis import strategies as st
 
 from redefection.cli import cli
 from redefection.errors import ConfigError, ParseError
-from redefection.fetch import FetchPolicy
-from redefection.health import source_health, whats_new
 from redefection.ingest.feeds import parse_listing
+from redefection.monitor.config import load_watch_config, parse_watch_config
+from redefection.monitor.fetch import FetchPolicy
+from redefection.monitor.health import source_health, whats_new
+from redefection.monitor.watch import Watcher
 from redefection.settings import Settings
 from redefection.store import Store, open_store
-from redefection.watch import Watcher
-from redefection.watch_config import load_watch_config, parse_watch_config
 from watch_helpers import RETURN_STORY, WEATHER_STORY, Request, Response, Site, html, rss, trickle_server
 
 pytestmark = pytest.mark.timeout(120)

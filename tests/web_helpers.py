@@ -8,8 +8,9 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from redefection import accounts
-from redefection.services import ingest_paths, resolve_cases
+from redefection.app import accounts
+from redefection.app.cases import resolve_cases
+from redefection.app.ingest import ingest_paths
 from redefection.settings import Settings
 from redefection.store import FactChange, Store, StoredFact
 from redefection.web import WebConfig, create_app

@@ -23,7 +23,6 @@ dated, then one naming its outlet, then the most complete text.
 from __future__ import annotations
 
 import hashlib
-import html
 import logging
 import re
 import unicodedata
@@ -37,8 +36,6 @@ import numpy as np
 from numpy.typing import NDArray
 
 from . import anchors
-from .clean.attribution import credited_outlet
-from .clean.decode import decode
 from .records import Capture, ClusterMember, Document, MinhashIndex, SyndicationCluster
 
 logger = logging.getLogger(__name__)
@@ -86,7 +83,6 @@ JACCARD_MIN = 0.35
 CONTAINMENT_MIN = 0.7
 MIN_CONTAINED_SHINGLES = 40
 
-TAG = re.compile(r"<[^>]*>")
 SPACE = re.compile(r"\s+")
 
 
@@ -277,19 +273,6 @@ def cluster_signatures(signatures: NDArray[np.uint32], sizes: Sequence[int]) -> 
     return [group for group in groups.values() if len(group) > 1]
 
 
-def find_credited_outlet(capture: Capture, document: Document) -> str | None:
-    """The document's outlet when the page credits it in a line like "Source: X": the page is a copy of X's."""
-    outlet = document.article.outlet
-    if not outlet:
-        return None
-    text, _ = decode(capture.data, capture.content_type)
-    for line in TAG.sub("\n", text).splitlines():
-        name = credited_outlet(html.unescape(line))
-        if name and name.casefold() == outlet.casefold():
-            return outlet
-    return None
-
-
 def page_member(capture: Capture, document: Document, document_id: int) -> ClusterMember:
     """Describe one page as a cluster member whose text is stored as ``document_id``."""
     article = document.article
@@ -300,7 +283,7 @@ def page_member(capture: Capture, document: Document, document_id: int) -> Clust
         title=article.title,
         outlet=article.outlet,
         published=article.published,
-        credited_outlet=find_credited_outlet(capture, document),
+        credited_outlet=document.credited_outlet,  # cleaning read the credit line
     )
 
 
@@ -406,7 +389,6 @@ __all__ = [
     "compare",
     "describe_differences",
     "estimate",
-    "find_credited_outlet",
     "index_buckets",
     "index_entry",
     "is_copy",

@@ -1,14 +1,15 @@
 """The pipeline: named stages run in order over one document, one failure never stopping a batch.
 
 A stage is a callable taking the document (or, for the first stage, the
-capture) and returning a ``Document``. Stages register by name; the order comes
-from ``Settings.stages``. A stage that discards a document raises ``Dropped``.
+capture) and returning a ``Document``. Stages register by name in ``stages.py``
+(which the stage modules import, never this one); the order comes from
+``Settings.stages``. A stage that discards a document raises ``Dropped``.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,25 +18,15 @@ from .errors import Dropped, ParseError, RedefectionError
 from .ingest import InputFailure
 from .records import Capture, Document
 from .settings import Settings
+from .stages import STAGES, Stage, register_stage
+
+__all__ = ["STAGES", "Outcome", "Pipeline", "Stage", "register_stage"]
 
 logger = logging.getLogger(__name__)
 
-Stage = Callable[[Document, Settings], Document]
-STAGES: dict[str, Stage] = {}
-
-
-def register_stage(name: str) -> Callable[[Stage], Stage]:
-    """Register a document stage under ``name`` (later stages: relevance, extract)."""
-
-    def decorate(stage: Stage) -> Stage:
-        STAGES[name] = stage
-        return stage
-
-    return decorate
-
 
 def _load_builtin_stages() -> None:
-    """Import the modules whose stages ship with the package, which registers them."""
+    """Import the modules whose stages ship with the package, which registers them in ``stages``."""
     from . import extract, relevance  # noqa: F401
 
 

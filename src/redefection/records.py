@@ -143,6 +143,9 @@ class Document:
     encoding: str | None = None
     uri: str | None = None
     fingerprint: str = ""  # fingerprint_text(self.text): equal for exact copies
+    # What cleaning noticed on the page, so later stages need not read its bytes again:
+    credited_outlet: str | None = None  # the article's outlet, when a credit line ("Source: X") names it
+    canonical_url: str | None = None  # the URL the page names as its own (<link rel="canonical">, og:url)
     relevant: bool | None = None  # True only when ``relevance`` is "relevant"
     relevance: Relevance | None = None  # None: the relevance stage did not run
     relevance_cues: tuple[str, ...] = ()

@@ -38,9 +38,9 @@ from functools import lru_cache
 
 from .extract.lexicon import AnyOf, compile_any, section
 from .extract.sentences import Sentence, split_sentences, split_text
-from .pipeline import register_stage
 from .records import Article, Document, Relevance
 from .settings import Settings
+from .stages import register_stage
 
 # How many sentences before a move north (across paragraph breaks) may introduce the defector it
 # refers back to ("A woman who had lived in the South ... She crossed into the North from there.").

@@ -9,8 +9,8 @@ from ..fingerprint import fingerprint_text
 from ..records import Capture, Document, Format
 from ..settings import DEFAULT_LANGUAGES
 from .decode import decode
-from .html import clean_html
-from .text import clean_dump
+from .html import read_html
+from .text import clean_dump, credited_in_dump
 
 HTML_SNIFF = re.compile(rb"<\s*(?:!doctype\s+html|html|head|body|meta|title|div|p|article)\b", re.I)
 HTML_TYPES = ("text/html", "application/xhtml")
@@ -73,10 +73,14 @@ def clean_capture(
     text, encoding = decode(capture.data, capture.content_type)
     text = text.replace("\x00", "")
     kind = sniff_format(capture)
+    canonical_url: str | None = None
     if kind == "html":
-        article, language = clean_html(text[:max_html_bytes], languages)
+        page = read_html(text[:max_html_bytes], languages)
+        article, language = page.article, page.language
+        credited, canonical_url = page.credited_outlet, page.canonical_url
     else:
         article, language = clean_dump(text, languages)
+        credited = credited_in_dump(text, article.outlet) if article.body else None
     if not article.body:
         raise Dropped("no_article", "no article text found on the page")
     return Document(
@@ -89,6 +93,8 @@ def clean_capture(
         encoding=encoding,
         uri=capture.uri,
         fingerprint=fingerprint_text("\n".join(article.body)),
+        credited_outlet=credited,
+        canonical_url=canonical_url,
     )
 
 

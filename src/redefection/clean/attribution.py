@@ -5,11 +5,13 @@ from __future__ import annotations
 from ._text import normalize_space
 from .patterns import chrome_words
 
+MAX_CREDIT_LINE = 160  # characters: a longer line is prose, not a credit
+
 
 def credited_outlet(line: str) -> str | None:
     """The outlet a credit line names, or None when ``line`` is not a credit line."""
     text = normalize_space(line)
-    if not text or len(text) > 160:
+    if not text or len(text) > MAX_CREDIT_LINE:
         return None
     for pattern in chrome_words().attribution_patterns:
         m = pattern.search(text)

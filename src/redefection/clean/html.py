@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter
+from dataclasses import dataclass
 from datetime import date
 
 import trafilatura
@@ -20,7 +21,7 @@ from lxml import etree, html
 from ..records import Article
 from ..settings import DEFAULT_LANGUAGES
 from ._text import EMAIL, ends_sentence, normalize_space
-from .attribution import credited_outlet, is_boilerplate
+from .attribution import MAX_CREDIT_LINE, credited_outlet, is_boilerplate
 from .blocks import Block, density_paragraphs, split_blocks
 from .bylines import is_person_name, parse_byline
 from .dates import find_dates
@@ -236,9 +237,26 @@ def choose_body(
     return body, origin
 
 
+@dataclass(frozen=True, slots=True)
+class CleanedPage:
+    """What cleaning recovers from a page: the article, its language, and what it noticed on the way."""
+
+    article: Article
+    language: str | None
+    credited_outlet: str | None = None  # the article's outlet, when a credit line ("Source: X") names it
+    canonical_url: str | None = None  # <link rel="canonical">, else JSON-LD url or og:url
+
+
 def clean_html(text: str, languages: tuple[str, ...] = DEFAULT_LANGUAGES) -> tuple[Article, str | None]:
     """Recover the article from an HTML page; return it and the body's language."""
+    page = read_html(text, languages)
+    return page.article, page.language
+
+
+def read_html(text: str, languages: tuple[str, ...] = DEFAULT_LANGUAGES) -> CleanedPage:
+    """Recover the article from an HTML page, with the credit line and canonical URL the page gives."""
     root = parse_html(text)
+    canonical = _canonical_link(root)
     meta = extract_metadata(root)
     title = _title(root, meta)
     etree.strip_elements(root, *UNREAD_TAGS, with_tail=False)
@@ -256,12 +274,23 @@ def clean_html(text: str, languages: tuple[str, ...] = DEFAULT_LANGUAGES) -> tup
     header = _header_blocks(blocks, title, body)
     byline = meta.byline or _visible_byline(header)
     published = meta.published or _visible_date(header)
-    outlet = _credited(blocks, body) or meta.outlet
+    # Block texts are space-normalised already: a long one is prose, and credited_outlet would say so.
+    credits = [credited_outlet(block.text) if len(block.text) <= MAX_CREDIT_LINE else None for block in blocks]
+    outlet = _credited(blocks, credits, body) or meta.outlet
     if outlet is None:
         page_title = normalize_space(root.findtext(".//title") or "")
         outlet = split_title(page_title, None)[1] if page_title else None
     article = Article(title=title, byline=byline, published=published, outlet=outlet, body=tuple(body))
-    return article, language
+    named = {name.casefold() for name in credits if name}
+    credited = outlet if outlet and outlet.casefold() in named else None
+    return CleanedPage(article, language, credited, canonical or meta.url)
+
+
+def _canonical_link(root: etree._Element) -> str | None:
+    for link in root.iterfind(".//link"):
+        if "canonical" in (link.get("rel") or "").lower().split() and (link.get("href") or "").strip():
+            return (link.get("href") or "").strip()
+    return None
 
 
 def _header_blocks(blocks: list[Block], title: str | None, body: list[str]) -> list[Block]:
@@ -298,18 +327,20 @@ def _visible_date(header: list[Block]) -> date | None:
     return None
 
 
-def _credited(blocks: list[Block], body: list[str]) -> str | None:
-    """The original publisher a credit line names, above or below the story (not a data source inside it)."""
+def _credited(blocks: list[Block], credits: list[str | None], body: list[str]) -> str | None:
+    """The original publisher a credit line names, above or below the story (not a data source inside it).
+
+    ``credits``: what ``credited_outlet`` finds in each block, in order.
+    """
     texts = set(body)
     positions = [i for i, block in enumerate(blocks) if block.text in texts]
     first, last = (positions[0], positions[-1]) if positions else (len(blocks), -1)
-    for index, block in enumerate(blocks):
+    for index, name in enumerate(credits):
         if first < index < last:
             continue
-        name = credited_outlet(block.text)
         if name:
             return name
     return None
 
 
-__all__ = ["clean_html", "parse_html"]
+__all__ = ["CleanedPage", "clean_html", "parse_html", "read_html"]

@@ -17,6 +17,7 @@ from datetime import date
 from ..records import Article
 from ..settings import DEFAULT_LANGUAGES
 from ._text import EMAIL, URL, ends_sentence, in_language, normalize_space, visible_length
+from .attribution import credited_outlet
 from .bylines import is_person_name, parse_byline
 from .dates import find_dates
 from .language import detect_language
@@ -337,6 +338,18 @@ def _outlet(lines: list[Line], language: str | None, title_line: str | None) -> 
 
 def _labelled_source(lines: list[Line]) -> bool:
     return any(label in line.text.lower() for line in lines for label in ("来源：", "來源：", "source:"))
+
+
+def credited_in_dump(text: str, outlet: str | None) -> str | None:
+    """``outlet`` when a line of the dump is a credit line naming it ("Source: X"): the dump copies X's story."""
+    if not outlet:
+        return None
+    key = outlet.casefold()
+    for line in text.splitlines():
+        name = credited_outlet(line)
+        if name and name.casefold() == key:
+            return outlet
+    return None
 
 
 def clean_dump(text: str, languages: tuple[str, ...] = DEFAULT_LANGUAGES) -> tuple[Article, str | None]:

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import dataclasses
 
-from ..pipeline import register_stage
 from ..records import Document
 from ..settings import Settings
+from ..stages import register_stage
 from .claims import extract_claims
 from .incidents import extract_incidents
 from .quotes import extract_quotes

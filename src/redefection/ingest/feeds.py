@@ -1,7 +1,7 @@
 """Read the article links a source lists: RSS and Atom feeds (feedparser), news sitemaps and sitemap indexes (lxml).
 
 Parsing never reaches the network: the caller fetches the bytes (see
-``redefection.fetch``) and hands them here with the URL they came from, which
+``redefection.monitor.fetch``) and hands them here with the URL they came from, which
 relative links are resolved against.
 """
 

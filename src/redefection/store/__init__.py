@@ -10,19 +10,19 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ..errors import StoreError
 from ..settings import Settings
-from .base import (
+from .base import Store
+from .connect import has_schema, hide_password, hint_for, is_memory, make_engine, parse_url, upgrade
+from .monitor import AlertDelivery, MonitorStore, SeenUrl, SourceCheck, SourceDay, SourceState
+from .rows import (
     IncidentRef,
     SaveResult,
     SaveStatus,
     ScanCheckpoint,
-    Store,
     StoredCase,
     StoredDecision,
     StoredDocument,
     StoredFacts,
 )
-from .connect import has_schema, hide_password, hint_for, is_memory, make_engine, parse_url, upgrade
-from .monitor import AlertDelivery, MonitorStore, SeenUrl, SourceCheck, SourceDay, SourceState
 from .sql import SqlStore
 from .web import (
     EDITABLE_FIELDS,

@@ -1,6 +1,6 @@
 """``AccountStore`` over SQLAlchemy: a mixin of ``SqlStore`` (which owns the engine and transactions).
 
-Secrets never reach these tables: the caller (``redefection.accounts``)
+Secrets never reach these tables: the caller (``redefection.app.accounts``)
 hashes passwords with argon2 and cookies and tokens with SHA-256. Disabling
 an account deletes its sessions, and every lookup of a session or token
 also checks that its user is still enabled.
@@ -17,7 +17,6 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from ..errors import NotFound, StoreError
-from . import web_tables as web_tables  # registers the web tables on Base.metadata
 from .web import ApiToken, Role, User, WebSession
 from .web_tables import ApiTokenRow, LoginThrottleRow, UserRow, WebSessionRow
 

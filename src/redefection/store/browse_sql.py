@@ -17,10 +17,10 @@ from sqlalchemy.orm import Session
 
 from ..errors import NotFound
 from . import case_pages
-from .base import StoredDocument
 from .case_pages import escape_like, no_nul
 from .cases import REJECTED
 from .document_rows import counted, documents_query, stored_document
+from .rows import StoredDocument
 from .search_sql import apply_search, parse_query, snippet
 from .stored_facts import KINDS, fact_kind, load_rows, stored_fact
 from .tables import (

@@ -19,9 +19,9 @@ from sqlalchemy.orm import Session, load_only, selectinload
 
 from ..records import Case, DecisionKind, SourcedClaim, SourcedIncident
 from ..serialize import case_to_json
-from .base import IncidentRef, StoredDecision
 from .document_rows import counted
 from .facts import claim_from_row, incident_from_row
+from .rows import IncidentRef, StoredDecision
 from .tables import CaseDecisionRow, CaseIncidentRow, CaseRow, ClaimRow, ClusterMemberRow, DocumentRow, IncidentRow
 
 REJECTED = "rejected"  # a reviewer said this fact is wrong: it takes no part in cases or series

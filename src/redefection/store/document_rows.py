@@ -13,7 +13,7 @@ from sqlalchemy import ColumnElement, ScalarSelect, Select, func, select
 from sqlalchemy.orm import InstrumentedAttribute
 
 from ..records import Relevance
-from .base import StoredDocument
+from .rows import StoredDocument
 from .tables import CaptureRow, ClaimRow, DocumentRow, IncidentRow, QuoteRow
 
 

@@ -9,10 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Literal, Protocol
+from typing import Literal, Protocol
 
-if TYPE_CHECKING:  # base.py imports this module for ``Store``
-    from .base import StoredDocument
+from .rows import StoredDocument
 
 SourceKind = Literal["feed", "sitemap"]
 UrlState = Literal["pending", "fetched", "failed", "skipped"]

@@ -9,10 +9,10 @@ from typing import TypeVar
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
-from .base import StoredDocument
 from .document_rows import documents_query, stored_document
 from .monitor import AlertDelivery, SeenUrl, SourceCheck, SourceDay, SourceState
 from .monitor_tables import AlertDeliveryRow, AlertRuleRow, SeenUrlRow, SourceDayRow, SourceRow, UserMarkerRow
+from .rows import StoredDocument
 from .tables import DocumentRow
 
 T = TypeVar("T")

@@ -21,7 +21,6 @@ from sqlalchemy.orm import Session
 from ..ages import age_text
 from ..errors import NotFound
 from ..records import Relevance
-from . import web_tables as web_tables  # registers the audit table on Base.metadata
 from .case_pages import no_nul
 from .review_values import validate_changes
 from .stored_facts import (

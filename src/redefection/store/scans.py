@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from .base import ScanCheckpoint
+from .rows import ScanCheckpoint
 from .tables import ScanCheckpointRow
 
 

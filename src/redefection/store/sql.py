@@ -33,13 +33,13 @@ from ..records import (
 from . import cases as case_rows
 from . import clusters, scans
 from .account_sql import AccountSql
-from .base import SaveResult, ScanCheckpoint, StoredDecision, StoredDocument, StoredFacts
 from .browse_sql import BrowseSql
 from .document_rows import documents_query, stored_document
 from .facts import claim_from_row, fact_rows, incident_from_row, quote_from_row
 from .monitor_sql import MonitorSql
 from .review_sql import ReviewSql
 from .reviewed_sql import ReviewedSql
+from .rows import SaveResult, ScanCheckpoint, StoredDecision, StoredDocument, StoredFacts
 from .tables import (
     CaptureRow,
     CaptureSourceRow,

@@ -10,12 +10,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, Generic, Literal, Protocol, TypeVar
+from typing import Any, Generic, Literal, Protocol, TypeVar
 
 from ..records import Relevance, Span
-
-if TYPE_CHECKING:  # base.py imports this module for ``Store``
-    from .base import StoredDocument
+from .rows import StoredDocument
 
 T = TypeVar("T")
 

@@ -19,7 +19,8 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
-from .. import __version__, browse
+from .. import __version__
+from ..app import browse
 from ..records import Relevance
 from ..store import AuditFilter, CaseFilter, ClaimFilter, DocumentFilter, FactChange, FactKind, Page, Store
 from .api_models import (
@@ -222,7 +223,7 @@ def review_fact(
     The fact and its audit entries are stored before the answer; the cases are rebuilt in the background
     (a few seconds on a large store), so a case may show the old value briefly.
     """
-    from .. import review
+    from ..app import review
 
     if body.action != "correct" and body.changes:
         raise HTTPException(422, "only a correction changes values")
@@ -242,7 +243,7 @@ def decide_relevance(
 
     A promoted document's facts join the cases (rebuilt in the background), exports and alerts.
     """
-    from .. import review
+    from ..app import review
 
     rebuild = request.app.state.case_rebuilder.request
     try:
@@ -263,7 +264,7 @@ def _cases_of(store: Store, incident_ids: list[int], found: list[Any]) -> CasesO
 @router.post("/cases/merge", response_model=CasesOut)
 def merge(body: MergeIn, who: Editor, store: StoreDep) -> CasesOut:
     """Put these incidents in one case; kept across rebuilds and recorded in the audit log."""
-    from .. import review
+    from ..app import review
 
     try:
         found = review.merge_cases(store, body.incident_ids, who=who.name, note=body.note)
@@ -275,7 +276,7 @@ def merge(body: MergeIn, who: Editor, store: StoreDep) -> CasesOut:
 @router.post("/cases/{case_id}/split", response_model=CasesOut)
 def split(case_id: int, body: SplitIn, who: Editor, store: StoreDep) -> CasesOut:
     """Keep these incidents of a case apart from its others (or from ``others``); recorded in the audit log."""
-    from .. import review
+    from ..app import review
 
     members = [fact.id for fact in store.get_case(case_id).incidents]
     try:

@@ -19,8 +19,8 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
+from ..app.rebuild import CaseRebuilder
 from ..errors import NotFound, StoreError
-from ..rebuild import CaseRebuilder
 from ..settings import Settings
 from ..store import Store
 from . import api, auth

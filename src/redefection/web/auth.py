@@ -36,7 +36,7 @@ from urllib.parse import quote, urlsplit
 from fastapi import APIRouter, Depends, Form, HTTPException, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from .. import accounts
+from ..app import accounts
 from ..settings import Settings
 from ..store import ROLES, Role, Store, User, WebSession
 from .config import WebConfig

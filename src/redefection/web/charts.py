@@ -19,7 +19,7 @@ from typing import Any, Literal
 
 import vl_convert
 
-from ..dashboard import STATUSES, Dashboard
+from ..app.dashboard import STATUSES, Dashboard
 from ..resolve.claims import period_kind
 from .templating import label
 

@@ -25,7 +25,7 @@ from urllib.parse import parse_qsl
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .. import accounts
+from ..app import accounts
 from ..store import Store
 from .auth import SESSION_COOKIE
 

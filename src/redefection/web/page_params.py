@@ -13,7 +13,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from ..dashboard import FacetCache
+from ..app.dashboard import FacetCache
 from ..store import Store
 from .auth import Principal, get_store, page_principal
 

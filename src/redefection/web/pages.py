@@ -4,7 +4,7 @@ This module has the dashboard and its charts, claims, the audit log, source
 health and "what is new"; case pages, document pages and review actions live
 in ``pages_cases``, ``pages_documents`` and ``pages_review``, whose routers are
 included here. Handlers are plain ``def`` (the store is synchronous; FastAPI
-runs them in its thread pool), read through ``redefection.browse`` so that an
+runs them in its thread pool), read through ``redefection.app.browse`` so that an
 anonymous visitor gets the public view, and render templates through
 ``templating.render``.
 """
@@ -21,8 +21,8 @@ from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
 
-from .. import browse
-from ..dashboard import STATUSES, Dashboard, DashboardCache, build_dashboard
+from ..app import browse
+from ..app.dashboard import STATUSES, Dashboard, DashboardCache, build_dashboard
 from ..store import AuditFilter, ClaimFilter, Store
 from ..store.web import CLAIM_SORTS, ClaimSort
 from . import pages_account, pages_cases, pages_documents, pages_review

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
 
-from .. import accounts
+from ..app import accounts
 from ..errors import NotFound
 from .auth import SESSION_COOKIE, csrf_protect, page_principal
 from .page_params import Member, StoreDep

@@ -8,7 +8,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
-from .. import browse
+from ..app import browse
 from ..records import REASON_CODES, ClusterMember
 from ..store import AuditFilter, CaseDetail, CaseFilter, SourceRef, Store, StoredDocument
 from .fact_views import FactView, fact_view

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 
-from .. import browse
+from ..app import browse
 from ..clean.decode import decode
 from ..records import RELEVANCE_OUTCOMES, ClusterMember, Relevance
 from ..store import DocumentFilter, StoredDocument

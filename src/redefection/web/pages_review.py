@@ -19,7 +19,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
 from starlette.datastructures import FormData
 
-from .. import review
+from ..app import review
 from ..errors import NotFound
 from ..records import Relevance
 from ..store import EDITABLE_FIELDS, FactChange, FactKind, Store, StoredFact
