@@ -117,3 +117,16 @@ def test_populated_database_walks_every_revision_up_and_down(engine: Engine, tmp
     assert _step(engine, "upgrade", "head") == steps[-1]
     _integrity(engine)
     assert _count(engine, "documents") == 0
+
+
+def test_0013_adds_and_drops_the_claim_label(engine: Engine) -> None:
+    def columns() -> set[str]:
+        with engine.connect() as connection:
+            return {column["name"] for column in inspect(connection).get_columns("claims")}
+
+    assert _step(engine, "upgrade", "0012") == "0012"
+    assert "label" not in columns()
+    assert _step(engine, "upgrade", "0013") == "0013"
+    assert "label" in columns()
+    assert _step(engine, "downgrade", "0012") == "0012"
+    assert "label" not in columns() and "source" in columns()

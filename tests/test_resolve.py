@@ -381,7 +381,7 @@ def test_claim_series_show_how_a_figure_changed_and_who_said_it() -> None:
         SourcedClaim(Claim(subject="returned_north", value=15, source="South Korean media"), "e.html"),
     ]
     series = claim_series(claims, clusters={"a.html": "7", "a-copy.html": "7"})
-    ministry = series[("returned_north", "Ministry of Unification")]
+    ministry = series[("returned_north", "Ministry of Unification", None)]
     assert [(p.date, p.value, p.qualifier) for p in ministry] == [
         (date(2020, 7, 27), 11, "exact"),
         (date(2021, 5, 1), 28, "exact"),
@@ -389,7 +389,7 @@ def test_claim_series_show_how_a_figure_changed_and_who_said_it() -> None:
         (date(2022, 9, 27), 31, "exact"),
     ]
     assert (ministry[0].copies, ministry[0].document, ministry[2].period) == (2, "a.html", "over the past decade")
-    assert [p.value for p in series[("returned_north", "South Korean media")]] == [15]
+    assert [p.value for p in series[("returned_north", "South Korean media", None)]] == [15]
 
 
 # Blocking

@@ -24,6 +24,7 @@ Relevance = Literal["relevant", "possible", "not_relevant"]
 RELEVANCE_OUTCOMES: tuple[Relevance, ...] = ("relevant", "possible", "not_relevant")
 # "<archive>#<record id>@<offset>": where a crawl record came from (see ingest/warc.py).
 WARC_RECORD_SOURCE = re.compile(r"^(?P<archive>.+)#(?P<record_id>[^#]*)@(?P<offset>\d+)$")
+CLAIM_LABELS = ("back_south", "punished", "left_country", "third_country", "protection")  # of "other" figures
 REASON_CODES = ("criminal_charges", "coercion", "maladjustment", "other", "unknown")
 
 

@@ -109,6 +109,7 @@ def public_claims(store: Store) -> list[SourcedClaim]:
                 period=values.get("period"),
                 as_of=values.get("as_of"),
                 source=values.get("source"),
+                label=values.get("label"),
             )
             doc = entry.document
             key = doc.source or f"document:{doc.document_id}"

@@ -51,6 +51,7 @@ CASE_COLUMNS = (
 VALUE_COLUMNS = ("case_id", "field", "value", "conflict", "source", "incident", "outlet")
 CLAIM_COLUMNS = (
     "subject",
+    "label",
     "attributed_to",
     "date",
     "value",
@@ -160,7 +161,7 @@ def _value_rows(cases: Sequence[StoredCase]) -> Iterable[dict[str, Any]]:
 def _claim_rows(data: Export) -> Iterable[dict[str, Any]]:
     for series in series_to_json(data.series):
         for point in series["points"]:
-            yield {"subject": series["subject"], "attributed_to": series["source"], **point}
+            yield {"subject": series["subject"], "label": series["label"], "attributed_to": series["source"], **point}
 
 
 def neutralise(cell: Any) -> Any:

@@ -162,6 +162,7 @@ def _public_claims(store: Store, label: Callable[[int], str]) -> Iterator[tuple[
                 period=values.get("period"),
                 as_of=values.get("as_of"),
                 source=values.get("source"),
+                label=values.get("label"),
             )
             name = label(ref.document_id)
             yield SourcedClaim(claim, name, entry.fact.position, name, ref.published, ref.outlet), ref.document_id

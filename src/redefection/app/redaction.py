@@ -69,7 +69,7 @@ PUBLIC_FIELDS: Mapping[str, tuple[str, ...]] = {
         "status",
         "reasons",
     ),
-    "claim": ("subject", "value", "qualifier", "period", "as_of", "source"),
+    "claim": ("subject", "label", "value", "qualifier", "period", "as_of", "source"),
     "quote": ("speaker", "role", "organization"),
 }
 # Roles (the English forms of data/lexicon/quotes.toml) of people quoted in a public or professional capacity.

@@ -33,7 +33,7 @@ class ClaimPoint:
     copies: int = 1  # documents of one syndication cluster giving the same figure
 
 
-SeriesKey = tuple[str, str | None]  # (subject, attributed source)
+SeriesKey = tuple[str, str | None, str | None]  # (subject, attributed source, label of an "other" figure)
 
 
 _YEAR = re.compile(r"(?<!\d)(1[89]\d{2}|20\d{2})(?!\d)")
@@ -76,7 +76,10 @@ def source_key(source: str | None) -> str | None:
 def claim_series(
     claims: Iterable[SourcedClaim], clusters: Mapping[str, str] | None = None
 ) -> dict[SeriesKey, list[ClaimPoint]]:
-    """Group claims by (subject, attributed source) and order each group by publication date.
+    """Group claims by (subject, attributed source, label) and order each group by publication date.
+
+    Figures of the subject ``other`` with different labels (punished, left the
+    country...) count different people, so each label is a series of its own.
 
     ``clusters`` maps a document (source path/URL or document id) to its
     syndication cluster; copies in one cluster stating the same figure with the
@@ -92,7 +95,7 @@ def claim_series(
         source = spelled.setdefault(folded, source)
         origin = clusters.get(item.source) or clusters.get(item.document) or f"doc:{item.source}"
         fingerprint = (origin, claim.value, claim.qualifier, claim.period, claim.as_of)
-        grouped.setdefault(((claim.subject, source), fingerprint), []).append(item)
+        grouped.setdefault(((claim.subject, source, claim.label), fingerprint), []).append(item)
     series: dict[SeriesKey, list[ClaimPoint]] = {}
     for (key, _), copies in grouped.items():
         first = min(copies, key=lambda c: (c.published is None, c.published or date.min, c.source))
@@ -110,15 +113,18 @@ def claim_series(
         series.setdefault(key, []).append(point)
     for points in series.values():
         points.sort(key=lambda p: (p.date is None, p.date or date.min, p.value, p.document))
-    return dict(sorted(series.items(), key=lambda kv: (kv[0][0], kv[0][1] is None, (kv[0][1] or "").casefold())))
+    return dict(
+        sorted(series.items(), key=lambda kv: (kv[0][0], kv[0][2] or "", kv[0][1] is None, (kv[0][1] or "").casefold()))
+    )
 
 
 def series_to_json(series: Mapping[SeriesKey, list[ClaimPoint]]) -> list[dict[str, Any]]:
-    """The series as JSON-ready dicts: one per (subject, source), points oldest first."""
+    """The series as JSON-ready dicts: one per (subject, source, label), points oldest first."""
     return [
         {
             "subject": subject,
             "source": source,
+            "label": claim_label,
             "points": [
                 {
                     "date": p.date.isoformat() if p.date else None,
@@ -133,7 +139,7 @@ def series_to_json(series: Mapping[SeriesKey, list[ClaimPoint]]) -> list[dict[st
                 for p in points
             ],
         }
-        for (subject, source), points in series.items()
+        for (subject, source, claim_label), points in series.items()
     ]
 
 

@@ -68,6 +68,7 @@ def _claim_row(position: int, claim: Claim, stamp: dict[str, object], now: datet
         period=claim.period,
         as_of=claim.as_of,
         source=claim.source,
+        label=claim.label,
         created_at=now,
     )
 
@@ -133,6 +134,7 @@ def claim_from_row(row: ClaimRow) -> Claim:
         as_of=row.as_of,
         source=row.source,
         evidence=_span(row.evidence_start, row.evidence_end, row.evidence_text),
+        label=row.label,
     )
 
 

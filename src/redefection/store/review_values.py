@@ -18,7 +18,7 @@ from datetime import date
 from typing import Any, get_args
 
 from ..ages import AgeBounds, parse_age
-from ..records import REASON_CODES, Gender, Qualifier, Status, Subject
+from ..records import CLAIM_LABELS, REASON_CODES, Gender, Qualifier, Status, Subject
 from .web import EDITABLE_FIELDS, FactKind
 
 MAX_TEXT = 500  # longest free-text value a reviewer may enter (names, routes, sources); longer is a mistake
@@ -138,6 +138,7 @@ CHECKS: Mapping[FactKind, Mapping[str, Check]] = {
     },
     "claim": {
         "subject": one_of(SUBJECTS, optional=False),
+        "label": one_of(CLAIM_LABELS, optional=True),
         "value": figure,
         "qualifier": one_of(QUALIFIERS, optional=False),
         "period": optional_text,

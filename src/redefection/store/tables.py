@@ -219,6 +219,7 @@ class ClaimRow(Base):
     period: Mapped[str | None] = mapped_column(Text)
     as_of: Mapped[str | None] = mapped_column(Text)
     source: Mapped[str | None] = mapped_column(Text)  # who stated the figure
+    label: Mapped[str | None] = mapped_column(Text)  # what the people of an "other" figure did
     evidence_start: Mapped[int | None] = mapped_column(Integer)
     evidence_end: Mapped[int | None] = mapped_column(Integer)
     evidence_text: Mapped[str | None] = mapped_column(Text)

@@ -42,7 +42,7 @@ EDITABLE_FIELDS: Mapping[FactKind, tuple[str, ...]] = {
         "status",
         "reasons",
     ),
-    "claim": ("subject", "value", "qualifier", "period", "as_of", "source"),
+    "claim": ("subject", "label", "value", "qualifier", "period", "as_of", "source"),
     "quote": ("speaker", "role", "organization"),
 }
 

@@ -21,7 +21,7 @@ import vl_convert
 
 from ..app.dashboard import STATUSES, Dashboard
 from ..resolve.claims import period_kind
-from .templating import label
+from .templating import claim_subject, label
 
 Spec = dict[str, Any]
 ChartFormat = Literal["svg", "png"]
@@ -147,18 +147,18 @@ def statuses_spec(board: Dashboard) -> Spec:
 def claims_values(board: Dashboard) -> list[dict[str, Any]]:
     """One row per dated figure: subject, source (the busiest ``MAX_SOURCES`` by name, the rest grouped), value."""
     sizes: Counter[str] = Counter()
-    for (_, source), points in board.series.items():
+    for (_, source, _), points in board.series.items():
         sizes[source or UNATTRIBUTED] += sum(1 for p in points if p.date is not None)
     named = {source for source, _ in sizes.most_common(MAX_SOURCES)}
     rows = []
-    for (subject, source), points in board.series.items():
+    for (subject, source, claim_label), points in board.series.items():
         name = source or UNATTRIBUTED
         for point in points:
             if point.date is None:
                 continue
             rows.append(
                 {
-                    "subject": label(subject),
+                    "subject": claim_subject({"subject": subject, "label": claim_label}),
                     "source": name if name in named else OTHER_SOURCES,
                     "date": point.date.isoformat(),
                     "value": point.value,

@@ -25,7 +25,7 @@ from fastapi.templating import Jinja2Templates
 
 from ..ages import age_text
 from ..extract.sources import known_source_names
-from ..records import LADDER, REASON_CODES, Span
+from ..records import CLAIM_LABELS, LADDER, REASON_CODES, Span
 from ..store import EDITABLE_FIELDS
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -72,9 +72,10 @@ CHOICES: Mapping[str, tuple[str, ...]] = {
     "status": ("returned", "attempted", "intended"),
     "gender": ("male", "female"),
     "subject": ("returned_north", "whereabouts_unknown", "arrivals", "other"),
+    "label": CLAIM_LABELS,
     "qualifier": ("exact", "at least", "about", "more than", "fewer than"),
 }
-OPTIONAL_CHOICES = frozenset({"gender"})
+OPTIONAL_CHOICES = frozenset({"gender", "label"})
 NUMERIC_FIELDS = frozenset({"group_size", "value"})  # not age: "30s" and "about 30" are ages too
 AGE_BOUNDS = ("age_min", "age_max")  # shown and typed as one age ("30s"), never as two numbers
 FORM_FIELDS: Mapping[str, tuple[str, ...]] = {
@@ -273,6 +274,14 @@ def label(name: str | None) -> str:
     return name.replace("_", " ")
 
 
+def claim_subject(values: Mapping[str, Any]) -> str:
+    """A claim's subject as words, with what the people of an ``other`` figure did ("other: punished")."""
+    subject = values.get("subject") or "other"
+    if subject == "other" and values.get("label"):
+        return f"other: {str(values['label']).replace('_', ' ')}"
+    return label(subject)
+
+
 def fact_summary(fact: Any) -> str:
     """A one-line description of a stored fact, for lists (``StoredFact``: kind and values)."""
     values: Mapping[str, Any] = fact.values
@@ -291,7 +300,7 @@ def fact_summary(fact: Any) -> str:
         qualifier = values.get("qualifier")
         stated = f"{'' if qualifier in (None, 'exact') else str(qualifier) + ' '}{figure(values.get('value'))}"
         source = values.get("source") or "unattributed"
-        return f"{stated} {label(values.get('subject') or 'other')} ({source})"
+        return f"{stated} {claim_subject(values)} ({source})"
     speaker = values.get("speaker") or "unnamed speaker"
     extra = ", ".join(str(values[k]) for k in ("role", "organization") if values.get(k))
     return f"quote: {speaker}" + (f" ({extra})" if extra else "")
@@ -330,6 +339,7 @@ def _environment() -> jinja2.Environment:
         figure=figure,
         code=code_pieces,
         label=label,
+        claim_subject=claim_subject,
         safe_url=safe_url,
         snippet=snippet_pieces,
         summary=fact_summary,
@@ -394,6 +404,7 @@ def render(
 __all__ = [
     "Mark",
     "Piece",
+    "claim_subject",
     "excerpt",
     "excerpts",
     "highlight",
