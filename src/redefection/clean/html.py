@@ -49,6 +49,15 @@ HASHTAGS = re.compile(r"^(?:#\S+\s*){1,}$")
 # them when it cleans its copy of the tree, and the density extractor skips them. Dropping them first
 # spares trafilatura copying them and running its XPath pruning over them (-10% time per page).
 UNREAD_TAGS = ("script", "style", "svg", "iframe")
+# Then, once the headline, the page title and the language hint are read, the subtrees both extractors
+# pass over: trafilatura deletes them in its tree cleaning (after copying them and evaluating its raw-tree
+# XPaths over them), the density extractor skips them. A third of a page's elements, mostly navigation;
+# <noscript> stays (trafilatura reads it before its cleaning on some pages), as do <footer>, <form> and
+# <figure> (read by us, or kept by trafilatura when they hold the text or a table).
+UNSEEN_TAGS = (
+    "head", "aside", "nav", "object", "embed", "button", "input", "select", "option", "textarea", "label",
+    "canvas", "video", "audio", "map", "menu", "dialog", "picture",
+)  # fmt: skip
 
 
 # Every element is an ``HtmlElement`` (what trafilatura expects), chosen in C: lxml.html's own lookup is
@@ -260,9 +269,11 @@ def read_html(text: str, languages: tuple[str, ...] = DEFAULT_LANGUAGES) -> Clea
     meta = extract_metadata(root)
     title = _title(root, meta)
     etree.strip_elements(root, *UNREAD_TAGS, with_tail=False)
+    page_title = normalize_space(root.findtext(".//title") or "")
     # A first language guess from all paragraph-like text steers the density extractor.
     sample = " ".join(normalize_space(_text_of(p)) for p in root.iter("p"))[:4000]
     hint = guess_by_script(sample) if sample else None
+    etree.strip_elements(root, *UNSEEN_TAGS, with_tail=False)
     blocks = split_blocks(root)
     body, origin = choose_body(root, meta, hint, title, blocks)
     deks = _deks(blocks, title)
@@ -278,7 +289,6 @@ def read_html(text: str, languages: tuple[str, ...] = DEFAULT_LANGUAGES) -> Clea
     credits = [credited_outlet(block.text) if len(block.text) <= MAX_CREDIT_LINE else None for block in blocks]
     outlet = _credited(blocks, credits, body) or meta.outlet
     if outlet is None:
-        page_title = normalize_space(root.findtext(".//title") or "")
         outlet = split_title(page_title, None)[1] if page_title else None
     article = Article(title=title, byline=byline, published=published, outlet=outlet, body=tuple(body))
     named = {name.casefold() for name in credits if name}
