@@ -11,9 +11,10 @@ MAX_CREDIT_LINE = 160  # characters: a longer line is prose, not a credit
 def credited_outlet(line: str) -> str | None:
     """The outlet a credit line names, or None when ``line`` is not a credit line."""
     text = normalize_space(line)
-    if not text or len(text) > MAX_CREDIT_LINE:
+    words = chrome_words()
+    if not text or len(text) > MAX_CREDIT_LINE or not words.attribution_any.search(text):
         return None
-    for pattern in chrome_words().attribution_patterns:
+    for pattern in words.attribution_patterns:
         m = pattern.search(text)
         if m:
             name = m.group("outlet").strip(" .,:;")
@@ -24,5 +25,4 @@ def credited_outlet(line: str) -> str | None:
 
 def is_boilerplate(text: str) -> bool:
     """Whether ``text`` is consent, paywall or subscription furniture."""
-    lowered = text.lower()
-    return any(phrase in lowered for phrase in chrome_words().boilerplate_phrases)
+    return chrome_words().boilerplate_any.search(text.lower()) is not None

@@ -140,10 +140,6 @@ def _container(blocks: list[Block], kinds: list[int], title_at: int) -> etree._E
     return max(eligible, key=lambda el: depth[el]) if eligible else None
 
 
-def _inside(element: etree._Element, container: etree._Element) -> bool:
-    return element is container or any(anc is container for anc in element.iterancestors())
-
-
 def _title_position(blocks: list[Block], title: str | None) -> int:
     if not title:
         return 0
@@ -167,7 +163,9 @@ def density_paragraphs(
     container = _container(blocks, kinds, _title_position(blocks, title))
     if container is None:
         return []
-    inside = [i for i, block in enumerate(blocks) if _inside(block.owner, container)]
+    # The set holds each element's proxy, and lxml gives a live element one proxy: membership is identity.
+    members = set(container.iter())
+    inside = [i for i, block in enumerate(blocks) if block.owner in members]
     strong = [i for i in inside if kinds[i] == 2]
     first, last = strong[0], strong[-1]
     out: list[str] = []

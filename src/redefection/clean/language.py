@@ -6,7 +6,10 @@ Chinese portal keeps some Han chrome), so scripts are counted first. A script
 used by only one of the languages asked for (Cyrillic for Russian, Thai,
 Arabic) decides too. Only a text whose script several of those languages share
 (Latin: English, German, French, Spanish, Portuguese, Italian, Vietnamese) goes
-to lingua, and the detector knows only those languages.
+to lingua, and the detector knows only those languages; a Latin-script text of
+which a tenth of the words or more are English function words ("the", "of",
+"and", ...) is English without it (other languages written in Latin letters use
+almost none of them).
 
 The detector is built on first need, never at import, and lingua loads each
 language's n-gram models lazily: a text of 120 characters or more needs only
@@ -55,6 +58,17 @@ WRITTEN_IN = {
 }  # fmt: skip
 # Share of the letters a script needs to be the text's script.
 SCRIPT_SHARE = 0.5
+# English function words. Among the first 800 characters of the 316 Latin-script article bodies of the dev
+# corpus, the public benchmark and the real-page cache, they are 14% or more of the words of every English
+# text in running prose, and at most 1.6% of the words of the German, French, Spanish, Portuguese and Italian
+# ones: a text with this share of them is English without asking lingua (a millisecond a page).
+ENGLISH_WORDS = frozenset(
+    "the of and to that is was for with it on by this are from have has be were which their his he she they "
+    "said at not but or its been who will would had".split()
+)
+ENGLISH_SHARE = 0.1
+ENGLISH_MIN_WORDS = 30  # a shorter text goes to lingua
+WORD = re.compile(r"[^\W\d_]+")
 
 
 @lru_cache(maxsize=8)
@@ -106,6 +120,13 @@ def candidates(script: str, languages: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(code for code in languages if WRITTEN_IN.get(code, "latin") == script)
 
 
+def _reads_as_english(text: str) -> bool:
+    words = WORD.findall(text.lower())
+    if len(words) < ENGLISH_MIN_WORDS:
+        return False
+    return sum(word in ENGLISH_WORDS for word in words) >= ENGLISH_SHARE * len(words)
+
+
 def detect_language(text: str, languages: tuple[str, ...] = DEFAULT_LANGUAGES) -> str | None:
     """ISO 639-1 code of the main language of ``text``, or None when there is too little text."""
     sample = text[:SAMPLE_CHARS]
@@ -122,5 +143,7 @@ def detect_language(text: str, languages: tuple[str, ...] = DEFAULT_LANGUAGES) -
     among = candidates(script_of(sample, letters), tuple(languages))
     if len(among) == 1:
         return among[0]
+    if "en" in among and _reads_as_english(sample[:DETECTOR_CHARS]):
+        return "en"
     found = _detector(among or tuple(languages)).detect_language_of(sample[:DETECTOR_CHARS])
     return found.iso_code_639_1.name.lower() if found is not None else None

@@ -22,13 +22,31 @@ class ChromeWords:
     outlet_suffixes: tuple[str, ...]
     boilerplate_phrases: tuple[str, ...]
     attribution_patterns: tuple[re.Pattern[str], ...]
+    # One regex each for "contains any of": a single search in C instead of a Python loop per line.
+    copyright_any: re.Pattern[str]
+    boilerplate_any: re.Pattern[str]
+    attribution_any: re.Pattern[str]  # matches wherever one of ``attribution_patterns`` does
+
+
+def _any_of(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(phrase) for phrase in sorted(phrases, key=len, reverse=True)))
+
+
+def _union(patterns: list[str]) -> re.Pattern[str]:
+    """A regex matching where any of ``patterns`` matches (their groups left unnamed)."""
+    parts = []
+    for pattern in patterns:
+        body = pattern.replace("(?P<outlet>", "(?:")
+        parts.append(f"(?i:{body[4:]})" if body.startswith("(?i)") else f"(?:{body})")
+    return re.compile("|".join(parts))
 
 
 @lru_cache(maxsize=1)
 def chrome_words() -> ChromeWords:
     """The chrome vocabulary, read once from the package data."""
     raw = tomllib.loads(resources.files("redefection.data").joinpath("chrome.toml").read_text("utf-8"))
-    patterns = tuple(re.compile(p) for p in raw.pop("attribution_patterns"))
+    sources = raw.pop("attribution_patterns")
+    patterns = tuple(re.compile(p) for p in sources)
     lower = {key: tuple(str(v).lower() for v in values) for key, values in raw.items()}
     return ChromeWords(
         home_words=lower["home_words"],
@@ -42,4 +60,7 @@ def chrome_words() -> ChromeWords:
         outlet_suffixes=lower["outlet_suffixes"],
         boilerplate_phrases=lower["boilerplate_phrases"],
         attribution_patterns=patterns,
+        copyright_any=_any_of(lower["copyright_markers"]),
+        boilerplate_any=_any_of(lower["boilerplate_phrases"]),
+        attribution_any=_union(sources),
     )

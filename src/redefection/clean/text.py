@@ -90,9 +90,9 @@ def is_chrome(line: Line, language: str | None) -> bool:
     lowered = text.lower()
     if EMAIL.search(text) or URL.search(text):
         return True
-    if any(marker in lowered for marker in words.copyright_markers):
+    if words.copyright_any.search(lowered):
         return True
-    if any(lowered.startswith(prefix) for prefix in words.label_prefixes):
+    if lowered.startswith(words.label_prefixes):
         return True
     if BRACKETED.match(text) and len(text) < 40:
         return True
@@ -301,7 +301,7 @@ def _outlet_candidates(lines: list[Line], language: str | None) -> tuple[list[st
             if label in lowered:
                 rest = line.text[lowered.index(label) + len(label) :].strip()
                 footer.append(re.split(r"\s", rest)[0])
-        if any(marker in lowered for marker in words.copyright_markers):
+        if words.copyright_any.search(lowered):
             for part in re.split(r"[|｜.。]\s|\s{2,}|[|｜]", line.text):
                 part = normalize_space(OUTLET_CLEAN.sub(" ", part))
                 for marker in sorted(words.copyright_markers, key=len, reverse=True):
