@@ -14,9 +14,11 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 import trafilatura
 from lxml import etree, html
+from trafilatura.settings import Extractor
 
 from ..records import Article
 from ..settings import DEFAULT_LANGUAGES
@@ -98,24 +100,25 @@ def _covered(part: Counter[str], whole: Counter[str]) -> float:
     return (part & whole).total() / size if size else 1.0
 
 
-def _trafilatura_body(root: etree._Element, title: str | None, fast: bool) -> list[str]:
-    text = trafilatura.extract(
-        root,
-        fast=fast,
-        include_comments=False,
-        include_tables=True,
-        include_images=False,
-        favor_precision=True,
-        deduplicate=False,
-        with_metadata=False,
+@lru_cache(maxsize=2)
+def _extractor(fast: bool) -> Extractor:
+    """trafilatura's options for our calls, built once (building them reads its config: 0.15 ms a call)."""
+    return Extractor(
+        output_format="txt", fast=fast, precision=True, comments=False, tables=True, images=False, dedup=False
     )
-    lines = [normalize_space(line) for line in (text or "").split("\n") if normalize_space(line)]
+
+
+def _trafilatura_body(root: etree._Element, title: str | None, fast: bool) -> list[str]:
+    text = trafilatura.extract(root, options=_extractor(fast))
+    lines = [line for line in map(normalize_space, (text or "").split("\n")) if line]
     return _table_rows(lines, title)
 
 
 def _table_rows(lines: list[str], title: str | None) -> list[str]:
     """Rows of trafilatura's markdown tables as plain text, kept only when tables dominate."""
     rows = [line.startswith("|") for line in lines]
+    if not any(rows):
+        return lines
     table_words = sum(len(TOKEN.findall(line)) for line, row in zip(lines, rows, strict=True) if row)
     all_words = sum(len(TOKEN.findall(line)) for line in lines) or 1
     # A cell holding a whole paragraph or the headline means the table lays out the page: not data.
