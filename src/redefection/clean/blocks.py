@@ -60,12 +60,10 @@ def split_blocks(root: etree._Element) -> list[Block]:
 
     def flush() -> None:
         nonlocal parts, link_chars
-        if not parts:
-            return
         text = normalize_space("".join(parts))
         if text:
             owner = owners[-1]
-            blocks.append(Block(owner, text, min(link_chars, len(text)), _tag(owner)))
+            blocks.append(Block(owner, text, min(link_chars, len(text)), lowered[owner.tag]))
         parts, link_chars = [], 0
 
     walker = etree.iterwalk(root, events=("start", "end"))
@@ -79,32 +77,34 @@ def split_blocks(root: etree._Element) -> list[Block]:
                 walker.skip_subtree()  # its end event still comes; its descendants are never walked
                 continue
             if tag in BLOCK_TAGS:
-                flush()
+                if parts:
+                    flush()
                 owners.append(element)
             if tag == "a":
                 link_depth += 1
-            if element.text:
-                parts.append(element.text)
+            text = element.text
+            if text:
+                parts.append(text)
                 if link_depth:
-                    link_chars += len(element.text.strip())
+                    link_chars += len(text.strip())
         else:
             if skip_depth:
                 skip_depth -= 1
-                if skip_depth == 0 and element.tail:
-                    parts.append(element.tail)
-                    if link_depth:
-                        link_chars += len(element.tail.strip())
-                continue
-            if tag == "a":
+                if skip_depth:
+                    continue
+            elif tag == "a":
                 link_depth -= 1
-            if tag in BLOCK_TAGS:
-                flush()
+            elif tag in BLOCK_TAGS:
+                if parts:
+                    flush()
                 owners.pop()
-            if element.tail:
-                parts.append(element.tail)
+            tail = element.tail
+            if tail:
+                parts.append(tail)
                 if link_depth:
-                    link_chars += len(element.tail.strip())
-    flush()
+                    link_chars += len(tail.strip())
+    if parts:
+        flush()
     return blocks
 
 
