@@ -71,6 +71,73 @@ def test_credit_line_names_the_original_outlet() -> None:
     assert not any("Source:" in p for p in article.body)
 
 
+def test_one_search_finds_every_line_a_credit_pattern_finds() -> None:
+    from redefection.clean.attribution import credited_outlet
+    from redefection.clean.patterns import chrome_words
+
+    words = chrome_words()
+    lines = [
+        "Source: The Original Times",
+        "SOURCE : Harbour Daily | Photo: staff",
+        "This story was originally published by Valley Times.",
+        "Republished from North Desk. All rights reserved.",
+        "This article first appeared in The Coastal Review.",
+        "출처: 한강일보",
+        "来源：海港日报",
+        "The source of the leak was never found.",
+        "Officials said the man had been reported missing.",
+        "Open source tools from the harbour office.",
+    ]
+    for line in lines:
+        assert bool(words.attribution_any.search(line)) == any(p.search(line) for p in words.attribution_patterns)
+    assert credited_outlet(lines[0]) == "The Original Times"
+    assert credited_outlet(lines[-1]) is None
+
+
+def test_navigation_asides_and_form_controls_leave_no_text_but_their_neighbours_stay() -> None:
+    page = """<html><head><title>Ferry returns to the islands | Harbour Daily</title></head><body>
+    <nav><p>Home. News. Sport. Weather and tides for the whole coast this week.</p></nav>
+    <h1>Ferry returns to the islands</h1>
+    <p>The ferry to the northern islands will run again from next week, the harbour office said.<button>Share
+    this story</button> Repairs to its engine took longer than the crew had hoped, officials said.</p>
+    <aside><p>Read also: a long story about the lighthouse keepers and their families on the coast.</p></aside>
+    <p>Passengers booked on the cancelled trips will be offered seats on the first sailings next week.</p>
+    <p>The company said it would add an extra sailing on Saturdays until the end of the summer season.</p>
+    <form><label>Your e-mail address for the morning newsletter about the harbour</label><input></form>
+    </body></html>"""
+    article, language = clean_html(page)
+    assert language == "en"
+    assert article.title == "Ferry returns to the islands"
+    assert article.outlet == "Harbour Daily"  # from the page title, read before the head leaves the tree
+    assert article.body[0].endswith(
+        "office said. Repairs to its engine took longer than the crew had hoped, officials said."
+    )
+    assert len(article.body) == 3
+    assert not any("lighthouse" in p or "Weather" in p or "Share" in p or "newsletter" in p for p in article.body)
+
+
+def test_the_subtrees_dropped_before_extraction_are_ones_the_density_extractor_skips() -> None:
+    from redefection.clean.blocks import SKIP_TAGS
+    from redefection.clean.html import UNREAD_TAGS, UNSEEN_TAGS
+
+    assert set(UNSEEN_TAGS) <= SKIP_TAGS
+    assert set(UNREAD_TAGS) <= SKIP_TAGS
+
+
+def test_trafilatura_options_built_once_give_what_its_keyword_arguments_give() -> None:
+    import trafilatura
+
+    from redefection.clean.html import _extractor, parse_html
+
+    root = parse_html((DATA / "page-en.html").read_text("utf-8"))
+    for fast in (True, False):
+        expected = trafilatura.extract(
+            root, fast=fast, include_comments=False, include_tables=True, include_images=False,
+            favor_precision=True, deduplicate=False, with_metadata=False,
+        )  # fmt: skip
+        assert expected and trafilatura.extract(root, options=_extractor(fast)) == expected
+
+
 def test_cleaning_records_the_credit_line_and_the_canonical_url_on_the_document() -> None:
     page = b"""<html><head><link rel="canonical" href="https://copyhub.example/a/17">
     <meta property="og:url" content="https://copyhub.example/a/17?ref=feed"></head><body>

@@ -207,3 +207,21 @@ def test_footer_as_last_line_is_not_kept_as_a_cut_sentence() -> None:
     )
     article, _ = clean_dump(text)
     assert len(article.body) == 2
+
+
+def test_whitespace_of_every_kind_folds_to_one_space() -> None:
+    from redefection.clean._text import normalize_space
+
+    spaces = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())  # tab, NBSP, thin space, ideographic ...
+    assert normalize_space(f"{spaces}one{spaces}two\u2029three {spaces}") == "one two three"
+    assert normalize_space(spaces) == ""
+
+
+def test_script_test_for_latin_languages_weighs_cjk_characters() -> None:
+    from redefection.clean._text import in_language
+
+    assert in_language("The ferry runs again.", "en")
+    assert not in_language("12 34 -- !!", "en")  # no letters
+    assert in_language("The ferry (渡船) runs again from next week, the harbour office said.", "en")  # 2 Han in 50
+    assert not in_language("渡船 next week", "en")
+    assert in_language("Перебежчик вернулся", "ru") and not in_language("Перебежчик вернулся", "en")

@@ -63,3 +63,38 @@ def test_importing_the_clean_stage_builds_no_detector() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "0"
+
+
+ENGLISH_PROSE = (
+    "The harbour office said on Tuesday that the ferry to the northern islands would run again from next week, "
+    "and that the repairs to its engine had taken longer than the crew had hoped. Passengers who were booked "
+    "for the cancelled trips will be offered a seat on the first sailings, a spokesman for the company said."
+)
+
+
+def test_english_prose_is_told_by_its_function_words_without_the_detector() -> None:
+    _detector.cache_clear()
+    assert detect_language(ENGLISH_PROSE) == "en"
+    assert _detector.cache_info().currsize == 0
+
+
+def test_short_english_and_other_latin_languages_still_go_to_the_detector() -> None:
+    _detector.cache_clear()
+    assert detect_language("The ferry runs again from next week, the harbour office said.") == "en"  # < 30 words
+    assert _detector.cache_info().currsize == 1
+    german = (
+        "Die Fähre zu den nördlichen Inseln soll ab der kommenden Woche wieder fahren, teilte das Hafenamt am "
+        "Dienstag mit. Die Reparatur des Motors habe länger gedauert als erwartet, sagte ein Sprecher der "
+        "Reederei. Fahrgäste der ausgefallenen Fahrten bekommen einen Platz auf den ersten Überfahrten."
+    )
+    french = (
+        "Le bac vers les îles du nord reprendra la semaine prochaine, a indiqué mardi le bureau du port. La "
+        "réparation du moteur a pris plus de temps que prévu, selon un porte-parole de la compagnie. Les "
+        "passagers des traversées annulées auront une place sur les premiers départs."
+    )
+    assert detect_language(german) == "de"
+    assert detect_language(french) == "fr"
+
+
+def test_english_is_not_assumed_when_it_is_not_among_the_languages() -> None:
+    assert detect_language(ENGLISH_PROSE, ("de", "fr")) in ("de", "fr")
