@@ -47,11 +47,11 @@ TABLE_SHARE = 0.3
 TEASER_RATIO = 1.5
 QUOTES = ('"', "“", "”", "'", "‘", "’")  # where an unescaped quote in a meta attribute cuts a headline
 HASHTAGS = re.compile(r"^(?:#\S+\s*){1,}$")
+# Characters of paragraph text the first language guess reads.
+HINT_CHARS = 4000
 # Elements no extractor reads text from once the metadata (JSON-LD scripts) is taken: trafilatura deletes
 # them when it cleans its copy of the tree, and the density extractor skips them. Dropping them first
 # spares trafilatura copying them and running its XPath pruning over them (-10% time per page).
-# Characters of paragraph text the first language guess reads.
-HINT_CHARS = 4000
 UNREAD_TAGS = ("script", "style", "svg", "iframe")
 # Then, once the headline, the page title and the language hint are read, the subtrees both extractors
 # pass over: trafilatura deletes them in its tree cleaning (after copying them and evaluating its raw-tree

@@ -32,12 +32,16 @@ def _any_of(phrases: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("|".join(re.escape(phrase) for phrase in sorted(phrases, key=len, reverse=True)))
 
 
+GLOBAL_FLAGS = re.compile(r"^\(\?([aiLmsux]+)\)")
+
+
 def _union(patterns: list[str]) -> re.Pattern[str]:
-    """A regex matching where any of ``patterns`` matches (their groups left unnamed)."""
+    """A regex matching where any of ``patterns`` matches (their ``outlet`` groups left unnamed)."""
     parts = []
     for pattern in patterns:
         body = pattern.replace("(?P<outlet>", "(?:")
-        parts.append(f"(?i:{body[4:]})" if body.startswith("(?i)") else f"(?:{body})")
+        flags = GLOBAL_FLAGS.match(body)  # "(?i)..." becomes "(?i:...)": global flags must open the whole regex
+        parts.append(f"(?{flags.group(1)}:{body[flags.end() :]})" if flags else f"(?:{body})")
     return re.compile("|".join(parts))
 
 
