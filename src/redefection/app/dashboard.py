@@ -282,6 +282,11 @@ class DashboardCache:
                     return kept.board
             return self._refresh(store, public, signature)
 
+    def built(self, public: bool = False) -> bool:
+        """Whether a dashboard for this view is kept (a server process builds both before its first request)."""
+        with self._lock:
+            return public in self._kept
+
     def refreshing(self, public: bool = False) -> bool:
         """Whether a newer dashboard for this view is being built in the background."""
         with self._lock:
