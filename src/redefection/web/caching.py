@@ -29,7 +29,7 @@ from ..store import Store
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
-READ_ENTRIES = 256  # results kept per process: a case page is a few kB, a search page of 50 hits tens of kB
+READ_ENTRIES = 1024  # results per process: a case page is a few kB to 100 kB, a search page of 50 hits tens of kB
 READ_MAX_AGE = 30.0  # seconds: bounds how long a change the signature cannot see stays hidden
 
 
