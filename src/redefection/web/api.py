@@ -143,6 +143,7 @@ def documents(
         store,
         ("documents", filters, limit, offset, who.public),
         lambda: browse.search_documents(store, filters, limit, offset, public=who.public),
+        search=True,
     )
     return _paged(request, page, [DocumentHitOut.of(hit) for hit in page.items])
 
@@ -179,6 +180,7 @@ def search(
         store,
         ("documents", words, limit, offset, who.public),
         lambda: browse.search_documents(store, words, limit, offset, public=who.public),
+        search=True,
     )
     found = kept(
         request,

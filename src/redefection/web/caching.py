@@ -1,12 +1,13 @@
 """The app's caches of read results, and their warm-up when a server process starts.
 
-Each server process holds three caches, made by ``create_app`` (``install``):
+Each server process holds its caches, made by ``create_app`` (``install``):
 the dashboard (``DashboardCache``), the filter counts of the case and
 document lists (``FacetCache``) and the results of the read routes
-(``ReadCache``: case lists, cases, searches, claims), all keyed by the
-store's change signature. A page reads the signature once (``signature``,
-kept on the request) and every cache it asks compares against that one
-value.
+(``ReadCache``: case lists, cases, claims, document pages; searches and
+document lists in a smaller one, as their pages hold whole documents), all
+keyed by the store's change signature. A page reads the signature once
+(``signature``, kept on the request) and every cache it asks compares
+against that one value.
 
 ``warm`` builds the dashboard and the filter counts and compiles the
 templates when a server process starts, before it takes its first request:
@@ -29,7 +30,8 @@ from ..store import Store
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
-READ_ENTRIES = 1024  # results per process: a case page is a few kB to 100 kB, a search page of 50 hits tens of kB
+READ_ENTRIES = 1024  # results per process: a case page, a case list or a claims page is a few kB to 100 kB
+SEARCH_ENTRIES = 128  # document lists and searches: a page holds its documents with their text (up to MBs)
 READ_MAX_AGE = 30.0  # seconds: bounds how long a change the signature cannot see stays hidden
 
 
@@ -39,6 +41,7 @@ def install(app: FastAPI, dashboard: DashboardCache | None) -> None:
         app.state.dashboard_cache = dashboard
     app.state.facet_cache = FacetCache()
     app.state.read_cache = ReadCache(READ_ENTRIES, READ_MAX_AGE)
+    app.state.search_cache = ReadCache(SEARCH_ENTRIES, READ_MAX_AGE)
 
 
 def signature(request: Request, store: Store) -> tuple[object, ...]:
@@ -50,13 +53,14 @@ def signature(request: Request, store: Store) -> tuple[object, ...]:
     return found
 
 
-def kept(request: Request, store: Store, key: Hashable, compute: Callable[[], T]) -> T:
+def kept(request: Request, store: Store, key: Hashable, compute: Callable[[], T], *, search: bool = False) -> T:
     """``compute()``, or its result kept from an earlier request while the store has not changed since.
 
     For reads only: ``key`` must name everything the result depends on (the route, its parameters, the
-    view), and the result must be immutable. Without a cache on the app (an app built by hand), computes.
+    view), and the result must be immutable. ``search``: a list of documents with their text, kept in the
+    smaller cache. Without a cache on the app (an app built by hand), computes.
     """
-    cache: ReadCache | None = getattr(request.app.state, "read_cache", None)
+    cache: ReadCache | None = getattr(request.app.state, "search_cache" if search else "read_cache", None)
     if cache is None:
         return compute()
     return cache.get(signature(request, store), key, compute)
@@ -92,4 +96,4 @@ def warm(app: FastAPI, store: Store, *, public: bool) -> None:
         logger.exception("warming the caches failed")
 
 
-__all__ = ["READ_ENTRIES", "READ_MAX_AGE", "facet_cache", "install", "kept", "signature", "warm"]
+__all__ = ["READ_ENTRIES", "READ_MAX_AGE", "SEARCH_ENTRIES", "facet_cache", "install", "kept", "signature", "warm"]

@@ -68,6 +68,7 @@ def documents_page(request: Request, principal: Reader, store: StoreDep) -> Resp
         store,
         ("documents", filters, PAGE_SIZE, offset, public),
         lambda: browse.search_documents(store, filters, PAGE_SIZE, offset, public=public),
+        search=True,
     )
     languages = facet_counts(request, store, principal.public).get("language", {})
     options = {"language": [(lang, f"{lang} ({n})") for lang, n in sorted(languages.items())]}
