@@ -3,6 +3,7 @@ across several (each with its own caches over one store), and the caches warmed 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from fastapi.testclient import TestClient
 from redefection.app.cases import resolve_cases
 from redefection.app.ingest import ingest_paths
 from redefection.app.read_cache import ReadCache
+from redefection.errors import StoreError
 from redefection.settings import Settings
 from redefection.store import Store, open_store
 from redefection.web import WebConfig
@@ -148,3 +150,17 @@ def test_a_server_process_warms_its_caches_before_the_first_request(store: Store
         assert dashboard.built(public=False)
         assert dashboard.built(public=True) is anonymous  # the public view only when anonymous visitors read
         assert http.get("/").status_code == 200
+
+
+def test_a_store_that_cannot_answer_at_start_does_not_stop_the_server(
+    store: Store, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def unreachable() -> tuple[object, ...]:
+        raise StoreError("web.db", "the database is locked")
+
+    monkeypatch.setattr(store, "change_signature", unreachable)
+    http = client(store)  # nobody logged in: the login form needs nothing of the store
+    with caplog.at_level(logging.ERROR), http:
+        assert not http.app.state.dashboard_cache.built(public=False)
+        assert http.get("/login").status_code == 200
+    assert "warming the caches failed" in caplog.text
