@@ -157,14 +157,18 @@ def incident_views(
 def case_page(request: Request, case_id: int, principal: Reader, store: StoreDep) -> Response:
     """One case: every field with each source's values, conflicts, the ladder, reports with evidence, history."""
     public = principal.public
-    context = kept(request, store, ("case page", case_id, public), lambda: case_context(store, case_id, public))
+
+    def detail() -> CaseDetail:  # shared with the API's case route: the same record
+        return kept(request, store, ("case", case_id, public), lambda: browse.get_case(store, case_id, public=public))
+
+    context = kept(request, store, ("case page", case_id, public), lambda: case_context(store, detail(), public))
     return render(request, "case.html", dict(context))
 
 
-def case_context(store: Store, case_id: int, public: bool) -> Mapping[str, Any]:
-    """What the case page shows of case ``case_id`` (the same for every visitor of the view): kept per store
+def case_context(store: Store, detail: CaseDetail, public: bool) -> Mapping[str, Any]:
+    """What the case page shows of the case ``detail`` (the same for every visitor of the view): kept per store
     revision by the page, so nothing here may depend on who is looking beyond ``public``."""
-    detail = browse.get_case(store, case_id, public=public)
+    case_id = detail.summary.id
     entries = () if public else browse.list_audit(store, AuditFilter(case_id=case_id), limit=20).items
     documents = case_documents(store, detail, public)
     return MappingProxyType(
