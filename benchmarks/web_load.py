@@ -343,7 +343,8 @@ def load_once(args: argparse.Namespace, kind: str, workers: int) -> tuple[dict[s
         searches = tuple(q.strip() for q in args.queries.split(",") if q.strip()) if args.queries else SEARCHES
         plan = schedule(cases, docs, rng, searches)
         warm = [next(plan) for _ in range(14)]
-        # Every process warms its own caches (filter counts, dashboard): enough connections to reach each.
+        # Each process builds its dashboard and filter counts before it answers; these requests load what a
+        # first visitor of each route would (templates' first use, SQLAlchemy's statement cache), in every one.
         rounds = 2 * workers
         asyncio.run(run_clients(server.base, cookies, iter(warm * rounds), rounds, len(warm) * rounds, 120))
         if args.writer:

@@ -254,9 +254,12 @@ class DashboardCache:
         self._building: dict[bool, threading.Thread] = {}
         self._foreground = {False: threading.Lock(), True: threading.Lock()}
 
-    def get(self, store: Store, *, public: bool = False) -> Dashboard:
-        """The dashboard for this view, built again only when the store changed or the kept one is too old."""
-        signature = store_signature(store)
+    def get(self, store: Store, *, public: bool = False, signature: tuple[object, ...] | None = None) -> Dashboard:
+        """The dashboard for this view, built again only when the store changed or the kept one is too old.
+
+        ``signature``: the store's change signature if the caller has read it already.
+        """
+        signature = store_signature(store) if signature is None else signature
         now = self._clock()
         with self._lock:
             kept = self._kept.get(public)
@@ -278,6 +281,11 @@ class DashboardCache:
                 if kept is not None and kept.signature == signature and self._clock() - kept.at < self.max_age:
                     return kept.board
             return self._refresh(store, public, signature)
+
+    def built(self, public: bool = False) -> bool:
+        """Whether a dashboard for this view is kept (a server process builds both before its first request)."""
+        with self._lock:
+            return public in self._kept
 
     def refreshing(self, public: bool = False) -> bool:
         """Whether a newer dashboard for this view is being built in the background."""
@@ -340,9 +348,9 @@ class FacetCache:
         self._counting = {False: threading.Lock(), True: threading.Lock()}
         self._kept: dict[bool, tuple[tuple[object, ...], float, Facets]] = {}
 
-    def get(self, store: Store, *, public: bool = False) -> Facets:
-        """The counts for this view (a copy: the caller may change it)."""
-        signature = store_signature(store)
+    def get(self, store: Store, *, public: bool = False, signature: tuple[object, ...] | None = None) -> Facets:
+        """The counts for this view (a copy: the caller may change it); ``signature`` as in ``DashboardCache``."""
+        signature = store_signature(store) if signature is None else signature
         found = self._fresh(public, signature)
         if found is None:
             with self._counting[public]:

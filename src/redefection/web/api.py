@@ -42,6 +42,7 @@ from .api_models import (
     WhoAmIOut,
 )
 from .auth import Principal, api_principal, get_store
+from .caching import kept
 
 T = TypeVar("T")
 PREFIX = "/api/v1"
@@ -98,14 +99,22 @@ def cases(
 ) -> dict[str, Any]:
     """Cases, latest event (else disclosure) first."""
     filters = CaseFilter(year=year, status=status, reason=reason, language=language, review=review, q=q or None)
-    page = browse.list_cases(store, filters, limit, offset, public=who.public)
+    page = kept(
+        request,
+        store,
+        ("cases", filters, limit, offset, who.public),
+        lambda: browse.list_cases(store, filters, limit, offset, public=who.public),
+    )
     return _paged(request, page, [CaseSummaryOut.of(case) for case in page.items])
 
 
 @router.get("/cases/{case_id}", response_model=CaseDetailOut)
-def case(case_id: int, who: Reader, store: StoreDep) -> CaseDetailOut:
+def case(request: Request, case_id: int, who: Reader, store: StoreDep) -> CaseDetailOut:
     """One case: every field with each source's value, conflicts, incidents and sources."""
-    return CaseDetailOut.of(browse.get_case(store, case_id, public=who.public))
+    found = kept(
+        request, store, ("case", case_id, who.public), lambda: browse.get_case(store, case_id, public=who.public)
+    )
+    return CaseDetailOut.of(found)
 
 
 @router.get("/documents", response_model=PageOut[DocumentHitOut])
@@ -129,7 +138,13 @@ def documents(
     filters = DocumentFilter(
         q=q or None, language=language, relevant=relevant, relevance=relevance, outlet=outlet, year=year
     )
-    page = browse.search_documents(store, filters, limit, offset, public=who.public)
+    page = kept(
+        request,
+        store,
+        ("documents", filters, limit, offset, who.public),
+        lambda: browse.search_documents(store, filters, limit, offset, public=who.public),
+        search=True,
+    )
     return _paged(request, page, [DocumentHitOut.of(hit) for hit in page.items])
 
 
@@ -159,8 +174,20 @@ def search(
     offset: Offset = 0,
 ) -> dict[str, Any]:
     """Full-text search over documents, and cases whose label or names contain the words."""
-    hits = browse.search_documents(store, DocumentFilter(q=q), limit, offset, public=who.public)
-    found = browse.list_cases(store, CaseFilter(q=q), limit, 0, public=who.public)
+    words, cased = DocumentFilter(q=q), CaseFilter(q=q)
+    hits = kept(
+        request,
+        store,
+        ("documents", words, limit, offset, who.public),
+        lambda: browse.search_documents(store, words, limit, offset, public=who.public),
+        search=True,
+    )
+    found = kept(
+        request,
+        store,
+        ("cases", cased, limit, 0, who.public),
+        lambda: browse.list_cases(store, cased, limit, 0, public=who.public),
+    )
     return {
         "query": q,
         "cases": _paged(request, found, [CaseSummaryOut.of(c) for c in found.items]) | {"next": None},
@@ -182,7 +209,12 @@ def claims(
 ) -> dict[str, Any]:
     """Aggregate figures (not rejected) with the documents reporting them, newest report first."""
     filters = ClaimFilter(subject=subject, source=source or None, year=year, review=review)
-    page = browse.list_claims(store, filters, limit, offset, public=who.public)
+    page = kept(
+        request,
+        store,
+        ("claims", filters, limit, offset, who.public),
+        lambda: browse.list_claims(store, filters, limit, offset, public=who.public),
+    )
     return _paged(request, page, [ClaimEntryOut.of(entry) for entry in page.items])
 
 

@@ -2,7 +2,9 @@
 
 Route handlers are plain ``def`` functions: the store is synchronous
 SQLAlchemy, and FastAPI runs such handlers in its thread pool, so a slow
-query never blocks the event loop.
+query never blocks the event loop. Each server process warms its caches (the
+dashboard, the filter counts, the templates) in the app's lifespan, before its
+first request (``caching.warm``).
 """
 
 from __future__ import annotations
@@ -10,20 +12,24 @@ from __future__ import annotations
 import html
 import importlib
 import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request, Response
+from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
+from ..app.dashboard import DashboardCache
 from ..app.rebuild import CaseRebuilder
 from ..errors import NotFound, StoreError
 from ..settings import Settings
 from ..store import Store
-from . import api, auth
+from . import api, auth, caching
 from .config import WebConfig
 from .limits import RequestLimitsMiddleware
 from .security import SecurityHeadersMiddleware
@@ -102,21 +108,42 @@ def _install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(OverflowError, out_of_range)
 
 
-def _include_pages(app: FastAPI) -> None:
+def _include_pages(app: FastAPI) -> DashboardCache | None:
+    """Add the HTML pages to ``app``; their dashboard cache, or None when there are no pages."""
     try:  # the HTML pages, imported here: they import this package's auth
         pages = importlib.import_module(f"{__package__}.pages")
     except ModuleNotFoundError as exc:
         if exc.name != f"{__package__}.pages":
             raise
         logger.warning("no HTML pages (redefection.web.pages is missing): serving the API only")
-        return
+        return None
     app.include_router(pages.router)
+    dashboard: DashboardCache = pages.new_dashboard_cache()
+    return dashboard
+
+
+def _warm_at_start(store: Store, config: WebConfig) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """The app's lifespan: a server process fills its caches before it takes its first request."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await run_in_threadpool(caching.warm, app, store, public=config.anonymous)
+        yield
+
+    return lifespan
 
 
 def create_app(store: Store, settings: Settings, config: WebConfig | None = None) -> FastAPI:
     """The web app and JSON API over ``store``; tests pass an in-memory store."""
     config = config or WebConfig()
-    app = FastAPI(title="redefection", version=__version__, docs_url=None, redoc_url=None, openapi_url=None)
+    app = FastAPI(
+        title="redefection",
+        version=__version__,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        lifespan=_warm_at_start(store, config),
+    )
     app.state.store = store
     app.state.settings = settings
     app.state.config = config
@@ -127,7 +154,7 @@ def create_app(store: Store, settings: Settings, config: WebConfig | None = None
     _install_error_handlers(app)
     app.include_router(auth.router)
     app.include_router(api.router)
-    _include_pages(app)
+    caching.install(app, _include_pages(app))
     app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")
     return app
 

@@ -13,9 +13,9 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from ..app.dashboard import FacetCache
 from ..store import Store
 from .auth import Principal, get_store, page_principal
+from .caching import facet_cache, signature
 
 # Anyone the app lets in: a logged-in user, or an anonymous visitor (public view) when anonymous reading is on.
 Reader = Annotated[Principal, Depends(page_principal())]
@@ -65,12 +65,8 @@ def offset_param(request: Request) -> int:
 
 
 def facet_counts(request: Request, store: Store, public: bool) -> dict[str, dict[str, int]]:
-    """The filter counts of the case and document lists, from the app's ``FacetCache`` (made on first use)."""
-    cache: FacetCache | None = getattr(request.app.state, "facet_cache", None)
-    if cache is None:
-        cache = FacetCache()
-        request.app.state.facet_cache = cache
-    return cache.get(store, public=public)
+    """The filter counts of the case and document lists, from the app's ``FacetCache``."""
+    return facet_cache(request.app).get(store, public=public, signature=signature(request, store))
 
 
 def kept_params(request: Request, *names: str) -> dict[str, str]:

@@ -27,6 +27,7 @@ from ..store import AuditFilter, ClaimFilter, Store
 from ..store.web import CLAIM_SORTS, ClaimSort
 from . import pages_account, pages_cases, pages_documents, pages_review
 from .auth import csrf_protect
+from .caching import kept, signature
 from .charts import CHARTS, Spec, chart_spec, draw, spec_hash, spec_json
 from .page_params import (
     PAGE_SIZE,
@@ -82,18 +83,23 @@ def build_and_draw(store: Store, *, public: bool = False) -> Dashboard:
     return board
 
 
+def new_dashboard_cache() -> DashboardCache:
+    """The dashboard cache of one server process: ``create_app`` makes it and warms it at start."""
+    return DashboardCache(build=build_and_draw, spacing=10.0)
+
+
 def dashboard_cache(request: Request) -> DashboardCache:
-    """The app's dashboard cache, made on first use."""
+    """The app's dashboard cache (made here for an app built without one)."""
     cache: DashboardCache | None = getattr(request.app.state, "dashboard_cache", None)
     if cache is None:
-        cache = DashboardCache(build=build_and_draw, spacing=10.0)
+        cache = new_dashboard_cache()
         request.app.state.dashboard_cache = cache
     return cache
 
 
 def dashboard_of(request: Request, store: Store, public: bool) -> Dashboard:
     """The dashboard from the app's cache, rebuilt only when the store changed."""
-    return dashboard_cache(request).get(store, public=public)
+    return dashboard_cache(request).get(store, public=public, signature=signature(request, store))
 
 
 @router.get("/")
@@ -149,7 +155,13 @@ def claims_page(request: Request, principal: Reader, store: StoreDep) -> Respons
     sort = choice_param(request, "sort", CLAIM_SORTS)
     direction = "asc" if text_param(request, "dir") == "asc" else "desc"
     filters = replace(claim_filter(request), sort=cast(ClaimSort | None, sort), ascending=direction == "asc")
-    page = browse.list_claims(store, filters, PAGE_SIZE, offset_param(request), public=principal.public)
+    offset, public = offset_param(request), principal.public
+    page = kept(
+        request,
+        store,
+        ("claims", filters, PAGE_SIZE, offset, public),
+        lambda: browse.list_claims(store, filters, PAGE_SIZE, offset, public=public),
+    )
     context = {
         "title": "Claims",
         "page": page,
@@ -207,4 +219,4 @@ async def mark_seen(request: Request, principal: Member, store: StoreDep) -> Res
     return RedirectResponse("/new", status_code=303)
 
 
-__all__ = ["claim_filter", "dashboard_of", "router"]
+__all__ = ["claim_filter", "dashboard_of", "new_dashboard_cache", "router"]

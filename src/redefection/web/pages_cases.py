@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
@@ -11,6 +12,7 @@ from fastapi import APIRouter, Request, Response
 from ..app import browse
 from ..records import REASON_CODES, ClusterMember
 from ..store import AuditFilter, CaseDetail, CaseFilter, SourceRef, Store, StoredDocument
+from .caching import kept
 from .fact_views import FactView, fact_view
 from .page_params import (
     PAGE_SIZE,
@@ -76,8 +78,13 @@ def filter_options(facets: dict[str, dict[str, int]]) -> dict[str, list[tuple[st
 
 @router.get("/cases")
 def cases_page(request: Request, principal: Reader, store: StoreDep) -> Response:
-    filters = case_filter(request)
-    page = browse.list_cases(store, filters, PAGE_SIZE, offset_param(request), public=principal.public)
+    filters, offset, public = case_filter(request), offset_param(request), principal.public
+    page = kept(
+        request,
+        store,
+        ("cases", filters, PAGE_SIZE, offset, public),
+        lambda: browse.list_cases(store, filters, PAGE_SIZE, offset, public=public),
+    )
     context = {
         "title": "Cases",
         "page": page,
@@ -150,19 +157,31 @@ def incident_views(
 def case_page(request: Request, case_id: int, principal: Reader, store: StoreDep) -> Response:
     """One case: every field with each source's values, conflicts, the ladder, reports with evidence, history."""
     public = principal.public
-    detail = browse.get_case(store, case_id, public=public)
+
+    def detail() -> CaseDetail:  # shared with the API's case route: the same record
+        return kept(request, store, ("case", case_id, public), lambda: browse.get_case(store, case_id, public=public))
+
+    context = kept(request, store, ("case page", case_id, public), lambda: case_context(store, detail(), public))
+    return render(request, "case.html", dict(context))
+
+
+def case_context(store: Store, detail: CaseDetail, public: bool) -> Mapping[str, Any]:
+    """What the case page shows of the case ``detail`` (the same for every visitor of the view): kept per store
+    revision by the page, so nothing here may depend on who is looking beyond ``public``."""
+    case_id = detail.summary.id
     entries = () if public else browse.list_audit(store, AuditFilter(case_id=case_id), limit=20).items
     documents = case_documents(store, detail, public)
-    context = {
-        "title": detail.summary.label,
-        "case": detail,
-        "field_rows": field_rows(detail, documents),
-        "shown_by": {rung: docs for rung, docs in detail.confirmed_by},
-        "incidents": incident_views(store, detail, documents, public),
-        "copies": {} if public else syndicated_copies(store, detail),
-        "entries": entries,
-    }
-    return render(request, "case.html", context)
+    return MappingProxyType(
+        {
+            "title": detail.summary.label,
+            "case": detail,
+            "field_rows": tuple(field_rows(detail, documents)),
+            "shown_by": MappingProxyType({rung: docs for rung, docs in detail.confirmed_by}),
+            "incidents": tuple(incident_views(store, detail, documents, public)),
+            "copies": MappingProxyType({} if public else syndicated_copies(store, detail)),
+            "entries": entries,
+        }
+    )
 
 
-__all__ = ["case_documents", "case_filter", "field_rows", "filter_options", "router"]
+__all__ = ["case_context", "case_documents", "case_filter", "field_rows", "filter_options", "router"]

@@ -8,12 +8,17 @@ attachment.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any
+
 from fastapi import APIRouter, Request, Response
 
 from ..app import browse
 from ..clean.decode import decode
 from ..records import RELEVANCE_OUTCOMES, ClusterMember, Relevance
-from ..store import DocumentFilter, StoredDocument
+from ..store import DocumentFilter, Store, StoredDocument
+from .caching import kept
 from .fact_views import fact_view, highlighted_body
 from .page_params import (
     PAGE_SIZE,
@@ -57,7 +62,14 @@ def documents_page(request: Request, principal: Reader, store: StoreDep) -> Resp
         outlet=text_param(request, "outlet"),
         year=int_param(request, "year", 1900, 2200),
     )
-    page = browse.search_documents(store, filters, PAGE_SIZE, offset_param(request), public=principal.public)
+    offset, public = offset_param(request), principal.public
+    page = kept(
+        request,
+        store,
+        ("documents", filters, PAGE_SIZE, offset, public),
+        lambda: browse.search_documents(store, filters, PAGE_SIZE, offset, public=public),
+        search=True,
+    )
     languages = facet_counts(request, store, principal.public).get("language", {})
     options = {"language": [(lang, f"{lang} ({n})") for lang, n in sorted(languages.items())]}
     context = {
@@ -83,6 +95,14 @@ def relevance_param(request: Request) -> Relevance | None:
 def document_page(request: Request, document_id: int, principal: Reader, store: StoreDep) -> Response:
     """A document's cleaned text with every fact's evidence highlighted, its facts, relevance cues and copies."""
     public = principal.public
+    context = kept(
+        request, store, ("document page", document_id, public), lambda: document_context(store, document_id, public)
+    )
+    return render(request, "document.html", dict(context))
+
+
+def document_context(store: Store, document_id: int, public: bool) -> Mapping[str, Any]:
+    """What the document page shows (the same for every visitor of the view; kept per store revision)."""
     doc = browse.get_document(store, document_id, public=public)
     facts = browse.document_facts(store, document_id, public=public)
     source = None if public else doc
@@ -92,16 +112,17 @@ def document_page(request: Request, document_id: int, principal: Reader, store: 
         cluster = store.cluster_of_document(document_id)
         if cluster is not None and len(cluster.members) > 1:
             members = cluster.members
-    context = {
-        "title": doc.title or f"Document #{doc.id}",
-        "doc": doc,
-        "body": highlighted_body(doc.text, facts) if not public else [],
-        "facts": items,
-        "cluster_members": members,
-        "cases": (),
-        "citation": citation(doc),
-    }
-    return render(request, "document.html", context)
+    return MappingProxyType(
+        {
+            "title": doc.title or f"Document #{doc.id}",
+            "doc": doc,
+            "body": tuple(highlighted_body(doc.text, facts)) if not public else (),
+            "facts": tuple(items),
+            "cluster_members": members,
+            "cases": (),
+            "citation": citation(doc),
+        }
+    )
 
 
 @router.get("/documents/{document_id}/raw")
@@ -135,4 +156,4 @@ def _printable(value: str) -> str:
     return "".join(char for char in value if 32 <= ord(char) < 127)[:200]
 
 
-__all__ = ["citation", "router"]
+__all__ = ["citation", "document_context", "router"]
