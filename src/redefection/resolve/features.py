@@ -43,6 +43,12 @@ NEAR_MONTH_DAYS = 45
 # a gender disagreement score at most 0.95 (gold incidents) and 1.5 (extracted), while 12 extracted pairs of one
 # case, one side misgendered, score 2.2 to 5.95.
 GENDER_OVERRIDE = MERGE_THRESHOLD
+# A full name (spelled alike, or read alike from Chinese characters) is rarer than a return date is reliable:
+# timelines date an entry by the year it was reported, and a "same year" can be read off the wrong clause. So
+# two dates of one year, or any two dates when one more fact agrees (age, arrival, details), are a conflict
+# to show, not two people. On dev, three true pairs were blocked by such dates and no pair of different cases
+# shares a full name.
+DATE_OVERRIDE = FULL_NAME + 1.0
 CONCEPT_CAP = 2.0
 STATUS = 0.5  # both attempted, or both intended: rarer than a return
 GROUP = 0.5
@@ -329,6 +335,17 @@ def _context(a: Profile, b: Profile, out: list[MatchFeature], hard: list[MatchFe
         out.append(MatchFeature("reported together", REPORTED_TOGETHER, f"{pa} ~ {pb}"))
 
 
+def _outweigh_dates(
+    a: PartialDate, b: PartialDate, score: float, out: list[MatchFeature], hard: list[MatchFeature]
+) -> None:
+    """Keep a return-date disagreement of two reports agreeing on the full name as a conflict (``DATE_OVERRIDE``)."""
+    clash = next((f for f in hard if f.name == "returned"), None)
+    if clash is None or (a[0] != b[0] and score < DATE_OVERRIDE):
+        return
+    hard.remove(clash)
+    out.append(MatchFeature("returned differs", 0.0, clash.detail))
+
+
 def compare(a: Profile, b: Profile) -> Match:
     """Score the pair (a, b): the sum of matching features, blocked by any hard conflict."""
     out: list[MatchFeature] = []
@@ -343,6 +360,8 @@ def compare(a: Profile, b: Profile) -> Match:
     if {"surname", "arrived", "returned"} <= names:
         out.append(MatchFeature("surname, arrival and return", SURNAME_EVENTS, ""))
     score = round(sum(feature.score for feature in out), 3)
+    if "name" in names and a.returned is not None and b.returned is not None:
+        _outweigh_dates(a.returned, b.returned, score, out, hard)
     ga, gb = a.item.incident.person.gender, b.item.incident.person.gender
     if ga and gb and ga != gb:
         (out if score >= GENDER_OVERRIDE else hard).append(MatchFeature("gender", 0.0, f"{ga} ~ {gb}"))
@@ -350,6 +369,7 @@ def compare(a: Profile, b: Profile) -> Match:
 
 
 __all__ = [
+    "DATE_OVERRIDE",
     "MERGE_THRESHOLD",
     "Match",
     "PartialDate",
