@@ -11,7 +11,7 @@ import pytest
 
 from extract_helpers import make_doc
 from redefection.extract import extract_facts
-from redefection.extract.mentions import find_people
+from redefection.extract.mentions import find_people, plausible_subject
 from redefection.records import Document, Incident
 from redefection.serialize import incident_to_json
 
@@ -454,3 +454,44 @@ def test_a_month_said_again_with_its_day_gives_the_day() -> None:
     )
     assert incident.returned == "2020-07-18"
     assert incident.person.surname == "金" and incident.person.age == 24
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "name", "age"),
+    [
+        # A capitalised word before the name ("When", "Then") does not hide it.
+        (
+            "When Yang Mi-ran reappeared in March, she was in a propaganda video from Pyongyang.",
+            "en",
+            "Yang Mi-ran",
+            None,
+        ),
+        # A courtesy title before the name.
+        (
+            "A defector went back to the North in May, following Mrs. Seo Hye-jin, who had crossed in April.",
+            "en",
+            "Seo Hye-jin",
+            None,
+        ),
+        # Chinese: a name with the honorific 氏 and an age in brackets after it.
+        ("2016年来到南韩的陈明浩氏(52)，最近表示想要返回北韩和家人一起生活。", "zh", "陈明浩", 52),
+        # Chinese: a name right after 女性 / 男性.
+        ("北韩电视台播出了59岁女性吴春花的采访，她说自己已经回到北韩。", "zh", "吴春花", 59),
+    ],
+)
+def test_name_forms_with_a_word_or_title_before_them_issue_12(
+    text: str, language: str, name: str, age: int | None
+) -> None:
+    (mention,) = [p for p in find_people(text, language) if p.name == name]
+    assert language != "en" or plausible_subject(text, mention)  # where a story's subject is named
+    if age is not None:
+        incident = only(text, language=language, published=date(2017, 8, 21))
+        assert (incident.person.name, incident.person.age) == (name, age)
+
+
+def test_this_couple_with_the_son_is_three_people_issue_12() -> None:
+    incident = only(
+        "State media said this couple had come back to the North together with the young son on May 3.",
+        published=date(2014, 6, 2),
+    )
+    assert incident.group_size == 3
