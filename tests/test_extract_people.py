@@ -468,7 +468,7 @@ def test_a_month_said_again_with_its_day_gives_the_day() -> None:
         ),
         # A courtesy title before the name.
         (
-            "A defector went back to the North in May, following Mrs. Seo Hye-jin, who had crossed in April.",
+            "A defector went back to the North in May, the second since Mrs. Seo Hye-jin in April.",
             "en",
             "Seo Hye-jin",
             None,
