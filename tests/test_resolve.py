@@ -25,7 +25,7 @@ from redefection.resolve import (
 )
 from redefection.serialize import case_to_json
 
-PERSON_FIELDS = {"name", "surname", "age", "gender", "occupation"}
+PERSON_FIELDS = {"name", "surname", "age", "age_min", "age_max", "gender", "occupation"}
 
 
 def report(
@@ -466,3 +466,58 @@ def test_one_misgendered_report_joins_a_case_whose_reports_agree_on_gender_issue
     assert grouped(resolve_incidents([*men, undated, she])) == [{m.key for m in men} | {undated.key, she.key}]
     # Without a clear majority the gender disagreement still keeps the groups apart.
     assert len(resolve_incidents([men[0], undated, she])) == 2
+
+
+def test_an_undated_report_published_days_after_a_dated_attempt_joins_it_issue_12() -> None:
+    dated = report(
+        "a.html",
+        "A defector in his 40s drove a stolen truck toward the border on May 3 and was stopped",
+        age_min=40,
+        age_max=49,
+        gender="male",
+        returned="2023-05-03",
+        status="attempted",
+        published=date(2023, 5, 20),
+    )
+    undated = report(
+        "b.html",
+        "Police detained a defector in his 40s who tried to drive north",
+        age_min=40,
+        age_max=49,
+        gender="male",
+        status="attempted",
+        published=date(2023, 5, 4),
+    )
+    names = {f.name for f in explain(dated, undated).features}
+    assert {"reported when it happened", "age range"} <= names
+    assert len(resolve_incidents([dated, undated])) == 1
+    # Published weeks later, or before the event, it says nothing of that day.
+    later = report("c.html", age_min=40, age_max=49, gender="male", status="attempted", published=date(2023, 6, 9))
+    assert "reported when it happened" not in {f.name for f in explain(dated, later).features}
+    assert len(resolve_incidents([dated, later])) == 2
+    # Another decade is someone else.
+    younger = report("d.html", age_min=20, age_max=29, gender="male", status="attempted", published=date(2023, 5, 4))
+    assert "age range" not in {f.name for f in explain(undated, younger).features}
+
+
+def test_two_unnamed_reports_of_an_embassy_visit_on_one_day_are_one_case_issue_12() -> None:
+    first = report(
+        "a.html",
+        "A defector in his 50s who walked into the North's embassy in Laos was jailed",
+        age_min=50,
+        age_max=59,
+        gender="male",
+        status="attempted",
+        published=date(2021, 3, 9),
+    )
+    second = report(
+        "b.html",
+        "라오스 주재 북한대사관을 찾아간 50대 탈북민이 실형을 선고받았다",
+        age_min=50,
+        age_max=59,
+        gender="male",
+        status="attempted",
+        published=date(2021, 3, 9),
+    )
+    assert "details" in {f.name for f in explain(first, second).features}
+    assert len(resolve_incidents([first, second])) == 1

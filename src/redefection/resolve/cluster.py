@@ -74,6 +74,8 @@ def _strong_tokens(p: Profile) -> set[str]:
         if day is not None:  # days a few apart are one event reported with a conflict
             start = date(year, month, day)
             tokens |= {f"rd:{start + timedelta(days=d)}" for d in range(-NEAR_DAYS, NEAR_DAYS + 1)}
+    elif p.returned is None and p.item.published is not None:  # features.REPORTED_ON_EVENT: the days before
+        tokens.add(f"rd:{p.item.published}")
     if p.arrived is not None and p.arrived[1] is not None:
         tokens.add(f"am:{p.arrived[0]}-{p.arrived[1]}")
     return tokens

@@ -59,6 +59,11 @@ REASON = 0.25
 SURNAME_EVENTS = 0.5
 REPORTED_TOGETHER, REPORTED_DAYS = 0.5, 7
 AGE_RANGE_SLACK = 2  # 29 vs "in his 30s" is a conflict to show, not two people
+# Two unnamed reports giving one decade ("a man in his 30s" twice): weaker than one exact age.
+AGE_RANGE_SAME, AGE_RANGE_WIDEST = 0.5, 9
+# A report without a return date published on the day of another's dated return, or a few days after
+# ("police detained a defector early Tuesday"): it tells that event, as much as a shared return month does.
+REPORTED_ON_EVENT = RETURNED[2]
 
 PartialDate = tuple[int, int | None, int | None]
 PARTIAL = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
@@ -268,6 +273,11 @@ def _ages(a: Profile, b: Profile, out: list[MatchFeature], hard: list[MatchFeatu
         else:
             hard.append(MatchFeature("age", 0.0, detail))
         return
+    if a.age is None and b.age is None and a.age_range is not None and a.age_range == b.age_range:
+        low, high = a.age_range
+        if high - low <= AGE_RANGE_WIDEST:
+            out.append(MatchFeature("age range", AGE_RANGE_SAME, a.age_text or f"{low}-{high}"))
+        return
     exact, ranged = (a, b) if a.age is not None else (b, a)
     if exact.age is None or ranged.age_range is None:
         return
@@ -311,7 +321,13 @@ def _events(a: Profile, b: Profile, out: list[MatchFeature], hard: list[MatchFea
         hard.append(arrived)  # a year off is a conflict to show; more is another person
     for first, second in ((a, b), (b, a)):
         published = second.item.published
-        if first.returned is None or published is None or second.item.incident.status != "returned":
+        if first.returned is None or published is None:
+            continue
+        if second.returned is None and precision(first.returned) == 3:
+            days = (published - interval(first.returned)[0]).days
+            if 0 <= days <= NEAR_DAYS:
+                out.append(MatchFeature("reported when it happened", REPORTED_ON_EVENT, f"{_show(first.returned)}"))
+        if second.item.incident.status != "returned":
             continue
         if interval(first.returned)[0] > published:
             hard.append(MatchFeature("reported before the return", 0.0, f"{published} < {_show(first.returned)}"))
