@@ -521,3 +521,14 @@ def test_two_unnamed_reports_of_an_embassy_visit_on_one_day_are_one_case_issue_1
     )
     assert "details" in {f.name for f in explain(first, second).features}
     assert len(resolve_incidents([first, second])) == 1
+
+
+def test_a_date_clash_outweighed_by_one_full_name_link_holds_for_the_whole_case_issue_12() -> None:
+    full = report("a.html", name="Ahn Sung-min", surname="Ahn", age=41, arrived_south="2011", returned="2013-06")
+    name_only = report("b.html", name="Ahn Sung-min", surname="Ahn", returned="2013-06")
+    other_year = report("c.html", name="안성민", surname="안", age=41, arrived_south="2011", returned="2015-09")
+    assert explain(name_only, other_year).is_blocked  # alone, the name does not outweigh years apart
+    (case,) = resolve_incidents([full, name_only, other_year])
+    assert "returned" in [c.field for c in case.conflicts]
+    # Without the strong link, the report of another year stays apart.
+    assert len(resolve_incidents([name_only, other_year])) == 2

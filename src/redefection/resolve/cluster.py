@@ -191,6 +191,22 @@ class Grouping:
         blocked_by = self.match(i, j).blocked_by
         return bool(blocked_by) and all(f.name == "gender" for f in blocked_by)
 
+    def only_date_of_one_name(self, i: int, j: int) -> bool:
+        """Whether the pair agrees on the full name and is kept apart only by its return dates."""
+        found = self.match(i, j)
+        named = any(f.name == "name" for f in found.features)
+        return named and bool(found.blocked_by) and all(f.name == "returned" for f in found.blocked_by)
+
+    def date_outweighed(self, ri: int, rj: int) -> bool:
+        """Whether a pair across two groups agrees on the full name strongly enough to outweigh its return
+        dates (``features.DATE_OVERRIDE``): then the same clash elsewhere between the groups is that conflict."""
+        return any(
+            not found.is_blocked and any(f.name == "returned differs" for f in found.features)
+            for x in self.members[ri]
+            for y in self.members[rj]
+            if (found := self.match(x, y))
+        )
+
     def gender_agreed(self, ri: int, rj: int) -> bool:
         """Whether the reports of two groups agree on a gender overwhelmingly (``GENDER_MAJORITY``)."""
         counts: dict[str, int] = defaultdict(int)
@@ -203,6 +219,7 @@ class Grouping:
 
     def can_join(self, ri: int, rj: int, *, manual: bool) -> bool:
         agreed: bool | None = None  # computed on the first pair blocked by gender alone
+        outweighed: bool | None = None  # on the first pair of one name blocked by its dates alone
         for x in self.members[ri]:
             for y in self.members[rj]:
                 rule = self.manual.get(pair_of(x, y))
@@ -210,6 +227,12 @@ class Grouping:
                     return False
                 if manual or rule == "merge" or not self.is_blocked(x, y):
                     continue
+                if self.only_date_of_one_name(x, y):
+                    if outweighed is None:
+                        outweighed = self.date_outweighed(ri, rj)
+                    if outweighed:
+                        continue
+                    return False
                 if not self.only_gender(x, y):
                     return False
                 if agreed is None:
