@@ -197,14 +197,15 @@ class Grouping:
         named = any(f.name == "name" for f in found.features)
         return named and bool(found.blocked_by) and all(f.name == "returned" for f in found.blocked_by)
 
-    def date_outweighed(self, ri: int, rj: int) -> bool:
-        """Whether a pair across two groups agrees on the full name strongly enough to outweigh its return
-        dates (``features.DATE_OVERRIDE``): then the same clash elsewhere between the groups is that conflict."""
+    def date_outweighed(self, x: int, y: int, ri: int, rj: int) -> bool:
+        """Whether ``x`` or ``y`` agrees with a report of the two groups on the full name strongly enough to
+        outweigh their return dates (``features.DATE_OVERRIDE``): then its clash with the other is that
+        same conflict, not another person."""
         return any(
             not found.is_blocked and any(f.name == "returned differs" for f in found.features)
-            for x in self.members[ri]
-            for y in self.members[rj]
-            if (found := self.match(x, y))
+            for one in (x, y)
+            for other in (*self.members[ri], *self.members[rj])
+            if other != one and (found := self.match(one, other))
         )
 
     def gender_agreed(self, ri: int, rj: int) -> bool:
@@ -219,7 +220,6 @@ class Grouping:
 
     def can_join(self, ri: int, rj: int, *, manual: bool) -> bool:
         agreed: bool | None = None  # computed on the first pair blocked by gender alone
-        outweighed: bool | None = None  # on the first pair of one name blocked by its dates alone
         for x in self.members[ri]:
             for y in self.members[rj]:
                 rule = self.manual.get(pair_of(x, y))
@@ -228,9 +228,7 @@ class Grouping:
                 if manual or rule == "merge" or not self.is_blocked(x, y):
                     continue
                 if self.only_date_of_one_name(x, y):
-                    if outweighed is None:
-                        outweighed = self.date_outweighed(ri, rj)
-                    if outweighed:
+                    if self.date_outweighed(x, y, ri, rj):
                         continue
                     return False
                 if not self.only_gender(x, y):
