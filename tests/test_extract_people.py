@@ -473,6 +473,8 @@ def test_a_month_said_again_with_its_day_gives_the_day() -> None:
             "Seo Hye-jin",
             None,
         ),
+        # A returnee's claim names her where the story's subject is named.
+        ("In the video, Yoon Bo-ra claimed that brokers had taken her to the South.", "en", "Yoon Bo-ra", None),
         # Chinese: a name with the honorific 氏 and an age in brackets after it.
         ("2016年来到南韩的陈明浩氏(52)，最近表示想要返回北韩和家人一起生活。", "zh", "陈明浩", 52),
         # Chinese: a name right after 女性 / 男性.
