@@ -578,3 +578,18 @@ def test_an_embassy_visit_or_a_crossing_stopped_at_the_barricade_is_an_attempt_i
     text: str, language: str
 ) -> None:
     assert only(text, language=language, published=date(2019, 3, 2)).status == "attempted"
+
+
+def test_a_name_told_before_its_own_return_in_the_paragraph_is_held_for_it_issue_12() -> None:
+    found = incidents(
+        make_doc(
+            "（一）李明哲（音译）：2014年李明哲经中国返回北韩，他说在南韩找不到工作。"
+            "（二）北韩媒体播出58岁女性吴春花的谈话。统一部证实她曾在南韩定居，但她何时重返北韩不得而知。",
+            language="zh",
+            published=date(2016, 2, 1),
+        )
+    )
+    assert [(i.person.name, i.person.age, i.person.gender) for i in found] == [
+        ("李明哲", None, "male"),
+        ("吴春花", 58, "female"),
+    ]

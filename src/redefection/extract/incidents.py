@@ -391,6 +391,9 @@ def build_drafts(
     drafts = Drafts()
     current: Draft | None = None
     pending: list[tuple[Sentence, Profile]] = []  # person sentences before any incident was opened
+    # A sentence naming someone else than the current incident's person, before the report of their own
+    # return in the same paragraph ("北韓媒體播出64歲女性崔桂順的談話 ... 她何時重返北韓不得而知")
+    held: tuple[Sentence, Profile] | None = None
     roles: dict[str, str] = {}  # people named as officials, analysts, ... stay so in the whole document
     movement = moves_north(language)
     veto = patterns("relevance", language, "veto")
@@ -410,6 +413,7 @@ def build_drafts(
     for index, sentence in enumerate(sentences):
         if sentence.paragraph != paragraph:
             paragraph, year_before = sentence.paragraph, section_date[:4] if section_date else None
+            held = None
         years = YEAR_IN.findall(sentence.text)
         dated = _dated_heading(sentence.text, language, today) if years else None
         if dated:  # a timeline's new entry: a new story, whatever the last one was about
@@ -495,10 +499,10 @@ def build_drafts(
                     continue
                 target = drafts.new()
                 # The lede often names the person before the sentence that reports the return.
-                for earlier, profile in pending:
+                for earlier, profile in [*pending, *([held] if held else [])]:
                     if not profile.conflicts(found):
                         target.absorb(profile, earlier, anchor=False)
-                pending = []
+                pending, held = [], None
             target.absorb(found, sentence, anchor=True)
             if section_date and target.section is None:
                 told = movement.search(sentence.text) is not None and not appears.search(sentence.text)
@@ -536,6 +540,8 @@ def build_drafts(
                 current = target
             elif current is None and found.singular and not found.aggregate and len(pending) < MAX_SENTENCES_PER_DRAFT:
                 pending.append((sentence, found))
+            elif current is not None and found.people and not found.aggregate and found.conflicts(current.profile):
+                held = (sentence, found)
     return drafts.all
 
 
