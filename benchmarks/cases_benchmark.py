@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """How well incidents from different documents resolve into cases, on the annotated dev corpus.
 
-    python benchmarks/cases_benchmark.py [--shared ../shared] [--check] [--verbose]
+    python benchmarks/cases_benchmark.py [--shared ../shared] [--check] [--verbose] [--show-misses]
 
 Runs the pipeline over ``../shared/corpus/dev/docs``, resolves the extracted
 incidents into cases, and scores pairwise precision and recall of "same case"
@@ -10,7 +10,10 @@ gold ones per document by the matching of ``../shared/eval/score.py``
 (greedy_match with incident_score). A second run resolves the gold incidents
 themselves, so resolution errors are told apart from extraction errors. Prints
 the conflicts found and the Ministry of Unification's figures over time.
-Prints a note and exits 0 when the corpus is absent. With --check, exits 1
+With --show-misses, lists every gold case whose extracted incidents are
+split over several of our cases (each incident's fields, and why the best
+pair across the split scores low or is blocked), every false pair, and the
+gold incidents we did not extract. Prints a note and exits 0 when the corpus is absent. With --check, exits 1
 when a figure falls below the floors in benchmarks/floors.json ("cases").
 """
 
@@ -109,16 +112,69 @@ def show_cases(cases: Iterable[Any], truth: Mapping[str, str]) -> None:
             print(f"    {member.item.key:14} {truth.get(member.item.key, '-'):34} {member.score:5.2f}  {features}")
 
 
+def _fields(item: Any) -> str:
+    incident, person = item.incident, item.incident.person
+    age = person.age if person.age is not None else (person.age_min, person.age_max) if person.age_min else None
+    parts = {
+        "name": person.name,
+        "surname": person.surname,
+        "age": age,
+        "gender": person.gender,
+        "arrived": incident.arrived_south,
+        "returned": incident.returned,
+        "status": incident.status,
+        "group": incident.group_size if incident.group_size > 1 else None,
+        "published": item.published,
+    }
+    return ", ".join(f"{k} {v}" for k, v in parts.items() if v not in (None, ""))
+
+
+def show_misses(cases: list[Any], truth: Mapping[str, str]) -> None:
+    """Gold cases split over several of our cases, with the best link across each split; then false pairs."""
+    from redefection.resolve import explain
+
+    items = {member.item.key: member.item for case in cases for member in case.incidents}
+    ours = case_of(cases)
+    by_gold: dict[str, list[str]] = {}
+    for key in sorted(ours.keys() & truth.keys()):
+        by_gold.setdefault(truth[key], []).append(key)
+    for gold_case, keys in sorted(by_gold.items()):
+        parts = sorted({ours[k] for k in keys})
+        if len(parts) < 2:
+            continue
+        print(f"  {gold_case}: {len(keys)} incidents in {len(parts)} of our cases")
+        for key in keys:
+            print(f"    [{ours[key]:2}] {key:14} {_fields(items[key])}")
+        for n, first in enumerate(parts):
+            for second in parts[n + 1 :]:
+                pairs = [
+                    explain(items[a], items[b]) for a in keys if ours[a] == first for b in keys if ours[b] == second
+                ]
+                best = max(pairs, key=lambda m: (not m.is_blocked, m.score))
+                features = ", ".join(f"{f.name} {f.score:g}" for f in best.features) or "nothing shared"
+                blocked = "; ".join(f"{f.name} ({f.detail})" for f in best.blocked_by)
+                print(
+                    f"      best [{first}]~[{second}] {best.a} ~ {best.b}: {best.score:g} ({features})"
+                    + (f" BLOCKED by {blocked}" if blocked else "")
+                )
+    print("false pairs:")
+    for case in cases:
+        keys = [m.item.key for m in case.incidents if m.item.key in truth]
+        golds = sorted({truth[k] for k in keys})
+        if len(golds) > 1:
+            print(f"  {case.label}: " + "; ".join(f"{g}: {[k for k in keys if truth[k] == g]}" for g in golds))
+
+
 def show_claims(documents: Mapping[str, dict[str, Any]], clusters: Mapping[str, str]) -> None:
     from redefection.resolve import claim_series, claims_from_json
 
     claims = [c for doc_id, data in sorted(documents.items()) for c in claims_from_json(data, doc_id)]
     series = claim_series(claims, clusters)
-    for (subject, source), points in series.items():
+    for (subject, source, label), points in series.items():
         if subject != "returned_north" or len(points) < 2:
             continue
         shown = "; ".join(f"{p.date or 'undated'}: {p.qualifier} {p.value} ({p.period or '-'})" for p in points)
-        print(f"  {source}: {shown}")
+        print(f"  {source}{f' ({label})' if label else ''}: {shown}")
 
 
 def main() -> int:
@@ -126,6 +182,11 @@ def main() -> int:
     parser.add_argument("--shared", type=Path, default=HERE.parent.parent / "shared")
     parser.add_argument("--check", action="store_true", help="fail when a figure is below benchmarks/floors.json")
     parser.add_argument("--verbose", action="store_true", help="print every case with its incidents' features")
+    parser.add_argument(
+        "--show-misses",
+        action="store_true",
+        help="print the gold cases we split, the false pairs, unextracted incidents",
+    )
     args = parser.parse_args()
     dev = args.shared / "corpus" / "dev"
     if not (dev / "CASES.json").is_file() or not (args.shared / "eval" / "score.py").is_file():
@@ -162,6 +223,12 @@ def main() -> int:
     if args.verbose:
         print("cases from our incidents:")
         show_cases(our_cases, our_truth)
+    if args.show_misses:
+        print("gold cases split over several of our cases (our incidents):")
+        show_misses(our_cases, our_truth)
+        print("gold incidents not extracted (end to end):")
+        for key in sorted(missing):
+            print(f"  {key:14} {truth[key]}")
     print("conflicts found (our incidents):")
     show_conflicts(our_cases)
     print("returned_north figures by source over time (our claims):")

@@ -11,7 +11,7 @@ import pytest
 
 from extract_helpers import make_doc
 from redefection.extract import extract_facts
-from redefection.extract.mentions import find_people
+from redefection.extract.mentions import find_people, plausible_subject
 from redefection.records import Document, Incident
 from redefection.serialize import incident_to_json
 
@@ -454,3 +454,142 @@ def test_a_month_said_again_with_its_day_gives_the_day() -> None:
     )
     assert incident.returned == "2020-07-18"
     assert incident.person.surname == "金" and incident.person.age == 24
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "name", "age"),
+    [
+        # A capitalised word before the name ("When", "Then") does not hide it.
+        (
+            "When Yang Mi-ran reappeared in March, she was in a propaganda video from Pyongyang.",
+            "en",
+            "Yang Mi-ran",
+            None,
+        ),
+        # A courtesy title before the name.
+        (
+            "A defector went back to the North in May, the second since Mrs. Seo Hye-jin in April.",
+            "en",
+            "Seo Hye-jin",
+            None,
+        ),
+        # A returnee's claim names her where the story's subject is named.
+        ("In the video, Yoon Bo-ra claimed that brokers had taken her to the South.", "en", "Yoon Bo-ra", None),
+        # Chinese: a name with the honorific 氏 and an age in brackets after it.
+        ("2016年来到南韩的陈明浩氏(52)，最近表示想要返回北韩和家人一起生活。", "zh", "陈明浩", 52),
+        # Chinese: a name right after 女性 / 男性.
+        ("北韩电视台播出了59岁女性吴春花的采访，她说自己已经回到北韩。", "zh", "吴春花", 59),
+    ],
+)
+def test_name_forms_with_a_word_or_title_before_them_issue_12(
+    text: str, language: str, name: str, age: int | None
+) -> None:
+    (mention,) = [p for p in find_people(text, language) if p.name == name]
+    assert language != "en" or plausible_subject(text, mention)  # where a story's subject is named
+    if age is not None:
+        incident = only(text, language=language, published=date(2017, 8, 21))
+        assert (incident.person.name, incident.person.age) == (name, age)
+
+
+def test_this_couple_with_the_son_is_three_people_issue_12() -> None:
+    incident = only(
+        "State media said this couple had come back to the North together with the young son on May 3.",
+        published=date(2014, 6, 2),
+    )
+    assert incident.group_size == 3
+
+
+def test_one_korean_sentence_telling_two_dated_returns_gives_two_incidents_issue_12() -> None:
+    found = incidents(
+        make_doc(
+            "2019년 3월에는 경기 김포에 살던 탈북민이 한강을 헤엄쳐 북으로 건너갔고, "
+            "2021년 여름에는 요리사 출신 탈북민이 강원 철원의 철책을 넘어 북으로 돌아갔다.",
+            language="ko",
+            published=date(2023, 5, 2),
+        )
+    )
+    assert [i.returned for i in found] == ["2019-03", "2021"]
+    # Two noun phrases joined by 과: each part's date is its event's, even where no verb of return says so.
+    pair = incidents(
+        make_doc(
+            "통계에는 2019년 3월 한강 하구를 헤엄쳐 건너간 탈북민과 "
+            "2021년 8월 철책을 넘어 북으로 간 탈북민이 포함됐다.",
+            language="ko",
+            published=date(2023, 5, 2),
+        )
+    )
+    assert [i.returned for i in pair] == ["2019-03", "2021-08"]
+    # Without a move north in the first clause, its date is the arrival: one person.
+    (one,) = incidents(
+        make_doc(
+            "그는 2016년 탈북해 한국에 왔고, 2021년 8월 철책을 넘어 북으로 돌아갔다.",
+            language="ko",
+            published=date(2023, 5, 2),
+        )
+    )
+    assert one.returned == "2021-08"
+
+
+def test_a_man_in_his_20s_is_not_the_man_in_his_30s_told_before_issue_12() -> None:
+    found = incidents(
+        make_doc(
+            "마을버스를 몰고 북으로 가려던 40대 탈북민 남성이 경찰에 붙잡혔다. "
+            "2015년 5월에는 20대 탈북민 남성이 어선을 타고 북으로 갔다.",
+            language="ko",
+            published=date(2023, 5, 6),
+        )
+    )
+    assert [(i.person.age_min, i.returned) for i in found] == [(40, None), (20, "2015-05")]
+
+
+def test_a_table_of_yearly_counts_is_no_incident_issue_12() -> None:
+    found = incidents(
+        make_doc(
+            "연도별 재입북 탈북민 (단위: 명): 2018년 2; 2019년 1; 2020년 1",
+            "2020년 7월 탈북민 한 명이 북으로 돌아갔다.",
+            language="ko",
+            published=date(2022, 9, 1),
+        )
+    )
+    assert [i.returned for i in found] == ["2020-07"]
+
+
+def test_a_return_date_said_to_be_unknown_is_not_taken_from_the_heading_issue_12() -> None:
+    found = incidents(
+        make_doc(
+            "March 2015: Han Mi-ok",
+            "Han Mi-ok, a former nurse, appears in a state media video from Pyongyang.",
+            "When she went back is not known.",
+            published=date(2020, 1, 5),
+        )
+    )
+    assert [i.returned for i in found] == [None]
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("A defector who walked into the North's embassy in Laos and asked to be sent home was jailed.", "en"),
+        ("A씨는 2018년 5월 라오스 주재 북한대사관을 찾아가 재입북을 요청한 혐의를 받는다.", "ko"),
+        ("북으로 돌아가겠다며 버스를 몰고 달리던 탈북민은 통일대교 앞 바리케이드를 들이받고서야 멈췄다.", "ko"),
+    ],
+)
+def test_an_embassy_visit_or_a_crossing_stopped_at_the_barricade_is_an_attempt_issue_12(
+    text: str, language: str
+) -> None:
+    assert only(text, language=language, published=date(2019, 3, 2)).status == "attempted"
+
+
+def test_a_name_told_before_its_own_return_in_the_paragraph_is_held_for_it_issue_12() -> None:
+    found = incidents(
+        make_doc(
+            "（一）李明哲（音译）：2014年李明哲经中国返回北韩，他说在南韩找不到工作。"
+            "（二）北韩媒体播出58岁女性吴春花的谈话。统一部证实她曾在南韩定居，但她何时重返北韩不得而知。",
+            language="zh",
+            published=date(2016, 2, 1),
+        )
+    )
+    assert [(i.person.name, i.person.age, i.person.gender) for i in found] == [
+        ("李明哲", None, "male"),
+        ("吴春花", 58, "female"),
+    ]

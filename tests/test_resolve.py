@@ -25,7 +25,7 @@ from redefection.resolve import (
 )
 from redefection.serialize import case_to_json
 
-PERSON_FIELDS = {"name", "surname", "age", "gender", "occupation"}
+PERSON_FIELDS = {"name", "surname", "age", "age_min", "age_max", "gender", "occupation"}
 
 
 def report(
@@ -419,3 +419,116 @@ def test_blocks_are_split_by_return_year_and_surname_without_losing_a_link() -> 
         for j in range(i + 1, len(profiles)):
             if (items[i].source, items[j].source) not in pairs:
                 assert compare(first, profiles[j]).is_blocked
+
+
+def test_a_full_name_outweighs_a_return_date_of_the_same_year_or_with_one_more_fact_issue_12() -> None:
+    autumn = report("a.html", name="Ahn Sung-min", surname="Ahn", returned="2015-09-12", published=date(2015, 11, 2))
+    spring = report("b.html", name="Ahn Sung-min", surname="Ahn", returned="2015-04", published=date(2016, 1, 5))
+    match = explain(autumn, spring)
+    assert not match.is_blocked and "returned differs" in {f.name for f in match.features}
+    (case,) = resolve_incidents([autumn, spring])
+    assert [c.field for c in case.conflicts] == ["returned"]
+    # Years apart: only with one more agreeing fact (here age and arrival year).
+    later = report("c.html", name="Ahn Sung-min", surname="Ahn", returned="2017", published=date(2018, 2, 1))
+    assert "returned" in {f.name for f in explain(autumn, later).blocked_by}
+    assert len(resolve_incidents([autumn, later])) == 2
+    aged = report("d.html", name="Ahn Sung-min", surname="Ahn", age=41, arrived_south="2011", returned="2013")
+    aged_too = report("e.html", name="안성민", surname="안", age=41, arrived_south="2011", returned="2015-09")
+    assert len(resolve_incidents([aged, aged_too])) == 1
+    # Without a full name a return date years off still keeps two reports apart.
+    surname_only = report("f.html", surname="Ahn", age=41, arrived_south="2011", returned="2013")
+    assert len(resolve_incidents([surname_only, aged_too])) == 2
+
+
+def test_one_misgendered_report_joins_a_case_whose_reports_agree_on_gender_issue_12() -> None:
+    common: dict[str, Any] = {"surname": "Kim", "age": 24, "arrived_south": "2017", "status": "returned"}
+    men = [
+        report(
+            f"m{n}.html",
+            "He swam across the Han River estuary from Ganghwa",
+            returned="2020-07-19",
+            gender="male",
+            published=date(2020, 7, 27),
+            **common,
+        )
+        for n in range(3)
+    ]
+    undated = report("u.html", "He swam from Ganghwa", gender="male", **common)
+    # Unnamed, with the wrong pronoun: linked by its date and details to the case, but not to the undated report.
+    she = report(
+        "w.html",
+        "a defector swam back from Ganghwa across the Han River estuary",
+        returned="2020-07",
+        gender="female",
+        published=date(2020, 8, 3),
+    )
+    assert explain(she, undated).is_blocked
+    assert grouped(resolve_incidents([*men, undated, she])) == [{m.key for m in men} | {undated.key, she.key}]
+    # Without a clear majority the gender disagreement still keeps the groups apart.
+    assert len(resolve_incidents([men[0], undated, she])) == 2
+
+
+def test_an_undated_report_published_days_after_a_dated_attempt_joins_it_issue_12() -> None:
+    dated = report(
+        "a.html",
+        "A defector in his 40s drove a stolen truck toward the border on May 3 and was stopped",
+        age_min=40,
+        age_max=49,
+        gender="male",
+        returned="2023-05-03",
+        status="attempted",
+        published=date(2023, 5, 20),
+    )
+    undated = report(
+        "b.html",
+        "Police detained a defector in his 40s who tried to drive north",
+        age_min=40,
+        age_max=49,
+        gender="male",
+        status="attempted",
+        published=date(2023, 5, 4),
+    )
+    names = {f.name for f in explain(dated, undated).features}
+    assert {"reported when it happened", "age range"} <= names
+    assert len(resolve_incidents([dated, undated])) == 1
+    # Published weeks later, or before the event, it says nothing of that day.
+    later = report("c.html", age_min=40, age_max=49, gender="male", status="attempted", published=date(2023, 6, 9))
+    assert "reported when it happened" not in {f.name for f in explain(dated, later).features}
+    assert len(resolve_incidents([dated, later])) == 2
+    # Another decade is someone else.
+    younger = report("d.html", age_min=20, age_max=29, gender="male", status="attempted", published=date(2023, 5, 4))
+    assert "age range" not in {f.name for f in explain(undated, younger).features}
+
+
+def test_two_unnamed_reports_of_an_embassy_visit_on_one_day_are_one_case_issue_12() -> None:
+    first = report(
+        "a.html",
+        "A defector in his 50s who walked into the North's embassy in Laos was jailed",
+        age_min=50,
+        age_max=59,
+        gender="male",
+        status="attempted",
+        published=date(2021, 3, 9),
+    )
+    second = report(
+        "b.html",
+        "라오스 주재 북한대사관을 찾아간 50대 탈북민이 실형을 선고받았다",
+        age_min=50,
+        age_max=59,
+        gender="male",
+        status="attempted",
+        published=date(2021, 3, 9),
+    )
+    assert "details" in {f.name for f in explain(first, second).features}
+    assert len(resolve_incidents([first, second])) == 1
+
+
+def test_a_date_clash_outweighed_by_one_full_name_link_holds_for_the_whole_case_issue_12() -> None:
+    full = report("a.html", name="Ahn Sung-min", surname="Ahn", age=41, arrived_south="2011", returned="2013-06")
+    name_only = report("b.html", name="Ahn Sung-min", surname="Ahn", returned="2013-06")
+    other_year = report("c.html", name="안성민", surname="안", age=41, arrived_south="2011", returned="2015-09")
+    assert explain(name_only, other_year).is_blocked  # alone, the name does not outweigh years apart
+    (case,) = resolve_incidents([full, name_only, other_year])
+    assert "returned" in [c.field for c in case.conflicts]
+    # Without the strong link, the report of another year stays apart.
+    assert len(resolve_incidents([name_only, other_year])) == 2

@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import pairwise
 
 from ..records import REASON_CODES, Document, Incident, Person, Span
 from .lexicon import AnyOf, compile_any, load_lexicon, patterns, section
@@ -380,13 +381,19 @@ def _recall_names(found: Profile, text: str, known: dict[str, Mention]) -> None:
         found.name, found.surname, found.singular = name, known[name].surname, True
 
 
-def build_drafts(document: Document, sentences: list[Sentence], cues: set[int]) -> list[Draft]:
-    """Group the sentences of ``document`` into incident drafts; ``cues`` are sentence indexes."""
+def build_drafts(
+    document: Document, sentences: list[Sentence], cues: set[int], second_events: set[int] | None = None
+) -> list[Draft]:
+    """Group the sentences of ``document`` into incident drafts; ``cues`` are sentence indexes,
+    ``second_events`` those that tell of another person than the sentence before (see ``split_events``)."""
     language = document.language
     today: date | None = document.article.published
     drafts = Drafts()
     current: Draft | None = None
     pending: list[tuple[Sentence, Profile]] = []  # person sentences before any incident was opened
+    # A sentence naming someone else than the current incident's person, before the report of their own
+    # return in the same paragraph ("北韓媒體播出64歲女性崔桂順的談話 ... 她何時重返北韓不得而知")
+    held: tuple[Sentence, Profile] | None = None
     roles: dict[str, str] = {}  # people named as officials, analysts, ... stay so in the whole document
     movement = moves_north(language)
     veto = patterns("relevance", language, "veto")
@@ -406,6 +413,7 @@ def build_drafts(document: Document, sentences: list[Sentence], cues: set[int]) 
     for index, sentence in enumerate(sentences):
         if sentence.paragraph != paragraph:
             paragraph, year_before = sentence.paragraph, section_date[:4] if section_date else None
+            held = None
         years = YEAR_IN.findall(sentence.text)
         dated = _dated_heading(sentence.text, language, today) if years else None
         if dated:  # a timeline's new entry: a new story, whatever the last one was about
@@ -426,6 +434,8 @@ def build_drafts(document: Document, sentences: list[Sentence], cues: set[int]) 
         found = profile_of(sentence.text, language, today, worth_reading, roles, section_date, year_before)
         if years:
             year_before = years[-1]
+        if second_events and index in second_events:  # the second event of a sentence that tells two
+            found.introduces = found.another = True
         if cjk:
             _recall_names(found, sentence.text, known)
         # In a relevant document, a move north told of one person is an incident even when the sentence
@@ -489,10 +499,10 @@ def build_drafts(document: Document, sentences: list[Sentence], cues: set[int]) 
                     continue
                 target = drafts.new()
                 # The lede often names the person before the sentence that reports the return.
-                for earlier, profile in pending:
+                for earlier, profile in [*pending, *([held] if held else [])]:
                     if not profile.conflicts(found):
                         target.absorb(profile, earlier, anchor=False)
-                pending = []
+                pending, held = [], None
             target.absorb(found, sentence, anchor=True)
             if section_date and target.section is None:
                 told = movement.search(sentence.text) is not None and not appears.search(sentence.text)
@@ -530,6 +540,8 @@ def build_drafts(document: Document, sentences: list[Sentence], cues: set[int]) 
                 current = target
             elif current is None and found.singular and not found.aggregate and len(pending) < MAX_SENTENCES_PER_DRAFT:
                 pending.append((sentence, found))
+            elif current is not None and found.people and not found.aggregate and found.conflicts(current.profile):
+                held = (sentence, found)
     return drafts.all
 
 
@@ -549,10 +561,81 @@ def _scope(
     return sorted(own.union(wider), key=lambda s: s.start)
 
 
+# Where a Korean or Chinese sentence may join two events, each with its own date: a comma, or the particle
+# joining two noun phrases ("...건너간 탈북민과 올해 1월 1일 ... 넘은 탈북민도").
+EVENT_JOINT = re.compile(r"(?:[,，、]|(?<=[가-힣])[과와])\s*$")
+
+
+@dataclass(slots=True)
+class EventParts:
+    """Sentences with those telling several dated moves split (``split_events``)."""
+
+    sentences: list[Sentence]
+    cues: set[int]
+    second: set[int] = field(default_factory=set)  # parts that begin another event: someone else's
+    dates: dict[int, str] = field(default_factory=dict)  # a part's start in the text -> its first date
+
+
+def split_events(sentences: list[Sentence], cues: set[int], language: str | None, today: date | None) -> EventParts:
+    """Split each Korean or Chinese sentence that tells several dated moves north into one part per move.
+
+    "2020년 7월에는 A가 헤엄쳐 건너갔고, 2022년 새해 첫날에는 B가 철책을 넘어 돌아갔다" reports two
+    returns: a part begins where a time expression follows a comma (or 과/와), the part before it gives
+    another date and tells a move north or names a defector, and a move north follows. A cue sentence's
+    parts are all cues. A part's person is someone else than the part before's, even when neither is
+    named, and its first date is the date of its event when no verb in it says so.
+    """
+    if language not in ("ko", "zh"):
+        return EventParts(sentences, cues)
+    movement = moves_north(language)
+    defector = patterns("relevance", language, "defector")
+    arrival = patterns("incidents", language, "arrival")  # "2019년 탈북해 한국에 왔고, ...": the way south
+    found = EventParts([], set())
+    for index, sentence in enumerate(sentences):
+        text = sentence.text
+        cuts: list[int] = []
+        firsts: list[str] = []  # the first date of each part
+        begin, dates = 0, set[str]()  # where the current part begins, and the dates it gives
+        for time in find_times(text, language, today) if movement.search(text) else ():
+            if time.value is None:
+                continue
+            joint = EVENT_JOINT.search(text, begin, time.start) if dates else None
+            if (
+                joint is not None
+                and time.value not in dates
+                and (
+                    movement.search(before := text[begin : joint.start()])
+                    or (defector.search(before) and not arrival.search(before))
+                )
+                and movement.search(text[time.end :])
+            ):
+                cuts.append(time.start)
+                begin, dates = time.start, set()
+            if not dates:
+                firsts.append(time.value)
+            dates.add(time.value)
+        bounds = [0, *cuts, len(text)]
+        for n, (start, end) in enumerate(pairwise(bounds)):
+            part = text[start:end].rstrip()
+            at = len(found.sentences)
+            if index in cues:
+                found.cues.add(at)
+            if cuts:
+                found.dates[sentence.start + start] = firsts[n]
+                if start:
+                    found.second.add(at)
+            found.sentences.append(
+                Sentence(sentence.start + start, sentence.start + start + len(part), part, sentence.paragraph)
+            )
+    return found
+
+
 def extract_incidents(document: Document, sentences: list[Sentence], cues: set[int]) -> tuple[Incident, ...]:
     """The incidents of a relevant document, in order of first mention."""
     language = document.language
-    drafts = [draft for draft in build_drafts(document, sentences, cues) if draft.anchors]
+    parts = split_events(sentences, cues, language, document.article.published)
+    sentences = parts.sentences
+    drafts = [draft for draft in build_drafts(document, sentences, parts.cues, parts.second) if draft.anchors]
     out: list[Incident] = []
     owners: dict[int, set[int]] = {}  # paragraph -> the drafts with a sentence in it
     by_paragraph: dict[int, list[Sentence]] = {}
@@ -588,9 +671,19 @@ def extract_incidents(document: Document, sentences: list[Sentence], cues: set[i
             occupation=p.occupation,
         )
         status = _status(draft, scope, language)
-        if p.returned is None and draft.departed is not None:
+        unknown = patterns("incidents", language, "date_unknown")
+        own = (*draft.anchors, *draft.sentences)
+        dated = any(YEAR_IN.search(s.text) and not _heading(s.text) for s in own)  # a year besides a heading's
+        if any(unknown.search(s.text) for s in own) and not dated:
+            # "When she went back is not known": no date from the heading of a timeline, nor a departure
+            p.returned = None
+        elif p.returned is None and (
+            own_part := [parts.dates[s.start] for s in draft.anchors if s.start in parts.dates]
+        ):
+            p.returned = own_part[0]  # "2020년 7월 ... 헤엄쳐 건너간 탈북민과, ...": the date of its own part
+        elif p.returned is None and draft.departed is not None:
             p.returned = draft.departed
-        if p.returned is None and draft.section is not None:
+        elif p.returned is None and draft.section is not None:
             month, told = draft.section
             p.returned = _section_date(draft, month, language, document.article.published) if told else month[:4]
         out.append(

@@ -90,12 +90,26 @@ def role_of(text: str, start: int, end: int, language: str) -> str:
     return "unknown"
 
 
+def _family_first(text: str, surnames: frozenset[str]) -> list[re.Match[str]]:
+    """``FAMILY_FIRST`` matches whose family name is one: a capitalised word before a name ("When Lim Ji-hyun",
+    "Then Kim Woo-jeong") does not hide the name, as it would if matches could not overlap."""
+    out: list[re.Match[str]] = []
+    position = 0
+    while (m := FAMILY_FIRST.search(text, position)) is not None:
+        if m.group("sur") in surnames:
+            out.append(m)
+            position = m.end()
+        else:
+            position = m.start("given")
+    return out
+
+
 def _latin_names(text: str) -> list[tuple[int, int, str, str]]:
     surnames, ambiguous, not_given, public, _, _ = _name_lists()
     found: list[tuple[int, int, str, str]] = []
-    for m in FAMILY_FIRST.finditer(text):
+    for m in _family_first(text, surnames):
         sur, given = m.group("sur"), m.group("given")
-        if sur not in surnames or given.split()[0].split("-")[0] in not_given or m.group(0) in public:
+        if given.split()[0].split("-")[0] in not_given or m.group(0) in public:
             continue
         if sur in ambiguous and "-" not in given and " " not in given:
             continue  # "In January", "Song Hyun": a plain word pair needs more to be a name

@@ -54,7 +54,13 @@ class Profile:
             (self.returned and self.returned[:4], other.returned and other.returned[:4]),
             (self.gender, other.gender),
         )
-        return any(a is not None and b is not None and a != b for a, b in pairs)
+        if any(a is not None and b is not None and a != b for a, b in pairs):
+            return True
+        # "a man in his 30s" and "a man in his 20s" (or "28"): ages that cannot be one
+        low, high, other_low, other_high = self.age_min, self.age_max, other.age_min, other.age_max
+        if low is None or high is None or other_low is None or other_high is None:
+            return False
+        return high < other_low or other_high < low
 
 
 @lru_cache(maxsize=8)

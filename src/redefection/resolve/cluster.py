@@ -51,7 +51,11 @@ WEAK_WEIGHTS = {
     "st": STATUS,
     "gr": GROUP,
 }
-MAX_KEY_SIZE = 4  # with these weights no smallest set of weak tokens reaching the threshold is larger
+MAX_KEY_SIZE = 4
+# A gender disagreement between two groups is a misread pronoun, not two people, when the joined reports say
+# one gender at least this many times as often as the other (and at least this many times): on dev, one
+# misgendered report of a case reported sixteen times.
+GENDER_MAJORITY = 3  # with these weights no smallest set of weak tokens reaching the threshold is larger
 
 
 def pair_of(i: int, j: int) -> Pair:
@@ -70,6 +74,8 @@ def _strong_tokens(p: Profile) -> set[str]:
         if day is not None:  # days a few apart are one event reported with a conflict
             start = date(year, month, day)
             tokens |= {f"rd:{start + timedelta(days=d)}" for d in range(-NEAR_DAYS, NEAR_DAYS + 1)}
+    elif p.returned is None and p.item.published is not None:  # features.REPORTED_ON_EVENT: the days before
+        tokens.add(f"rd:{p.item.published}")
     if p.arrived is not None and p.arrived[1] is not None:
         tokens.add(f"am:{p.arrived[0]}-{p.arrived[1]}")
     return tokens
@@ -181,13 +187,55 @@ class Grouping:
             i = self.parent[i]
         return i
 
+    def only_gender(self, i: int, j: int) -> bool:
+        blocked_by = self.match(i, j).blocked_by
+        return bool(blocked_by) and all(f.name == "gender" for f in blocked_by)
+
+    def only_date_of_one_name(self, i: int, j: int) -> bool:
+        """Whether the pair agrees on the full name and is kept apart only by its return dates."""
+        found = self.match(i, j)
+        named = any(f.name == "name" for f in found.features)
+        return named and bool(found.blocked_by) and all(f.name == "returned" for f in found.blocked_by)
+
+    def date_outweighed(self, x: int, y: int, ri: int, rj: int) -> bool:
+        """Whether ``x`` or ``y`` agrees with a report of the two groups on the full name strongly enough to
+        outweigh their return dates (``features.DATE_OVERRIDE``): then its clash with the other is that
+        same conflict, not another person."""
+        return any(
+            not found.is_blocked and any(f.name == "returned differs" for f in found.features)
+            for one in (x, y)
+            for other in (*self.members[ri], *self.members[rj])
+            if other != one and (found := self.match(one, other))
+        )
+
+    def gender_agreed(self, ri: int, rj: int) -> bool:
+        """Whether the reports of two groups agree on a gender overwhelmingly (``GENDER_MAJORITY``)."""
+        counts: dict[str, int] = defaultdict(int)
+        for i in (*self.members[ri], *self.members[rj]):
+            gender = self.profiles[i].item.incident.person.gender
+            if gender:
+                counts[gender] += 1
+        most, fewest = max(counts.values(), default=0), min(counts.values(), default=0)
+        return len(counts) == 2 and most >= GENDER_MAJORITY * fewest
+
     def can_join(self, ri: int, rj: int, *, manual: bool) -> bool:
+        agreed: bool | None = None  # computed on the first pair blocked by gender alone
         for x in self.members[ri]:
             for y in self.members[rj]:
                 rule = self.manual.get(pair_of(x, y))
                 if rule == "split":
                     return False
-                if not manual and rule != "merge" and self.is_blocked(x, y):
+                if manual or rule == "merge" or not self.is_blocked(x, y):
+                    continue
+                if self.only_date_of_one_name(x, y):
+                    if self.date_outweighed(x, y, ri, rj):
+                        continue
+                    return False
+                if not self.only_gender(x, y):
+                    return False
+                if agreed is None:
+                    agreed = self.gender_agreed(ri, rj)
+                if not agreed:
                     return False
         return True
 
@@ -280,8 +328,12 @@ def candidate_pairs(profiles: Sequence[Profile]) -> set[Pair]:
             blocks[key].append(i)
     facets = [_facets(p) for p in profiles]
     pairs: set[Pair] = set()
-    for members in blocks.values():
-        if len(members) > 1:
+    for token, members in blocks.items():
+        if len(members) < 2:
+            continue
+        if token.startswith("n:"):  # one full name: return dates of other years may be outweighed (DATE_OVERRIDE)
+            pairs.update(pair_of(a, b) for n, a in enumerate(members) for b in members[n + 1 :])
+        else:
             pairs.update(_block_pairs(members, facets))
     return pairs
 

@@ -43,6 +43,12 @@ NEAR_MONTH_DAYS = 45
 # a gender disagreement score at most 0.95 (gold incidents) and 1.5 (extracted), while 12 extracted pairs of one
 # case, one side misgendered, score 2.2 to 5.95.
 GENDER_OVERRIDE = MERGE_THRESHOLD
+# A full name (spelled alike, or read alike from Chinese characters) is rarer than a return date is reliable:
+# timelines date an entry by the year it was reported, and a "same year" can be read off the wrong clause. So
+# two dates of one year, or any two dates when one more fact agrees (age, arrival, details), are a conflict
+# to show, not two people. On dev, three true pairs were blocked by such dates and no pair of different cases
+# shares a full name.
+DATE_OVERRIDE = FULL_NAME + 1.0
 CONCEPT_CAP = 2.0
 STATUS = 0.5  # both attempted, or both intended: rarer than a return
 GROUP = 0.5
@@ -53,6 +59,11 @@ REASON = 0.25
 SURNAME_EVENTS = 0.5
 REPORTED_TOGETHER, REPORTED_DAYS = 0.5, 7
 AGE_RANGE_SLACK = 2  # 29 vs "in his 30s" is a conflict to show, not two people
+# Two unnamed reports giving one decade ("a man in his 30s" twice): weaker than one exact age.
+AGE_RANGE_SAME, AGE_RANGE_WIDEST = 0.5, 9
+# A report without a return date published on the day of another's dated return, or a few days after
+# ("police detained a defector early Tuesday"): it tells that event, as much as a shared return month does.
+REPORTED_ON_EVENT = RETURNED[2]
 
 PartialDate = tuple[int, int | None, int | None]
 PARTIAL = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
@@ -262,6 +273,11 @@ def _ages(a: Profile, b: Profile, out: list[MatchFeature], hard: list[MatchFeatu
         else:
             hard.append(MatchFeature("age", 0.0, detail))
         return
+    if a.age is None and b.age is None and a.age_range is not None and a.age_range == b.age_range:
+        low, high = a.age_range
+        if high - low <= AGE_RANGE_WIDEST:
+            out.append(MatchFeature("age range", AGE_RANGE_SAME, a.age_text or f"{low}-{high}"))
+        return
     exact, ranged = (a, b) if a.age is not None else (b, a)
     if exact.age is None or ranged.age_range is None:
         return
@@ -305,7 +321,13 @@ def _events(a: Profile, b: Profile, out: list[MatchFeature], hard: list[MatchFea
         hard.append(arrived)  # a year off is a conflict to show; more is another person
     for first, second in ((a, b), (b, a)):
         published = second.item.published
-        if first.returned is None or published is None or second.item.incident.status != "returned":
+        if first.returned is None or published is None:
+            continue
+        if second.returned is None and precision(first.returned) == 3:
+            days = (published - interval(first.returned)[0]).days
+            if 0 <= days <= NEAR_DAYS:
+                out.append(MatchFeature("reported when it happened", REPORTED_ON_EVENT, f"{_show(first.returned)}"))
+        if second.item.incident.status != "returned":
             continue
         if interval(first.returned)[0] > published:
             hard.append(MatchFeature("reported before the return", 0.0, f"{published} < {_show(first.returned)}"))
@@ -329,6 +351,17 @@ def _context(a: Profile, b: Profile, out: list[MatchFeature], hard: list[MatchFe
         out.append(MatchFeature("reported together", REPORTED_TOGETHER, f"{pa} ~ {pb}"))
 
 
+def _outweigh_dates(
+    a: PartialDate, b: PartialDate, score: float, out: list[MatchFeature], hard: list[MatchFeature]
+) -> None:
+    """Keep a return-date disagreement of two reports agreeing on the full name as a conflict (``DATE_OVERRIDE``)."""
+    clash = next((f for f in hard if f.name == "returned"), None)
+    if clash is None or (a[0] != b[0] and score < DATE_OVERRIDE):
+        return
+    hard.remove(clash)
+    out.append(MatchFeature("returned differs", 0.0, clash.detail))
+
+
 def compare(a: Profile, b: Profile) -> Match:
     """Score the pair (a, b): the sum of matching features, blocked by any hard conflict."""
     out: list[MatchFeature] = []
@@ -343,6 +376,8 @@ def compare(a: Profile, b: Profile) -> Match:
     if {"surname", "arrived", "returned"} <= names:
         out.append(MatchFeature("surname, arrival and return", SURNAME_EVENTS, ""))
     score = round(sum(feature.score for feature in out), 3)
+    if "name" in names and a.returned is not None and b.returned is not None:
+        _outweigh_dates(a.returned, b.returned, score, out, hard)
     ga, gb = a.item.incident.person.gender, b.item.incident.person.gender
     if ga and gb and ga != gb:
         (out if score >= GENDER_OVERRIDE else hard).append(MatchFeature("gender", 0.0, f"{ga} ~ {gb}"))
@@ -350,6 +385,7 @@ def compare(a: Profile, b: Profile) -> Match:
 
 
 __all__ = [
+    "DATE_OVERRIDE",
     "MERGE_THRESHOLD",
     "Match",
     "PartialDate",
