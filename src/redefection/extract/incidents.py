@@ -186,6 +186,11 @@ def _status(draft: Draft, scope: list[Sentence], language: str | None) -> str:
             return "attempted"
         if wished:
             return "intended"
+    # A lede that names the person before the sentence that tells of the move ("Kim is planning on
+    # returning. He knows that going back to the North ..."): its wish is the story's.
+    first = draft.anchors[0].start if draft.anchors else 0
+    if any(intended.search(s.text) for s in draft.sentences if s.start < first):
+        return "intended"
     return "returned"
 
 

@@ -1,0 +1,147 @@
+"""Kinds of sentence met in real news about returns, each with invented sentences: who the person is,
+what their status and dates are, and what belongs to someone else."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from extract_helpers import make_doc
+from redefection.extract import extract_facts
+from redefection.records import Document, Incident
+
+
+def incidents(document: Document) -> tuple[Incident, ...]:
+    return extract_facts(document).incidents
+
+
+def only(document: Document) -> Incident:
+    (incident,) = incidents(document)
+    return incident
+
+
+# --- status ------------------------------------------------------------------------------------------
+
+
+def test_an_arrest_by_the_north_is_no_stopped_attempt() -> None:
+    document = make_doc(
+        "State media said a defector named Park Sung-il, who had settled in the South in 2009, was arrested by "
+        "the North for plotting to blow up a statue after he went back to North Korea in May.",
+        published=date(2014, 7, 1),
+    )
+    assert only(document).status == "returned"
+
+
+def test_an_arrest_on_the_way_north_is_still_an_attempt() -> None:
+    document = make_doc(
+        "A defector who had lived in Seoul since 2015 was arrested by marine police as he tried to swim back "
+        "to North Korea on Sunday.",
+        published=date(2021, 5, 3),
+    )
+    assert only(document).status == "attempted"
+
+
+def test_fleeing_the_north_again_is_no_attempted_return() -> None:
+    document = make_doc(
+        "A defector who went back to North Korea in 2015 and denounced the South on state television was "
+        "caught attempting to flee the country once again, a rights group said.",
+        published=date(2016, 9, 1),
+    )
+    assert only(document).status == "returned"
+
+
+def test_a_plan_with_an_adverb_is_a_wish() -> None:
+    document = make_doc(
+        "A defector who has lived in Seoul for ten years plans to publicly defect back to the North, he told "
+        "reporters on Monday.",
+        published=date(2019, 4, 2),
+    )
+    assert only(document).status == "intended"
+
+
+def test_the_wish_of_a_lede_that_precedes_the_move() -> None:
+    document = make_doc(
+        "Lee Sang-chul, a defector, is planning on returning.",
+        "He knows that going back to North Korea will be hard after twelve years away.",
+        published=date(2018, 3, 9),
+    )
+    incident = only(document)
+    assert incident.person.name == "Lee Sang-chul"
+    assert incident.status == "intended"
+
+
+def test_hoping_to_be_deported_is_a_wish() -> None:
+    document = make_doc(
+        "Kim Hye-ran, a defector who came to the South in 2011, told police she was a spy because she hoped "
+        "they would deport her back to Pyongyang.",
+        published=date(2015, 6, 1),
+    )
+    assert only(document).status == "intended"
+
+
+def test_a_wish_for_intentions_in_the_plural() -> None:
+    document = make_doc(
+        "Choi Min-jae, a defector, has announced his intentions to return to the North, citing loneliness.",
+        published=date(2013, 8, 1),
+    )
+    assert only(document).status == "intended"
+
+
+# --- the person ----------------------------------------------------------------------------------------
+
+
+def test_the_age_of_a_son_is_not_the_persons() -> None:
+    document = make_doc(
+        "Kwon Min-ho, a defector, wants to return to the North to see his ex-wife and 15-year-old son.",
+        published=date(2019, 1, 1),
+    )
+    assert only(document).person.age is None
+
+
+def test_an_age_given_as_now() -> None:
+    document = make_doc(
+        "Choi Dong-su (now 41) went back to the North with his wife last year, state media said.",
+        published=date(2013, 1, 30),
+    )
+    assert only(document).person.age == 41
+
+
+def test_one_of_those_who_is_one_person() -> None:
+    document = make_doc(
+        "Yang Su-bin is one of those who escaped from the North in 2005.",
+        "The 45-year-old says she now wants to go back home to her parents.",
+        published=date(2014, 1, 5),
+    )
+    incident = only(document)
+    assert incident.person.name == "Yang Su-bin"
+    assert incident.person.age == 45
+    assert incident.status == "intended"
+
+
+def test_a_name_given_after_an_unnamed_lede() -> None:
+    document = make_doc(
+        "A woman who had defected to the South in 2006 returned to the North last month, state media said.",
+        "Speaking in Pyongyang on Thursday, Ryu Mi-ok apologised for leaving.",
+        published=date(2012, 6, 30),
+    )
+    assert only(document).person.name == "Ryu Mi-ok"
+
+
+def test_a_commentator_after_an_unnamed_lede_is_not_the_person() -> None:
+    document = make_doc(
+        "A woman who had defected to the South in 2006 returned to the North last month, state media said.",
+        "Speaking in Seoul on Thursday, Han Ji-won stressed that such returns remain rare.",
+        published=date(2012, 6, 30),
+    )
+    assert only(document).person.name is None
+
+
+def test_entered_with_a_year_is_the_arrival() -> None:
+    document = make_doc(
+        "The government said this couple, Kim Tae-ho and his wife, came back to the North with the young son "
+        "on May 3.",
+        "According to the ministry, Mr. Kim Tae-ho entered in 2008 and married in 2010.",
+        published=date(2013, 5, 20),
+    )
+    incident = only(document)
+    assert incident.arrived_south == "2008"
+    assert incident.group_size == 3
