@@ -145,3 +145,46 @@ def test_entered_with_a_year_is_the_arrival() -> None:
     incident = only(document)
     assert incident.arrived_south == "2008"
     assert incident.group_size == 3
+
+
+# --- several people ------------------------------------------------------------------------------------
+
+
+def test_people_listed_after_one_already_met_are_incidents() -> None:
+    document = make_doc(
+        "The issue surfaced again with the case of Seo Dong-il, a re-defector who went back to the North in 2012.",
+        "Seo Dong-il was followed by the cases of Bae Jin-ho (49) and Jang Mi-ran (33), both of whom gave "
+        "testimony to North Korean state media.",
+        published=date(2014, 1, 10),
+    )
+    found = incidents(document)
+    assert [i.person.name for i in found] == ["Seo Dong-il", "Bae Jin-ho", "Jang Mi-ran"]
+    assert [i.person.age for i in found] == [None, 49, 33]
+
+
+def test_a_couple_introduced_by_their_flight_south_is_a_new_incident() -> None:
+    document = make_doc(
+        "State media showed two men, Bae Jin-ho, 49, and Jang Mi-sun, 33, who said they had returned to the North.",
+        "Kim Tae-ho and Ko Mi-ra escaped to the South in August 2009.",
+        "In December 2012 the couple secretly returned to the North with their baby daughter.",
+        published=date(2013, 10, 1),
+    )
+    found = incidents(document)
+    assert [i.person.surname for i in found] == ["Bae", "Jang", "Kim"] or [i.person.surname for i in found] == [
+        "Bae",
+        "Jang",
+        "Ko",
+    ]
+    assert [i.returned for i in found] == [None, None, "2012-12"]
+    assert found[2].arrived_south == "2009-08"
+
+
+def test_a_witness_who_defected_is_not_a_new_incident() -> None:
+    document = make_doc(
+        "A defector swam back to the North across the estuary in July, the military said.",
+        "Jeon Sang-min, who defected in 1999, said the man had seemed lonely.",
+        "The man had crossed the river at night.",
+        published=date(2020, 8, 1),
+    )
+    incident = only(document)
+    assert incident.person.name is None

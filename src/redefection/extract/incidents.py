@@ -346,6 +346,14 @@ def _own_move(text: str, language: str | None) -> bool:
     return any(not any(a < m.end() and m.start() < b for a, b in masked) for m in moves)
 
 
+def _came_south(mention: Mention, text: str, language: str | None) -> bool:
+    """Whether the person named at ``mention`` is the subject of a move south ("Kim Tae-ho and Ko Mi-ra
+    escaped to the South in 2009"): a defector introduced by their story, not a witness."""
+    after = text[mention.end : mention.end + 60]
+    found = patterns("incidents", language, "arrival").search(after)
+    return found is not None and not re.search(r"[,;:]|\bsaid\b|\bsays\b", after[: found.start()])
+
+
 def _section_date(draft: Draft, month: str, language: str | None, today: date | None) -> str:
     """``month``, the date of the heading an incident sits under, or a day of it its sentences give ("on Oct. 1")."""
     for sentence in (*draft.anchors, *draft.sentences):
@@ -450,7 +458,14 @@ def build_drafts(document: Document, sentences: list[Sentence], cues: set[int]) 
             roles[found.people[0].name] = "speaker"
             found.people, found.name, found.surname = [], None, None
         people = {m.name: m for m in found.people}
-        listed = len(people) > 1 and all(m.role == "returnee" for m in people.values())
+        drafted = {d.profile.name for d in named}
+        # "X was followed by Park Jin-ho (49) and Jang Mi-ran (33)": people marked as returnees, beside
+        # ones already met, are listed too
+        listed = (
+            len(people) > 1
+            and sum(m.role == "returnee" for m in people.values()) > 1
+            and all(m.role == "returnee" or m.name in drafted for m in people.values())
+        )
         if (is_cue or moves or listed) and len(people) > 1 and not full:
             # An enumeration or coordinated subjects: one incident per person named. Listed without a move
             # ("They are Park Kyung-eun, 64; Kang ..."), each waits for a sentence that tells of its return.
@@ -514,7 +529,10 @@ def build_drafts(document: Document, sentences: list[Sentence], cues: set[int]) 
                 and not found.aggregate
                 and (
                     found.people[0].role == "returnee"
-                    or (found.people[0].role == "unknown" and (_heading(sentence.text) or recalled))
+                    or (
+                        found.people[0].role == "unknown"
+                        and (_heading(sentence.text) or recalled or _came_south(found.people[0], sentence.text, language))
+                    )
                 )
             )
             heading_anew = target is current and current is not None and bool(current.anchors) and not named
