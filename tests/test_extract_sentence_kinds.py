@@ -188,3 +188,29 @@ def test_a_witness_who_defected_is_not_a_new_incident() -> None:
     )
     incident = only(document)
     assert incident.person.name is None
+
+
+def test_names_set_off_by_spaced_hyphens() -> None:
+    document = make_doc(
+        "A press conference in 2013 featured another couple - Seo Min-ho and Seo Ji-a - who entered the South "
+        "in 2009 and returned to the North in 2012.",
+        published=date(2017, 11, 14),
+    )
+    incident = only(document)
+    assert incident.person.surname == "Seo" and incident.returned == "2012"
+
+
+def test_people_listed_as_subjects_of_a_plural_verb() -> None:
+    document = make_doc(
+        "State media said, \u201cBae Tae-ho, Ko Mi-ra and others were lured to the South by the puppet "
+        "government, but have returned to our Republic.\u201d",
+        "At the press conference, Bae Tae-ho said he would never leave again, introducing both his wife and his "
+        "son.",
+        published=date(2013, 1, 25),
+    )
+    found = incidents(document)
+    assert [i.person.name for i in found] == ["Bae Tae-ho", "Ko Mi-ra"]
+    assert all(i.status == "returned" for i in found)
+    # "both" in a sentence naming one of them is not about the two
+    ko = found[1]
+    assert all("introducing" not in span.text for span in ko.evidence)

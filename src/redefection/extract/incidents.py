@@ -481,8 +481,15 @@ def build_drafts(document: Document, sentences: list[Sentence], cues: set[int]) 
             group = group[-len(mentions) :]
             current = next(d for d in drafts.named_in(sentence.text, language) if d.profile.name in people)
             continue
-        if (is_cue or moves) and not found.people and len(group) > 1 and together.search(sentence.text):
-            # "They both returned to the North": each person of the last enumeration.
+        if (
+            (is_cue or moves)
+            and not found.people
+            and len(group) > 1
+            and together.search(sentence.text)
+            and (not named or all(d in named for d in group))
+        ):
+            # "They both returned to the North": each person of the last enumeration (not "Kim said ...
+            # introducing both his wife and daughter", which names one of them).
             for member in group:
                 member.absorb(found, sentence, anchor=True, dates=True)
             continue
