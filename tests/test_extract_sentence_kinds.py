@@ -214,3 +214,83 @@ def test_people_listed_as_subjects_of_a_plural_verb() -> None:
     # "both" in a sentence naming one of them is not about the two
     ko = found[1]
     assert all("introducing" not in span.text for span in ko.evidence)
+
+
+# --- Korean and Chinese ----------------------------------------------------------------------------------
+
+
+def test_korean_couple_lead_with_ages_is_one_incident_led_by_the_husband() -> None:
+    document = make_doc(
+        "북한 매체는 24일 탈북했던 박성진(41)·최미영(35) 부부가 평양에서 기자회견을 했다고 보도했다.",
+        "이들 부부는 2010년 탈북해 한국에 정착했다가 지난해 12월 딸과 함께 북한으로 돌아갔다.",
+        language="ko",
+        published=date(2014, 1, 25),
+    )
+    incident = only(document)
+    assert incident.person.name == "박성진"
+    assert incident.person.gender == "male" and incident.person.age == 41
+    assert incident.group_size >= 2
+    assert incident.returned == "2013-12"
+
+
+def test_chinese_couple_lead_with_ages() -> None:
+    document = make_doc(
+        "据报道，脱北者崔成民（41岁）和妻子朴美英（35岁）夫妇去年12月带着女儿返回朝鲜。",
+        language="zh",
+        published=date(2014, 1, 25),
+    )
+    incident = only(document)
+    assert incident.person.name == "崔成民"
+    assert incident.group_size == 3
+
+
+def test_korean_clauses_give_each_person_their_own_dates() -> None:
+    document = make_doc(
+        "북한 매체는 24일 박성진(41)·최미영(35) 부부와 한영숙씨가 평양에서 기자회견을 했다고 전했다.",
+        "박씨 부부는 2010년 5월 남한으로 갔다가 지난해 말 공화국으로 돌아왔다고 말했고, "
+        "2011년 3월 남측에 갔다는 한씨도 지난해 말 귀환했다고 밝혔다.",
+        "박씨는 회견에서 남한에서는 더 이상 살 수 없었다고 주장했다.",
+        language="ko",
+        published=date(2014, 1, 25),
+    )
+    park, han = incidents(document)
+    assert (park.person.name, park.arrived_south, park.returned) == ("박성진", "2010-05", "2013")
+    assert (han.person.name, han.arrived_south, han.returned) == ("한영숙", "2011-03", "2013")
+    assert park.reasons == ("maladjustment",)
+
+
+def test_korean_plural_defectors_are_no_single_incident() -> None:
+    document = make_doc(
+        "북한이 다시 북으로 돌아온 탈북자들을 내세워 평양에서 기자회견을 열었다.",
+        language="ko",
+        published=date(2014, 1, 25),
+    )
+    assert incidents(document) == ()
+
+
+def test_walk_in_at_a_north_korean_embassy_is_an_attempt() -> None:
+    english = make_doc(
+        "A defector walked into the North Korean embassy in Hanoi in 2019 and asked to be sent back to the North, "
+        "a court heard.",
+        published=date(2022, 5, 24),
+    )
+    korean = make_doc(
+        "탈북민 이모(35)씨가 베트남 주재 북한대사관에 들어가 북한으로 보내 달라고 요청했다고 경찰이 밝혔다.",
+        language="ko",
+        published=date(2022, 5, 24),
+    )
+    chinese = make_doc(
+        "一名脱北者今年3月进入朝鲜驻越南大使馆，要求返回朝鲜。",
+        language="zh",
+        published=date(2022, 5, 24),
+    )
+    assert [only(d).status for d in (english, korean, chinese)] == ["attempted"] * 3
+
+
+def test_a_wish_voiced_at_home_stays_a_wish() -> None:
+    document = make_doc(
+        "A defector who has lived in Seoul since 2011 asked the government to send him back to the North, "
+        "saying he missed his parents in the North.",
+        published=date(2019, 6, 1),
+    )
+    assert only(document).status == "intended"

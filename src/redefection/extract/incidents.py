@@ -37,7 +37,8 @@ MAX_DRAFTS = 60
 MAX_READ_SENTENCES = 3000
 MAX_SENTENCES_PER_DRAFT = 200
 WORD = re.compile(r"[A-Z][a-z]+")
-CLAUSE = re.compile(r",\s*(?:and|but|while|whereas)\s+|;\s*|，|；")
+# Clauses of a sentence about several people; in Korean, a clause ending in 고/며 before a comma ("... 말했고, ...").
+CLAUSE = re.compile(r",\s*(?:and|but|while|whereas)\s+|;\s*|，|；|(?<=[고며]),\s*")
 OWN_CLAUSE_END = re.compile(r";|\band\b|、|·")
 APPOSED_AGE = re.compile(r"^\s*(?:,\s*|\(|（)(?P<age>[1-9]\d)(?:\)|）|,|\.|\s|$)")
 ROUTE_END = re.compile(
@@ -317,10 +318,14 @@ def _by_clause(
         times = [m.value for m in find_times(clause, language, today, context) if m.value]
         if not times or not waiting:
             continue
+        # the clause's own arrival and return dates ("went south in August 2009 and came back late last
+        # year"); a clause without a verb ("and Kang in September") gives its first date to the return
+        said = profile_of(clause, language, today, True, None, context)
         for draft in waiting:
             empty = Profile()
             if moves:
-                empty.returned = times[0]
+                empty.returned = said.returned or (None if said.arrived else times[0])
+                empty.arrived = said.arrived
             draft.absorb(empty, sentence, anchor=moves)
         waiting = []
     for draft in waiting:
