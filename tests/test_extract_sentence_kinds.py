@@ -294,3 +294,25 @@ def test_a_wish_voiced_at_home_stays_a_wish() -> None:
         published=date(2019, 6, 1),
     )
     assert only(document).status == "intended"
+
+
+def test_an_unnamed_incident_takes_the_name_the_story_goes_on_to_use() -> None:
+    document = make_doc(
+        "A defector who has spent a decade in Seoul plans to go back to the North, he said on Monday.",
+        "Reporters sat down with Cha Young-soo to discuss his reasons.",
+        "Cha, a former trade official, said he has been appealing to the government for months.",
+        published=date(2013, 7, 30),
+    )
+    incident = only(document)
+    assert (incident.person.name, incident.person.surname) == ("Cha Young-soo", "Cha")
+    assert incident.status == "intended"
+
+
+def test_a_family_name_shared_by_two_people_names_no_one() -> None:
+    document = make_doc(
+        "A defector who has spent a decade in Seoul plans to go back to the North, he said on Monday.",
+        "Reporters sat down with two friends from the same town, Cha Young-soo and Cha Min-ho.",
+        "Cha said he has been appealing to the government for months.",
+        published=date(2013, 7, 30),
+    )
+    assert only(document).person.name is None

@@ -22,6 +22,7 @@ from datetime import date
 
 from ..records import REASON_CODES, Document, Incident, Person, Span
 from .lexicon import AnyOf, compile_any, load_lexicon, patterns, section
+from .later_names import name_from_story
 from .mentions import Mention
 from .people import Profile, age_of, profile_of
 from .people import movement as moves_north
@@ -607,6 +608,10 @@ def extract_incidents(document: Document, sentences: list[Sentence], cues: set[i
             if span not in spans:
                 spans.append(span)
         p = draft.profile
+        if p.name is None and p.surname is None:
+            named = name_from_story((*draft.anchors, *draft.sentences), sentences, language)
+            if named:
+                p.name, p.surname = named
         if p.gender is None:
             p.gender = (
                 _gender_from_spouse(scope, language)
