@@ -316,3 +316,22 @@ def test_a_family_name_shared_by_two_people_names_no_one() -> None:
         published=date(2013, 7, 30),
     )
     assert only(document).person.name is None
+
+
+def test_a_return_told_as_done_outweighs_a_wish_told_after_it() -> None:
+    document = make_doc(
+        "Ri Chol-su, a defector, returned to the North in May, state media said.",
+        "He had wanted to go back for years, he told the broadcaster.",
+        published=date(2020, 7, 1),
+    )
+    incident = only(document)
+    assert incident.status == "returned" and incident.returned == "2020-05"
+
+
+def test_a_return_not_yet_done_leaves_the_wish() -> None:
+    document = make_doc(
+        "Ri Chol-su, a defector, says returning to the North will not be easy.",
+        "He wants to go back to see his mother, he told reporters.",
+        published=date(2020, 7, 1),
+    )
+    assert only(document).status == "intended"

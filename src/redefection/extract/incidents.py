@@ -188,12 +188,31 @@ def _status(draft: Draft, scope: list[Sentence], language: str | None) -> str:
             return "attempted"
         if wished:
             return "intended"
+        if language == "en" and _done(sentence.text, movement):
+            return "returned"  # "Kim returned to the North in May": a later "he had wanted to go back" is past
     # A lede that names the person before the sentence that tells of the move ("Kim is planning on
     # returning. He knows that going back to the North ..."): its wish is the story's.
     first = draft.anchors[0].start if draft.anchors else 0
     if any(intended.search(s.text) for s in draft.sentences if s.start < first):
         return "intended"
     return "returned"
+
+
+# A move told as done: a past form of the verb ("returned to", "have returned", "came back"), not "returning".
+DONE = re.compile(
+    r"(?:returned|went|gone|came|crossed|swam|swum|fled|slipped|walked|sailed|flew|drove|re-?entered|"
+    r"re-?defected|defected|made (?:his|her|their) way)\b",
+    re.IGNORECASE,
+)
+HYPOTHETICAL_BEFORE = re.compile(r"\b(?:to|would|could|might|may|will|if|not|never)\s+(?:have\s+)?$", re.IGNORECASE)
+
+
+def _done(text: str, movement: AnyOf) -> bool:
+    """Whether an English sentence tells a move north as done ("have returned to our Republic")."""
+    return any(
+        DONE.match(m.group(0)) and not HYPOTHETICAL_BEFORE.search(text, max(0, m.start() - 16), m.start())
+        for m in movement.finditer(text)
+    )
 
 
 def _crossed_before(text: str, at: int, movement: AnyOf) -> bool:
