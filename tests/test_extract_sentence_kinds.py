@@ -335,3 +335,54 @@ def test_a_return_not_yet_done_leaves_the_wish() -> None:
         published=date(2020, 7, 1),
     )
     assert only(document).status == "intended"
+
+
+# --- reviews of earlier cases ----------------------------------------------------------------------------
+
+
+def test_an_english_review_sentence_tells_one_case_per_clause() -> None:
+    document = make_doc(
+        "A defector crossed back into the North on Monday.",
+        "In 2019, a defector swam across the estuary to the North, and in 2016 a woman who had lived in Incheon "
+        "reappeared on North Korean state television.",
+        published=date(2022, 1, 5),
+    )
+    found = incidents(document)
+    assert [i.returned for i in found] == ["2022-01-03", "2019", None]
+    assert found[2].person.gender == "female"
+    text = extract_facts(document).text
+    for incident in found:
+        for span in incident.evidence:
+            assert text[span.start : span.end] == span.text
+    assert found[1].evidence[0].text.endswith("to the North")
+
+
+def test_a_korean_review_sentence_tells_one_case_per_clause() -> None:
+    document = make_doc(
+        "탈북민 A씨가 지난 1일 강원도 고성 철책을 넘어 월북한 것으로 확인됐다.",
+        "앞서 2019년 8월에는 탈북민 최모(26)씨가 강화도에서 헤엄쳐 월북했고, 2016년 5월에는 탈북민 정모씨가 북한 매체에 등장했다.",
+        language="ko",
+        published=date(2022, 1, 5),
+    )
+    found = incidents(document)
+    assert [(i.person.surname, i.person.age) for i in found] == [(None, None), ("최", 26), ("정", None)]
+    assert found[1].returned == "2019-08"
+
+
+def test_a_chinese_review_sentence_tells_one_case_per_clause() -> None:
+    document = make_doc(
+        "2019年8月，一名脱北者游泳返回朝鲜；2016年，一名女子在朝鲜宣传网站露面。",
+        language="zh",
+        published=date(2022, 1, 5),
+    )
+    first, second = incidents(document)
+    assert first.returned == "2019-08"
+    assert second.person.gender == "female" and second.returned != "2019-08"
+
+
+def test_one_case_told_in_two_clauses_stays_one() -> None:
+    document = make_doc(
+        "A defector swam back to the North in July, and in August the man appeared on state television.",
+        published=date(2020, 9, 1),
+    )
+    assert len(incidents(document)) == 1

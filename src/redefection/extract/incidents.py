@@ -24,6 +24,7 @@ from ..records import REASON_CODES, Document, Incident, Person, Span
 from .lexicon import AnyOf, compile_any, load_lexicon, patterns, section
 from .later_names import name_from_story
 from .mentions import Mention
+from .review import split_reviews
 from .people import Profile, age_of, profile_of
 from .people import movement as moves_north
 from .sentences import Sentence
@@ -418,8 +419,11 @@ def _recall_names(found: Profile, text: str, known: dict[str, Mention]) -> None:
         found.name, found.surname, found.singular = name, known[name].surname, True
 
 
-def build_drafts(document: Document, sentences: list[Sentence], cues: set[int]) -> list[Draft]:
-    """Group the sentences of ``document`` into incident drafts; ``cues`` are sentence indexes."""
+def build_drafts(
+    document: Document, sentences: list[Sentence], cues: set[int], clauses: dict[int, bool] | None = None
+) -> list[Draft]:
+    """Group the sentences of ``document`` into incident drafts; ``cues`` are sentence indexes, ``clauses``
+    the indexes of clauses a review sentence was cut into (see ``review.py``): each tells a case of its own."""
     language = document.language
     today: date | None = document.article.published
     drafts = Drafts()
@@ -439,13 +443,14 @@ def build_drafts(document: Document, sentences: list[Sentence], cues: set[int]) 
     together = patterns("incidents", language, "plural_reference")
     known: dict[str, Mention] = {}  # Hangul and Han names met once in a construction, found bare later
     section_date: str | None = None  # the date of the last dated heading ("June 2012: ...") of a timeline
+    clauses = clauses or {}
     year_before: str | None = None  # the last year named earlier in the paragraph, for "同年", "that year"
     paragraph = -1
     for index, sentence in enumerate(sentences):
         if sentence.paragraph != paragraph:
             paragraph, year_before = sentence.paragraph, section_date[:4] if section_date else None
         years = YEAR_IN.findall(sentence.text)
-        dated = _dated_heading(sentence.text, language, today) if years else None
+        dated = _dated_heading(sentence.text, language, today) if years and index not in clauses else None
         if dated:  # a timeline's new entry: a new story, whatever the last one was about
             section_date = year_before = dated
             current, pending = None, []
@@ -529,6 +534,7 @@ def build_drafts(document: Document, sentences: list[Sentence], cues: set[int]) 
                 fresh
                 and current is not None
                 and not found.another
+                and not clauses.get(index)
                 and (found.returned is None or _same_return(found.returned, current.profile.returned))
             ):
                 # "a man" without a new date is the same event told again ("state media said a man ..."); "another
@@ -607,7 +613,8 @@ def _scope(
 def extract_incidents(document: Document, sentences: list[Sentence], cues: set[int]) -> tuple[Incident, ...]:
     """The incidents of a relevant document, in order of first mention."""
     language = document.language
-    drafts = [draft for draft in build_drafts(document, sentences, cues) if draft.anchors]
+    sentences, cues, clauses = split_reviews(sentences, cues, language)
+    drafts = [draft for draft in build_drafts(document, sentences, cues, clauses) if draft.anchors]
     out: list[Incident] = []
     owners: dict[int, set[int]] = {}  # paragraph -> the drafts with a sentence in it
     by_paragraph: dict[int, list[Sentence]] = {}
