@@ -386,3 +386,27 @@ def test_one_case_told_in_two_clauses_stays_one() -> None:
         published=date(2020, 9, 1),
     )
     assert len(incidents(document)) == 1
+
+
+def test_cases_coming_to_light_with_ages_before_the_names() -> None:
+    document = make_doc(
+        "The issue surfaced again with the case of Seo Dong-il, a re-defector who went back to the North in 2012.",
+        "The most recent cases surfaced in December: 61-year-old Choe Mi-ja and 58-year-old Pak Sun-hui were "
+        "both confirmed as defectors by the ministry.",
+        published=date(2014, 1, 10),
+    )
+    found = incidents(document)
+    assert [(i.person.name, i.person.age) for i in found] == [
+        ("Seo Dong-il", None),
+        ("Choe Mi-ja", 61),
+        ("Pak Sun-hui", 58),
+    ]
+
+
+def test_a_speaker_who_said_that_she_returned_is_the_person() -> None:
+    document = make_doc(
+        "State media showed a defector couple who had come back to the North with their son.",
+        "Ri Sun-ok said that she had decided to come back to the North after her son was born.",
+        published=date(2012, 11, 9),
+    )
+    assert incidents(document)[0].person.name == "Ri Sun-ok"

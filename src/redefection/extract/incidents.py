@@ -42,6 +42,7 @@ WORD = re.compile(r"[A-Z][a-z]+")
 # Clauses of a sentence about several people; in Korean, a clause ending in 고/며 before a comma ("... 말했고, ...").
 CLAUSE = re.compile(r",\s*(?:and|but|while|whereas)\s+|;\s*|，|；|(?<=[고며]),\s*")
 OWN_CLAUSE_END = re.compile(r";|\band\b|、|·")
+LEADING_AGE = re.compile(r"\b(?P<age>[1-9]\d)-year-old\s+$")
 APPOSED_AGE = re.compile(r"^\s*(?:,\s*|\(|（)(?P<age>[1-9]\d)(?:\)|）|,|\.|\s|$)")
 ROUTE_END = re.compile(
     r"[,;.]|\s(?:on|after|before|when|while|earlier|last|this|that|and (?:was|is|had|has|said)|"
@@ -313,11 +314,13 @@ def _one_of_many(found: Profile, mention: Mention, text: str, following: int, la
     name ("Park Kyung-eun, 64, Kang Cheol-woo, 40, and a woman, Kim Yeon-ju, 22")."""
     own = Profile(name=mention.name, surname=mention.surname, singular=True)
     clause = text[mention.end : following]
-    before = text[max(0, mention.start - 12) : mention.start]
+    before = text[max(0, mention.start - 16) : mention.start]
     lang = language if language in ("en", "ko", "zh") else "en"
     apposition = APPOSED_AGE.match(clause)
-    if apposition:
-        own.age = own.age_min = own.age_max = int(apposition.group("age"))
+    leading = LEADING_AGE.search(before) if language == "en" else None
+    stated = apposition or leading  # "Park, 64," / "(64)" after the name, "64-year-old Park" before it
+    if stated:
+        own.age = own.age_min = own.age_max = int(stated.group("age"))
     else:
         own.age, own.age_min, own.age_max = age_of(clause, lang)
     own_words = before + OWN_CLAUSE_END.split(clause, maxsplit=1)[0]  # not the "and a woman," of the next one
