@@ -137,8 +137,7 @@ def test_a_commentator_after_an_unnamed_lede_is_not_the_person() -> None:
 
 def test_entered_with_a_year_is_the_arrival() -> None:
     document = make_doc(
-        "The government said this couple, Kim Tae-ho and his wife, came back to the North with the young son "
-        "on May 3.",
+        "The government said this couple, Kim Tae-ho and his wife, came back to the North with the young son on May 3.",
         "According to the ministry, Mr. Kim Tae-ho entered in 2008 and married in 2010.",
         published=date(2013, 5, 20),
     )
@@ -204,8 +203,7 @@ def test_people_listed_as_subjects_of_a_plural_verb() -> None:
     document = make_doc(
         "State media said, \u201cBae Tae-ho, Ko Mi-ra and others were lured to the South by the puppet "
         "government, but have returned to our Republic.\u201d",
-        "At the press conference, Bae Tae-ho said he would never leave again, introducing both his wife and his "
-        "son.",
+        "At the press conference, Bae Tae-ho said he would never leave again, introducing both his wife and his son.",
         published=date(2013, 1, 25),
     )
     found = incidents(document)
@@ -360,7 +358,8 @@ def test_an_english_review_sentence_tells_one_case_per_clause() -> None:
 def test_a_korean_review_sentence_tells_one_case_per_clause() -> None:
     document = make_doc(
         "탈북민 A씨가 지난 1일 강원도 고성 철책을 넘어 월북한 것으로 확인됐다.",
-        "앞서 2019년 8월에는 탈북민 최모(26)씨가 강화도에서 헤엄쳐 월북했고, 2016년 5월에는 탈북민 정모씨가 북한 매체에 등장했다.",
+        "앞서 2019년 8월에는 탈북민 최모(26)씨가 강화도에서 헤엄쳐 월북했고, "
+        "2016년 5월에는 탈북민 정모씨가 북한 매체에 등장했다.",
         language="ko",
         published=date(2022, 1, 5),
     )
@@ -410,3 +409,15 @@ def test_a_speaker_who_said_that_she_returned_is_the_person() -> None:
         published=date(2012, 11, 9),
     )
     assert incidents(document)[0].person.name == "Ri Sun-ok"
+
+
+def test_a_group_lede_gives_no_gender_to_the_person_named_next() -> None:
+    document = make_doc(
+        "A couple and a third woman who went back to the North last year were caught trying to flee the country "
+        "once again.",
+        "Bae Jun-ho and his family fled North Korea again in July and were hiding in a Chinese border city.",
+        published=date(2013, 9, 1),
+    )
+    incident = incidents(document)[0]
+    assert incident.person.name == "Bae Jun-ho"
+    assert incident.person.gender == "male"

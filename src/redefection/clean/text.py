@@ -10,6 +10,7 @@ first one after it when the page put the headline below the story.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -103,7 +104,7 @@ def _unwrap(lines: list[Line]) -> list[Line]:
         )
 
     near = [line for line in lines if len(line.text) >= 0.75 * width]
-    cut = [b for a, b in zip(lines, lines[1:], strict=False) if len(a.text) >= 0.75 * width and goes_on(a, b)]
+    cut = [b for a, b in itertools.pairwise(lines) if len(a.text) >= 0.75 * width and goes_on(a, b)]
     # a sentence going on after the cut ("... who planned to destroy" / "statues of ...")
     mid = sum(b.text[0].islower() for b in cut)
     if mid < 3 or 3 * len(cut) < len(near):

@@ -21,12 +21,12 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from ..records import REASON_CODES, Document, Incident, Person, Span
-from .lexicon import AnyOf, compile_any, load_lexicon, patterns, section
 from .later_names import name_from_story
+from .lexicon import AnyOf, compile_any, load_lexicon, patterns, section
 from .mentions import Mention
-from .review import split_reviews
 from .people import Profile, age_of, profile_of
 from .people import movement as moves_north
+from .review import split_reviews
 from .sentences import Sentence
 from .when import find_times
 
@@ -67,7 +67,13 @@ class Draft:
 
     def absorb(self, found: Profile, sentence: Sentence, anchor: bool, dates: bool = True) -> None:
         mine = self.profile
-        for name in ("name", "surname", "gender", "occupation"):
+        # "a couple and a third woman": a group told without a name gives no gender of its lead
+        told = (
+            ("name", "surname", "occupation")
+            if (found.group_size or 1) > 1 and not found.name
+            else ("name", "surname", "gender", "occupation")
+        )
+        for name in told:
             if getattr(mine, name) is None and getattr(found, name) is not None:
                 setattr(mine, name, getattr(found, name))
         if (mine.age is None and mine.age_min is None and found.age_min is not None) or (
@@ -572,7 +578,9 @@ def build_drafts(
                     found.people[0].role == "returnee"
                     or (
                         found.people[0].role == "unknown"
-                        and (_heading(sentence.text) or recalled or _came_south(found.people[0], sentence.text, language))
+                        and (
+                            _heading(sentence.text) or recalled or _came_south(found.people[0], sentence.text, language)
+                        )
                     )
                 )
             )
