@@ -421,3 +421,45 @@ def test_a_group_lede_gives_no_gender_to_the_person_named_next() -> None:
     incident = incidents(document)[0]
     assert incident.person.name == "Bae Jun-ho"
     assert incident.person.gender == "male"
+
+
+def test_an_activist_who_came_south_long_ago_does_not_take_an_unnamed_return() -> None:
+    document = make_doc(
+        "A defector who arrived in the South in 2018 swam back to the North in July, the military said.",
+        "Jeon Sang-min defected to the South in 2000 and now leads a support group in Seoul.",
+        "The man had crossed the river at night.",
+        published=date(2020, 8, 1),
+    )
+    assert only(document).person.name is None
+
+
+# --- third parties ---------------------------------------------------------------------------------------
+
+
+def test_a_named_person_telling_of_the_man_is_a_third_party() -> None:
+    document = make_doc(
+        "A defector crossed the border back into the North on Tuesday, the military said.",
+        "Baek Jin-hyuk claimed the man had been lonely for years.",
+        "He had worked as a cleaner.",
+        published=date(2022, 1, 5),
+    )
+    assert only(document).person.name is None
+
+
+def test_a_lawyer_or_a_friend_is_not_the_person() -> None:
+    for second in (
+        "Human rights lawyer Jang Seok-ho represented him in court.",
+        "Jang Seok-ho, his lawyer, said he had been charged with assault.",
+        "Jang Seok-ho, a friend from church, said he seemed tired.",
+    ):
+        document = make_doc("A man swam back to the North in July.", second, published=date(2022, 1, 5))
+        assert only(document).person.name is None, second
+
+
+def test_the_person_speaking_of_themselves_keeps_their_name() -> None:
+    document = make_doc(
+        "A defector swam back to the North in July, state media said.",
+        "Baek Jin-hyuk told state television he had been treated like a criminal in the South.",
+        published=date(2022, 1, 5),
+    )
+    assert only(document).person.name == "Baek Jin-hyuk"

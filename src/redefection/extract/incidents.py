@@ -579,7 +579,13 @@ def build_drafts(
                     or (
                         found.people[0].role == "unknown"
                         and (
-                            _heading(sentence.text) or recalled or _came_south(found.people[0], sentence.text, language)
+                            _heading(sentence.text)
+                            or recalled
+                            # after a named story only: an unnamed one may be about this very person
+                            or (
+                                (current is None or current.profile.name is not None)
+                                and _came_south(found.people[0], sentence.text, language)
+                            )
                         )
                     )
                 )
