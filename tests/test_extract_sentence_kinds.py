@@ -463,3 +463,12 @@ def test_the_person_speaking_of_themselves_keeps_their_name() -> None:
         published=date(2022, 1, 5),
     )
     assert only(document).person.name == "Baek Jin-hyuk"
+
+
+def test_the_age_of_a_parent_in_apposition_is_not_the_persons() -> None:
+    document = make_doc(
+        "Yoon Mi-rae, a defector, wants to return to the North.",
+        "Yoon's father, 75, and mother, 72, were shown a video of her message.",
+        published=date(2017, 5, 2),
+    )
+    assert only(document).person.age is None
