@@ -14,6 +14,7 @@ from .lexicon import patterns
 from .sentences import Sentence
 
 MAX_CLAUSES = 8  # per sentence: a review lists a few cases, not dozens
+MAX_SEARCHED = 3000  # cue sentences searched per page (as many as the incidents stage reads)
 
 
 def split_reviews(
@@ -26,8 +27,18 @@ def split_reviews(
     out: list[Sentence] = []
     out_cues: set[int] = set()
     clauses: dict[int, bool] = {}
+    searched = 0
     for index, sentence in enumerate(sentences):
-        separators = [m.span() for m in clause.finditer(sentence.text)][: MAX_CLAUSES - 1]
+        # only a cue sentence tells cases; only the first few thousand are searched, so a long page stays cheap
+        separators: list[tuple[int, int]] = []
+        if index in cues and searched < MAX_SEARCHED:
+            searched += 1
+            separators = [m.span() for m in clause.finditer(sentence.text)][: MAX_CLAUSES - 1]
+        if not separators:
+            if index in cues:
+                out_cues.add(len(out))
+            out.append(sentence)
+            continue
         start = 0
         for end, after in [*separators, (len(sentence.text), len(sentence.text))]:
             piece = sentence.text[start:end]
@@ -35,8 +46,7 @@ def split_reviews(
             if text:
                 if index in cues:
                     out_cues.add(len(out))
-                if separators:
-                    clauses[len(out)] = start > 0
+                clauses[len(out)] = start > 0
                 a = sentence.start + start + len(piece) - len(piece.lstrip())
                 out.append(Sentence(a, a + len(text), text, sentence.paragraph))
             start = after
