@@ -114,7 +114,7 @@ def show_claims(documents: Mapping[str, dict[str, Any]], clusters: Mapping[str, 
 
     claims = [c for doc_id, data in sorted(documents.items()) for c in claims_from_json(data, doc_id)]
     series = claim_series(claims, clusters)
-    for (subject, source), points in series.items():
+    for (subject, source, _label), points in series.items():
         if subject != "returned_north" or len(points) < 2:
             continue
         shown = "; ".join(f"{p.date or 'undated'}: {p.qualifier} {p.value} ({p.period or '-'})" for p in points)
