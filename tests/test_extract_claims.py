@@ -601,3 +601,30 @@ def test_defecting_to_the_south_a_second_time_is_coming_back_south() -> None:
         ("returned_north", None, 12),
         ("other", "back_south", 2),
     ]
+
+
+@pytest.mark.parametrize(
+    ("language", "paragraphs"),
+    [
+        ("ko", ("재입북한 탈북민은 모두 23명으로 밝혀졌다. 통일부가 국회에 제출한 자료에서 이같이 보고했다.",)),
+        (
+            "en",
+            (
+                "A total of 23 defectors have returned to the North.",
+                "The Unification Ministry released these figures on Monday.",
+            ),
+        ),
+        ("zh", ("共有23名脱北者重返朝鲜。统一部公布了上述数据。",)),
+    ],
+)
+def test_a_source_named_after_the_figure_with_words_pointing_back(language: str, paragraphs: tuple[str, ...]) -> None:
+    (row,) = [r for r in claims(language, *paragraphs) if r[1] == 23]
+    assert row[5] == "Ministry of Unification"
+
+
+def test_a_source_named_after_the_figure_without_pointing_back_is_not_its_source() -> None:
+    rows = claims(
+        "en", "A total of 23 defectors have returned to the North.", "The Unification Ministry runs a hotline."
+    )
+    (row,) = [r for r in rows if r[1] == 23]
+    assert row[5] is None

@@ -10,6 +10,7 @@ first one after it when the page put the headline below the story.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -34,6 +35,12 @@ STRONG_PROSE = 60
 WEAK_PROSE = 16
 # How many non-prose, non-blank lines may sit between two body paragraphs (subheadings, a photo credit).
 MAX_GAP = 2
+# Lines of page widgets ("Share", "Media Landscape", an app promotion) that may split the lede from the
+# rest of the story: prose above the story within this many lines is part of it.
+MAX_WIDGET_GAP = 5
+WIDGET_SPLIT_PROSE = 120  # characters of prose a run above the story needs (a note or a teaser has fewer)
+# A dump hard-wrapped at a fixed width: most long lines are about this wide (characters).
+WRAP_WIDTHS = (50, 160)
 HEADER_WINDOW = 12
 DATED_HEADLINE = 24  # visible units besides the date that a line holding a date needs to be a headline
 DATE_WORDS = re.compile(
@@ -74,6 +81,43 @@ def _lines(text: str) -> list[Line]:
         cleaned = normalize_space(raw)
         if cleaned:
             out.append(Line(index, cleaned, raw.strip()))
+    return out
+
+
+def _unwrap(lines: list[Line]) -> list[Line]:
+    """Join the lines of a dump hard-wrapped at a fixed width (a mail or a forum post copied as it was
+    shown): a line near the width that ends no sentence goes on in the next one. A dump with one
+    paragraph per line is left as it is."""
+    if len(lines) < 6:
+        return lines
+    lengths = sorted(len(line.text) for line in lines)
+    width = lengths[int(0.9 * (len(lengths) - 1))]
+    if not WRAP_WIDTHS[0] <= width <= WRAP_WIDTHS[1]:
+        return lines
+
+    def goes_on(line: Line, following: Line) -> bool:
+        return (
+            following.index == line.index + 1
+            and len(line.text) >= 0.6 * width
+            and not ends_sentence(line.text)
+            and not (URL.search(line.text) or URL.search(following.text) or "<" in following.text[:1])
+        )
+
+    near = [line for line in lines if len(line.text) >= 0.75 * width]
+    cut = [b for a, b in itertools.pairwise(lines) if len(a.text) >= 0.75 * width and goes_on(a, b)]
+    # a sentence going on after the cut ("... who planned to destroy" / "statues of ...")
+    mid = sum(b.text[0].islower() for b in cut)
+    if mid < 3 or 3 * len(cut) < len(near):
+        return lines
+    out: list[Line] = [lines[0]]
+    last = lines[0]  # the last physical line of out[-1]
+    for line in lines[1:]:
+        if goes_on(last, line):
+            joined = f"{out[-1].text} {line.text}"
+            out[-1] = Line(line.index, joined, joined)
+        else:
+            out.append(line)
+        last = line
     return out
 
 
@@ -153,9 +197,11 @@ def _cut_fragment(line: Line, language: str | None) -> bool:
     return len(text.split()) >= CUT_FRAGMENT_WORDS and not text[0].islower()
 
 
-def _body_range(lines: list[Line], kinds: list[int]) -> tuple[int, int] | None:
-    """Positions (first, last) in ``lines`` of the largest run of prose."""
-    best: tuple[int, int, int] | None = None  # (weight, first, last)
+def _body_range(lines: list[Line], kinds: list[int]) -> tuple[int, int, range] | None:
+    """Positions (first, last) in ``lines`` of the largest run of prose, with the paragraphs just above it
+    that page widgets split off (a share bar or an app promotion between the lede and the rest); and the
+    positions of those widgets, which are no part of the body."""
+    runs: list[tuple[int, int, int]] = []  # (weight, first, last)
     start = last = -1
     weight = gap = 0
     for pos, kind in enumerate(kinds):
@@ -169,14 +215,23 @@ def _body_range(lines: list[Line], kinds: list[int]) -> tuple[int, int] | None:
         elif start >= 0:
             gap += 1
             if gap > MAX_GAP:
-                if best is None or weight > best[0]:
-                    best = (weight, start, last)
+                runs.append((weight, start, last))
                 start, weight, gap = -1, 0, 0
-    if start >= 0 and (best is None or weight > best[0]):
-        best = (weight, start, last)
-    if best is None:
+    if start >= 0:
+        runs.append((weight, start, last))
+    if not runs:
         return None
+    best = max(runs, key=lambda run: run[0])  # the first of equals, as before
     first, last = best[1], best[2]
+    widgets = range(first, first)
+    for run_weight, run_first, run_last in reversed(runs[: runs.index(best)]):
+        gap_lines = lines[run_last + 1 : first]
+        if len(gap_lines) > MAX_WIDGET_GAP or run_weight < WIDGET_SPLIT_PROSE:
+            break
+        if any(find_dates(line.text) or parse_byline(line.text) for line in gap_lines):
+            break  # a dateline or a byline opens the story: what is above it is the page's
+        widgets = range(run_last + 1, widgets.stop if widgets else first)
+        first = run_first
     # Short closing sentences belong to the story unless they open a footer block (no blank line
     # between them and the chrome that follows: "Market data delayed." above "More: ...").
     while last + 1 < len(lines) and kinds[last + 1] == 1:
@@ -184,7 +239,7 @@ def _body_range(lines: list[Line], kinds: list[int]) -> tuple[int, int] | None:
         if after < len(lines) and lines[after].index == lines[last + 1].index + 1 and not kinds[after]:
             break
         last += 1
-    return first, last
+    return first, last, widgets
 
 
 def _is_heading(line: Line, language: str | None) -> bool:
@@ -354,7 +409,7 @@ def credited_in_dump(text: str, outlet: str | None) -> str | None:
 
 def clean_dump(text: str, languages: tuple[str, ...] = DEFAULT_LANGUAGES) -> tuple[Article, str | None]:
     """Recover the article from a text dump; return it and the body's language."""
-    lines = _lines(text)
+    lines = _unwrap(_lines(text))
     language = _body_language(lines, languages)
     kinds = [is_prose(line, language) for line in lines]
     # A capture cut short (a scraper's size limit, "Read more"): keep the complete sentences of its last line.
@@ -364,13 +419,15 @@ def clean_dump(text: str, languages: tuple[str, ...] = DEFAULT_LANGUAGES) -> tup
     span = _body_range(lines, kinds)
     if span is None:
         return Article(), language
-    first, last = span
+    first, last, widgets = span
     if last + 2 == len(lines) and _cut_fragment(lines[-1], language):
         last += 1
         kinds[last] = 1
     body: list[str] = []
     for pos in range(first, last + 1):
         line = lines[pos]
+        if pos in widgets and not kinds[pos]:
+            continue
         if kinds[pos] or (_is_heading(line, language) and pos < last and kinds[pos + 1]):
             body.append(line.text)
     outlet = _outlet(lines, language, lines[0].text if lines and kinds[0] else None)

@@ -22,10 +22,12 @@ from datetime import date
 from itertools import pairwise
 
 from ..records import REASON_CODES, Document, Incident, Person, Span
+from .later_names import name_from_story
 from .lexicon import AnyOf, compile_any, load_lexicon, patterns, section
 from .mentions import Mention
 from .people import Profile, age_of, profile_of
 from .people import movement as moves_north
+from .review import split_reviews
 from .sentences import Sentence
 from .when import find_times
 
@@ -38,8 +40,10 @@ MAX_DRAFTS = 60
 MAX_READ_SENTENCES = 3000
 MAX_SENTENCES_PER_DRAFT = 200
 WORD = re.compile(r"[A-Z][a-z]+")
-CLAUSE = re.compile(r",\s*(?:and|but|while|whereas)\s+|;\s*|，|；")
+# Clauses of a sentence about several people; in Korean, a clause ending in 고/며 before a comma ("... 말했고, ...").
+CLAUSE = re.compile(r",\s*(?:and|but|while|whereas)\s+|;\s*|，|；|(?<=[고며]),\s*")
 OWN_CLAUSE_END = re.compile(r";|\band\b|、|·")
+LEADING_AGE = re.compile(r"\b(?P<age>[1-9]\d)-year-old\s+$")
 APPOSED_AGE = re.compile(r"^\s*(?:,\s*|\(|（)(?P<age>[1-9]\d)(?:\)|）|,|\.|\s|$)")
 ROUTE_END = re.compile(
     r"[,;.]|\s(?:on|after|before|when|while|earlier|last|this|that|and (?:was|is|had|has|said)|"
@@ -64,7 +68,13 @@ class Draft:
 
     def absorb(self, found: Profile, sentence: Sentence, anchor: bool, dates: bool = True) -> None:
         mine = self.profile
-        for name in ("name", "surname", "gender", "occupation"):
+        # "a couple and a third woman": a group told without a name gives no gender of its lead
+        told = (
+            ("name", "surname", "occupation")
+            if (found.group_size or 1) > 1 and not found.name
+            else ("name", "surname", "gender", "occupation")
+        )
+        for name in told:
             if getattr(mine, name) is None and getattr(found, name) is not None:
                 setattr(mine, name, getattr(found, name))
         if (mine.age is None and mine.age_min is None and found.age_min is not None) or (
@@ -187,7 +197,31 @@ def _status(draft: Draft, scope: list[Sentence], language: str | None) -> str:
             return "attempted"
         if wished:
             return "intended"
+        if language == "en" and _done(sentence.text, movement):
+            return "returned"  # "Kim returned to the North in May": a later "he had wanted to go back" is past
+    # A lede that names the person before the sentence that tells of the move ("Kim is planning on
+    # returning. He knows that going back to the North ..."): its wish is the story's.
+    first = draft.anchors[0].start if draft.anchors else 0
+    if any(intended.search(s.text) for s in draft.sentences if s.start < first):
+        return "intended"
     return "returned"
+
+
+# A move told as done: a past form of the verb ("returned to", "have returned", "came back"), not "returning".
+DONE = re.compile(
+    r"(?:returned|went|gone|came|crossed|swam|swum|fled|slipped|walked|sailed|flew|drove|re-?entered|"
+    r"re-?defected|defected|made (?:his|her|their) way)\b",
+    re.IGNORECASE,
+)
+HYPOTHETICAL_BEFORE = re.compile(r"\b(?:to|would|could|might|may|will|if|not|never)\s+(?:have\s+)?$", re.IGNORECASE)
+
+
+def _done(text: str, movement: AnyOf) -> bool:
+    """Whether an English sentence tells a move north as done ("have returned to our Republic")."""
+    return any(
+        DONE.match(m.group(0)) and not HYPOTHETICAL_BEFORE.search(text, max(0, m.start() - 16), m.start())
+        for m in movement.finditer(text)
+    )
 
 
 def _crossed_before(text: str, at: int, movement: AnyOf) -> bool:
@@ -287,11 +321,13 @@ def _one_of_many(found: Profile, mention: Mention, text: str, following: int, la
     name ("Park Kyung-eun, 64, Kang Cheol-woo, 40, and a woman, Kim Yeon-ju, 22")."""
     own = Profile(name=mention.name, surname=mention.surname, singular=True)
     clause = text[mention.end : following]
-    before = text[max(0, mention.start - 12) : mention.start]
+    before = text[max(0, mention.start - 16) : mention.start]
     lang = language if language in ("en", "ko", "zh") else "en"
     apposition = APPOSED_AGE.match(clause)
-    if apposition:
-        own.age = own.age_min = own.age_max = int(apposition.group("age"))
+    leading = LEADING_AGE.search(before) if language == "en" else None
+    stated = apposition or leading  # "Park, 64," / "(64)" after the name, "64-year-old Park" before it
+    if stated:
+        own.age = own.age_min = own.age_max = int(stated.group("age"))
     else:
         own.age, own.age_min, own.age_max = age_of(clause, lang)
     own_words = before + OWN_CLAUSE_END.split(clause, maxsplit=1)[0]  # not the "and a woman," of the next one
@@ -313,10 +349,14 @@ def _by_clause(
         times = [m.value for m in find_times(clause, language, today, context) if m.value]
         if not times or not waiting:
             continue
+        # the clause's own arrival and return dates ("went south in August 2009 and came back late last
+        # year"); a clause without a verb ("and Kang in September") gives its first date to the return
+        said = profile_of(clause, language, today, True, None, context)
         for draft in waiting:
             empty = Profile()
             if moves:
-                empty.returned = times[0]
+                empty.returned = said.returned or (None if said.arrived else times[0])
+                empty.arrived = said.arrived
             draft.absorb(empty, sentence, anchor=moves)
         waiting = []
     for draft in waiting:
@@ -340,6 +380,14 @@ def _own_move(text: str, language: str | None) -> bool:
     masked = [m.span() for m in forced.finditer(text)]
     moves = [*moves_north(language).finditer(text), *patterns("incidents", language, "appears_north").finditer(text)]
     return any(not any(a < m.end() and m.start() < b for a, b in masked) for m in moves)
+
+
+def _came_south(mention: Mention, text: str, language: str | None) -> bool:
+    """Whether the person named at ``mention`` is the subject of a move south ("Kim Tae-ho and Ko Mi-ra
+    escaped to the South in 2009"): a defector introduced by their story, not a witness."""
+    after = text[mention.end : mention.end + 60]
+    found = patterns("incidents", language, "arrival").search(after)
+    return found is not None and not re.search(r"[,;:]|\bsaid\b|\bsays\b", after[: found.start()])
 
 
 def _section_date(draft: Draft, month: str, language: str | None, today: date | None) -> str:
@@ -382,10 +430,16 @@ def _recall_names(found: Profile, text: str, known: dict[str, Mention]) -> None:
 
 
 def build_drafts(
-    document: Document, sentences: list[Sentence], cues: set[int], second_events: set[int] | None = None
+    document: Document,
+    sentences: list[Sentence],
+    cues: set[int],
+    second_events: set[int] | None = None,
+    clauses: dict[int, bool] | None = None,
 ) -> list[Draft]:
     """Group the sentences of ``document`` into incident drafts; ``cues`` are sentence indexes,
-    ``second_events`` those that tell of another person than the sentence before (see ``split_events``)."""
+    ``second_events`` those that tell of another person than the sentence before (see ``split_events``),
+    ``clauses`` the indexes of clauses a review sentence was cut into (see ``review.py``): True for a
+    clause that tells a case of its own."""
     language = document.language
     today: date | None = document.article.published
     drafts = Drafts()
@@ -408,6 +462,7 @@ def build_drafts(
     together = patterns("incidents", language, "plural_reference")
     known: dict[str, Mention] = {}  # Hangul and Han names met once in a construction, found bare later
     section_date: str | None = None  # the date of the last dated heading ("June 2012: ...") of a timeline
+    clauses = clauses or {}
     year_before: str | None = None  # the last year named earlier in the paragraph, for "同年", "that year"
     paragraph = -1
     for index, sentence in enumerate(sentences):
@@ -415,7 +470,7 @@ def build_drafts(
             paragraph, year_before = sentence.paragraph, section_date[:4] if section_date else None
             held = None
         years = YEAR_IN.findall(sentence.text)
-        dated = _dated_heading(sentence.text, language, today) if years else None
+        dated = _dated_heading(sentence.text, language, today) if years and index not in clauses else None
         if dated:  # a timeline's new entry: a new story, whatever the last one was about
             section_date = year_before = dated
             current, pending = None, []
@@ -455,7 +510,14 @@ def build_drafts(
             roles[found.people[0].name] = "speaker"
             found.people, found.name, found.surname = [], None, None
         people = {m.name: m for m in found.people}
-        listed = len(people) > 1 and all(m.role == "returnee" for m in people.values())
+        drafted = {d.profile.name for d in named}
+        # "X was followed by Park Jin-ho (49) and Jang Mi-ran (33)": people marked as returnees, beside
+        # ones already met, are listed too
+        listed = (
+            len(people) > 1
+            and sum(m.role == "returnee" for m in people.values()) > 1
+            and all(m.role == "returnee" or m.name in drafted for m in people.values())
+        )
         if (is_cue or moves or listed) and len(people) > 1 and not full:
             # An enumeration or coordinated subjects: one incident per person named. Listed without a move
             # ("They are Park Kyung-eun, 64; Kang ..."), each waits for a sentence that tells of its return.
@@ -471,8 +533,15 @@ def build_drafts(
             group = group[-len(mentions) :]
             current = next(d for d in drafts.named_in(sentence.text, language) if d.profile.name in people)
             continue
-        if (is_cue or moves) and not found.people and len(group) > 1 and together.search(sentence.text):
-            # "They both returned to the North": each person of the last enumeration.
+        if (
+            (is_cue or moves)
+            and not found.people
+            and len(group) > 1
+            and together.search(sentence.text)
+            and (not named or all(d in named for d in group))
+        ):
+            # "They both returned to the North": each person of the last enumeration (not "Kim said ...
+            # introducing both his wife and daughter", which names one of them).
             for member in group:
                 member.absorb(found, sentence, anchor=True, dates=True)
             continue
@@ -487,6 +556,7 @@ def build_drafts(
                 fresh
                 and current is not None
                 and not found.another
+                and not clauses.get(index)
                 and (found.returned is None or _same_return(found.returned, current.profile.returned))
             ):
                 # "a man" without a new date is the same event told again ("state media said a man ..."); "another
@@ -519,7 +589,18 @@ def build_drafts(
                 and not found.aggregate
                 and (
                     found.people[0].role == "returnee"
-                    or (found.people[0].role == "unknown" and (_heading(sentence.text) or recalled))
+                    or (
+                        found.people[0].role == "unknown"
+                        and (
+                            _heading(sentence.text)
+                            or recalled
+                            # after a named story only: an unnamed one may be about this very person
+                            or (
+                                (current is None or current.profile.name is not None)
+                                and _came_south(found.people[0], sentence.text, language)
+                            )
+                        )
+                    )
                 )
             )
             heading_anew = target is current and current is not None and bool(current.anchors) and not named
@@ -633,9 +714,14 @@ def split_events(sentences: list[Sentence], cues: set[int], language: str | None
 def extract_incidents(document: Document, sentences: list[Sentence], cues: set[int]) -> tuple[Incident, ...]:
     """The incidents of a relevant document, in order of first mention."""
     language = document.language
+    sentences, cues, clauses = split_reviews(sentences, cues, language)
+    clause_at = {sentences[i].start: cut for i, cut in clauses.items()}  # split_events renumbers sentences
     parts = split_events(sentences, cues, language, document.article.published)
     sentences = parts.sentences
-    drafts = [draft for draft in build_drafts(document, sentences, parts.cues, parts.second) if draft.anchors]
+    clauses = {i: clause_at[s.start] for i, s in enumerate(sentences) if s.start in clause_at}
+    drafts = [
+        draft for draft in build_drafts(document, sentences, parts.cues, parts.second, clauses) if draft.anchors
+    ]
     out: list[Incident] = []
     owners: dict[int, set[int]] = {}  # paragraph -> the drafts with a sentence in it
     by_paragraph: dict[int, list[Sentence]] = {}
@@ -655,6 +741,10 @@ def extract_incidents(document: Document, sentences: list[Sentence], cues: set[i
             if span not in spans:
                 spans.append(span)
         p = draft.profile
+        if p.name is None and p.surname is None:
+            named = name_from_story((*draft.anchors, *draft.sentences), sentences, language)
+            if named:
+                p.name, p.surname = named
         if p.gender is None:
             p.gender = (
                 _gender_from_spouse(scope, language)

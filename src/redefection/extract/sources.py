@@ -48,6 +48,7 @@ class _Lexicon:
     speech: re.Pattern[str]
     targets: dict[str, tuple[str, ...]]
     paragraph_generic: frozenset[str]
+    back: re.Pattern[str]  # words pointing back at figures just given ("these figures", "이같이", "上述数据")
 
 
 def _alternation(values: Sequence[str], template: str = "{}", flags: int = re.IGNORECASE) -> re.Pattern[str]:
@@ -71,6 +72,7 @@ def _lexicon(language: str) -> _Lexicon:
         speech=_alternation(data.get("speech", [])),
         targets={kind: tuple(names) for kind, names in data.get("generic_targets", {}).items()},
         paragraph_generic=frozenset(data.get("paragraph_generic", [])),
+        back=_alternation(data.get("back_reference", [])),
     )
 
 
@@ -188,6 +190,17 @@ class SourceFinder:
             self._carried.append(carried)
             carried = resolved[-1][2] if resolved else carried
             self._attributions.append(resolved)
+        # "재입북한 탈북민은 16명으로 밝혀졌다. 통일부가 ... 이같이 보고했다.": a source named in the next
+        # sentence (of the same or the next paragraph) with words pointing back gives the figures before it
+        self._back: list[str | None] = [None] * len(sentences)
+        for index in range(1, len(sentences)):
+            later, earlier = sentences[index], sentences[index - 1]
+            if (
+                self._attributions[index]
+                and later.paragraph - earlier.paragraph <= 1
+                and self._lexicon.back.search(later.text)
+            ):
+                self._back[index - 1] = self._attributions[index][0][2]
 
     def _resolve(self, mention: Mention, paragraph: int) -> str | None:
         if mention.kind == "body":
@@ -225,6 +238,8 @@ class SourceFinder:
         return None if attributions else self.paragraph_source(index)
 
     def paragraph_source(self, index: int) -> str | None:
-        """The source of a sentence that names none: the latest one attributed earlier in its paragraph, else
-        none: a later one may speak of other figures ("Seven went back in 2012" after "the ministry said 31 ...")."""
-        return self._carried[index]
+        """The source of a sentence that names none: the one the next sentence names pointing back at it
+        ("... 이같이 보고했다", "The ministry released these figures"), else the latest one attributed earlier
+        in its paragraph, else none: a later one may speak of other figures ("Seven went back in 2012" after
+        "the ministry said 31 ...")."""
+        return self._back[index] or self._carried[index]
