@@ -719,9 +719,7 @@ def extract_incidents(document: Document, sentences: list[Sentence], cues: set[i
     parts = split_events(sentences, cues, language, document.article.published)
     sentences = parts.sentences
     clauses = {i: clause_at[s.start] for i, s in enumerate(sentences) if s.start in clause_at}
-    drafts = [
-        draft for draft in build_drafts(document, sentences, parts.cues, parts.second, clauses) if draft.anchors
-    ]
+    drafts = [draft for draft in build_drafts(document, sentences, parts.cues, parts.second, clauses) if draft.anchors]
     out: list[Incident] = []
     owners: dict[int, set[int]] = {}  # paragraph -> the drafts with a sentence in it
     by_paragraph: dict[int, list[Sentence]] = {}
