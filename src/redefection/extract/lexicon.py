@@ -14,6 +14,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from ._literals import absent, needed
+
 
 @lru_cache(maxsize=32)
 def load_lexicon(concern: str) -> dict[str, Any]:
@@ -39,12 +41,16 @@ def section(concern: str, language: str | None) -> dict[str, Any]:
 
 
 class AnyOf:
-    """Matches any of several regular expressions; each may use the same group names."""
+    """Matches any of several regular expressions; each may use the same group names.
 
-    __slots__ = ("_each", "_joined")
+    A sentence without any of the words every match needs (``_literals.needed``) is not searched.
+    """
+
+    __slots__ = ("_each", "_joined", "_needs")
 
     def __init__(self, sources: tuple[str, ...], flags: int) -> None:
         self._each = tuple(re.compile(p, flags) for p in sources)
+        self._needs = needed(sources, flags)
         joined = "|".join(f"(?:{p})" for p in sources) if sources else r"(?!x)x"
         try:
             self._joined: re.Pattern[str] | None = re.compile(joined, flags)
@@ -53,6 +59,8 @@ class AnyOf:
 
     def search(self, text: str) -> re.Match[str] | None:
         """The earliest match of any pattern."""
+        if absent(self._needs, text):
+            return None
         if self._joined is not None:
             return self._joined.search(text)
         found = [m for m in (p.search(text) for p in self._each) if m]
@@ -60,6 +68,8 @@ class AnyOf:
 
     def finditer(self, text: str) -> list[re.Match[str]]:
         """Every match of every pattern, by position (overlaps between patterns kept)."""
+        if absent(self._needs, text):
+            return []
         if self._joined is not None:
             return list(self._joined.finditer(text))
         return sorted((m for p in self._each for m in p.finditer(text)), key=lambda m: m.start())
