@@ -49,13 +49,15 @@ class AnyOf:
     __slots__ = ("_each", "_joined", "_needs")
 
     def __init__(self, sources: tuple[str, ...], flags: int) -> None:
-        self._each = tuple(re.compile(p, flags) for p in sources)
-        self._needs = needed(sources, flags)
         joined = "|".join(f"(?:{p})" for p in sources) if sources else r"(?!x)x"
+        self._each: tuple[re.Pattern[str], ...] = ()  # compiled only when the joined pattern cannot be
         try:
             self._joined: re.Pattern[str] | None = re.compile(joined, flags)
+            self._needs = needed((joined,), flags)
         except re.error:  # repeated group names: fall back to one pattern at a time
             self._joined = None
+            self._each = tuple(re.compile(p, flags) for p in sources)
+            self._needs = needed(sources, flags)
 
     def search(self, text: str) -> re.Match[str] | None:
         """The earliest match of any pattern."""
