@@ -14,7 +14,11 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from ._literals import absent, needed
+from ._literals import Needs, absent, needed
+
+# A matcher reads the words its patterns need (``_literals.needed``) after this many uses: a command that
+# reads a page or two does not pay the analysis, a batch recovers it within a few documents.
+LEARN_AFTER = 50
 
 
 @lru_cache(maxsize=32)
@@ -43,25 +47,38 @@ def section(concern: str, language: str | None) -> dict[str, Any]:
 class AnyOf:
     """Matches any of several regular expressions; each may use the same group names.
 
-    A sentence without any of the words every match needs (``_literals.needed``) is not searched.
+    A sentence without any of the words every match needs (``_literals.needed``) is not searched, once
+    the matcher has been used ``LEARN_AFTER`` times.
     """
 
-    __slots__ = ("_each", "_joined", "_needs")
+    __slots__ = ("_each", "_joined", "_needs", "_sources", "_uses")
 
     def __init__(self, sources: tuple[str, ...], flags: int) -> None:
         joined = "|".join(f"(?:{p})" for p in sources) if sources else r"(?!x)x"
         self._each: tuple[re.Pattern[str], ...] = ()  # compiled only when the joined pattern cannot be
+        self._needs: Needs | None = None
+        self._uses = 0  # the words are read from the patterns once the matcher has been used a while
         try:
             self._joined: re.Pattern[str] | None = re.compile(joined, flags)
-            self._needs = needed((joined,), flags)
+            self._sources = (joined,)
         except re.error:  # repeated group names: fall back to one pattern at a time
             self._joined = None
             self._each = tuple(re.compile(p, flags) for p in sources)
-            self._needs = needed(sources, flags)
+            self._sources = sources
+
+    def _skips(self, text: str) -> bool:
+        """Whether ``text`` lacks every word the patterns need (see ``_literals``)."""
+        if self._uses < LEARN_AFTER:
+            self._uses += 1
+            if self._uses == LEARN_AFTER:
+                flags = self._joined.flags if self._joined is not None else self._each[0].flags
+                self._needs = needed(self._sources, flags)
+            return False
+        return absent(self._needs, text)
 
     def search(self, text: str) -> re.Match[str] | None:
         """The earliest match of any pattern."""
-        if absent(self._needs, text):
+        if self._skips(text):
             return None
         if self._joined is not None:
             return self._joined.search(text)
@@ -70,7 +87,7 @@ class AnyOf:
 
     def finditer(self, text: str) -> list[re.Match[str]]:
         """Every match of every pattern, by position (overlaps between patterns kept)."""
-        if absent(self._needs, text):
+        if self._skips(text):
             return []
         if self._joined is not None:
             return list(self._joined.finditer(text))
