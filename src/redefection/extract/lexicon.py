@@ -60,7 +60,7 @@ class AnyOf:
         self._uses = 0  # the words are read from the patterns once the matcher has been used a while
         try:
             self._joined: re.Pattern[str] | None = re.compile(joined, flags)
-            self._sources = (joined,)
+            self._sources: tuple[str, ...] = (joined,)
         except re.error:  # repeated group names: fall back to one pattern at a time
             self._joined = None
             self._each = tuple(re.compile(p, flags) for p in sources)
