@@ -19,6 +19,8 @@ from ._literals import Needs, absent, needed
 # A matcher reads the words its patterns need (``_literals.needed``) after this many uses: a command that
 # reads a page or two does not pay the analysis, a batch recovers it within a few documents.
 LEARN_AFTER = 50
+SEEN_TEXTS = 256  # the texts a matcher remembers its answer for (the sentences of a page or two)
+_UNSEEN = object()
 
 
 @lru_cache(maxsize=32)
@@ -51,13 +53,14 @@ class AnyOf:
     the matcher has been used ``LEARN_AFTER`` times.
     """
 
-    __slots__ = ("_each", "_joined", "_needs", "_sources", "_uses")
+    __slots__ = ("_each", "_joined", "_needs", "_seen", "_sources", "_uses")
 
     def __init__(self, sources: tuple[str, ...], flags: int) -> None:
         joined = "|".join(f"(?:{p})" for p in sources) if sources else r"(?!x)x"
         self._each: tuple[re.Pattern[str], ...] = ()  # compiled only when the joined pattern cannot be
         self._needs: Needs | None = None
         self._uses = 0  # the words are read from the patterns once the matcher has been used a while
+        self._seen: dict[str, object] = {}  # the latest texts searched: a sentence is asked again
         try:
             self._joined: re.Pattern[str] | None = re.compile(joined, flags)
             self._sources: tuple[str, ...] = (joined,)
@@ -78,12 +81,21 @@ class AnyOf:
 
     def search(self, text: str) -> re.Match[str] | None:
         """The earliest match of any pattern."""
+        seen = self._seen
+        known = seen.get(text, _UNSEEN)
+        if known is not _UNSEEN:
+            return known  # type: ignore[return-value]
         if self._skips(text):
-            return None
-        if self._joined is not None:
-            return self._joined.search(text)
-        found = [m for m in (p.search(text) for p in self._each) if m]
-        return min(found, key=lambda m: m.start()) if found else None
+            found = None
+        elif self._joined is not None:
+            found = self._joined.search(text)
+        else:
+            each = [m for m in (p.search(text) for p in self._each) if m]
+            found = min(each, key=lambda m: m.start()) if each else None
+        if len(seen) >= SEEN_TEXTS:
+            seen.clear()
+        seen[text] = found
+        return found
 
     def finditer(self, text: str) -> list[re.Match[str]]:
         """Every match of every pattern, by position (overlaps between patterns kept)."""
