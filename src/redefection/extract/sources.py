@@ -47,9 +47,9 @@ class _Lexicon:
     after: re.Pattern[str]
     topic: re.Pattern[str]
     speech: re.Pattern[str]
+    needs: dict[re.Pattern[str], Needs | None]  # the words each pattern needs (see ``_literals``)
     targets: dict[str, tuple[str, ...]]
     paragraph_generic: frozenset[str]
-    needs: dict[re.Pattern[str], Needs | None]  # the words each pattern needs (see ``_literals``)
 
 
 def _alternation(values: Sequence[str], template: str = "{}", flags: int = re.IGNORECASE) -> re.Pattern[str]:
@@ -74,9 +74,9 @@ def _lexicon(language: str) -> _Lexicon:
         after=_alternation(data.get("after", [])),
         topic=_alternation(data.get("topic", [])),
         speech=_alternation(data.get("speech", [])),
+        needs={pattern: pattern_needs(pattern) for pattern in (any_name, *persons, *(p for _, p in generic))},
         targets={kind: tuple(names) for kind, names in data.get("generic_targets", {}).items()},
         paragraph_generic=frozenset(data.get("paragraph_generic", [])),
-        needs={pattern: pattern_needs(pattern) for pattern in (any_name, *persons, *(p for _, p in generic))},
     )
 
 
