@@ -39,7 +39,6 @@ class Mention:
 @dataclass(frozen=True, slots=True)
 class _Lexicon:
     names: tuple[tuple[str, re.Pattern[str]], ...]
-    any_name: re.Pattern[str]  # all aliases at once: most sentences name no body, so skip the loop
     generic: tuple[tuple[str, re.Pattern[str]], ...]
     persons: tuple[re.Pattern[str], ...]
     person_skip: re.Pattern[str]
@@ -61,12 +60,11 @@ def _alternation(values: Sequence[str], template: str = "{}", flags: int = re.IG
 @lru_cache(maxsize=8)
 def _lexicon(language: str) -> _Lexicon:
     data: dict[str, Any] = section("sources", language)
-    any_name = _alternation([alias for aliases in data.get("names", {}).values() for alias in aliases])
+    names = tuple((name, _alternation(aliases)) for name, aliases in data.get("names", {}).items())
     generic = tuple((kind, _alternation(values)) for kind, values in data.get("generic", {}).items())
     persons = tuple(re.compile(p) for p in data.get("persons", []))
     return _Lexicon(
-        names=tuple((name, _alternation(aliases)) for name, aliases in data.get("names", {}).items()),
-        any_name=any_name,
+        names=names,
         generic=generic,
         persons=persons,
         person_skip=_alternation(data.get("person_skip", [])),
@@ -74,7 +72,9 @@ def _lexicon(language: str) -> _Lexicon:
         after=_alternation(data.get("after", [])),
         topic=_alternation(data.get("topic", [])),
         speech=_alternation(data.get("speech", [])),
-        needs={pattern: pattern_needs(pattern) for pattern in (any_name, *persons, *(p for _, p in generic))},
+        needs={
+            pattern: pattern_needs(pattern) for pattern in (*(p for _, p in names), *persons, *(p for _, p in generic))
+        },
         targets={kind: tuple(names) for kind, names in data.get("generic_targets", {}).items()},
         paragraph_generic=frozenset(data.get("paragraph_generic", [])),
     )
@@ -130,8 +130,8 @@ def find_mentions(text: str, language: str | None) -> list[Mention]:
     lexicon = _lexicon(language or "en")
     found: list[tuple[int, int, MentionKind, str]] = []
     needs = lexicon.needs
-    if not absent(needs[lexicon.any_name], text) and lexicon.any_name.search(text):
-        for name, pattern in lexicon.names:
+    for name, pattern in lexicon.names:  # only the names whose words the text holds are looked for
+        if not absent(needs[pattern], text):
             found.extend((m.start(), m.end(), "body", name) for m in pattern.finditer(text))
     for pattern in lexicon.persons:
         if absent(needs[pattern], text):
