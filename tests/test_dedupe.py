@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -322,3 +324,37 @@ def test_signature_equals_datasketch_affine32_minhash() -> None:
         assert ours is not None and ours.dtype == np.uint32
         assert np.array_equal(ours, np.asarray(reference.hashvalues, dtype=np.uint32))
     assert dedupe.signature(set()) is None
+
+
+def test_written_out_permutations_are_numpys_draws() -> None:
+    a, b = dedupe._permutations()
+    assert dedupe._plain_permutations() == (tuple(int(x) for x in a), tuple(int(x) for x in b))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A man who settled in the South in 2015 swam back across the estuary to the North last month, officials said.",
+        "통일부는 2019년 입국한 탈북민 김모(24)씨가 지난주 군사분계선을 넘어 월북했다고 밝혔다. " * 3,
+        "one",
+    ],
+)
+def test_plain_index_entry_equals_the_numpy_one(text: str) -> None:
+    shingle_set = dedupe.stored_shingles(text)
+    plain = dedupe._plain_index(text, shingle_set)
+    values = dedupe.signature(shingle_set)
+    assert plain is not None and values is not None
+    assert plain.signature == dedupe.signature_to_bytes(values)
+    assert list(plain.buckets) == dedupe.index_buckets(text, values)
+    assert list(plain.queries or ()) == dedupe.query_buckets(text, values)
+    assert plain.shingle_count == len(shingle_set)
+
+
+def test_indexing_a_few_documents_does_not_import_numpy() -> None:
+    code = (
+        "import sys; from redefection import dedupe; "
+        "entry = dedupe.index_entry('A man swam back across the estuary to the North, officials said.'); "
+        "print(entry is not None and 'numpy' not in sys.modules)"
+    )
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert found.stdout.strip() == "True"

@@ -7,6 +7,8 @@ by step walk, a store filled by a real ingest at head, and the full way down and
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,9 +21,11 @@ from sqlalchemy import Engine, create_engine, inspect, text
 
 from proc_helpers import page_html, write_pages
 from redefection.app.ingest import ingest_paths
+from redefection.errors import StoreError
 from redefection.records import Capture
 from redefection.settings import Settings
-from redefection.store.connect import alembic_config, make_engine, parse_url
+from redefection.store import open_store
+from redefection.store.connect import alembic_config, at_head, head_revision, make_engine, parse_url, upgrade
 from redefection.store.search_sql import include_name
 from redefection.store.sql import SqlStore
 from redefection.store.tables import Base
@@ -130,3 +134,47 @@ def test_0013_adds_and_drops_the_claim_label(engine: Engine) -> None:
     assert "label" in columns()
     assert _step(engine, "downgrade", "0012") == "0012"
     assert "label" not in columns() and "source" in columns()
+
+
+def test_head_revision_read_from_the_files_is_alembics_head() -> None:
+    assert head_revision() == ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def test_a_store_at_head_is_recognised_and_an_older_one_is_migrated(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    engine = make_engine(parse_url(str(path)))
+    try:
+        assert not at_head(engine)  # no schema at all
+        config = alembic_config()
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, revisions()[-2])
+        assert not at_head(engine)  # one revision behind
+        upgrade(engine)
+        assert at_head(engine)
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == revisions()[-1]
+    finally:
+        engine.dispose()
+
+
+def test_opening_a_store_at_head_does_not_load_alembic(tmp_path: Path) -> None:
+    path = tmp_path / "head.db"
+    open_store(str(path)).close()
+    code = (
+        "import sys; from redefection.store import open_store; "
+        f"open_store({str(path)!r}).close(); print('alembic' in sys.modules)"
+    )
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert found.stdout.strip() == "False"
+
+
+def test_a_revision_from_a_newer_version_is_a_store_error(tmp_path: Path) -> None:
+    path = tmp_path / "newer.db"
+    open_store(str(path)).close()
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    engine.dispose()
+    with pytest.raises(StoreError, match="cannot migrate the database"):
+        open_store(str(path))

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from redefection.app.scanning import scan_paths
 from redefection.cli import cli
-from redefection.scan.tasks import ScanTask, TaskResult, list_archives, run_serial
+from redefection.scan.tasks import SMALL_SCAN_BYTES, ScanTask, TaskResult, engine_for, list_archives, run_serial
 from redefection.settings import Settings
 from redefection.store import Store, open_store
 from warc_helpers import Rec, record_id, write_warc
@@ -162,3 +162,15 @@ def test_archives_at_urls_and_glob_urls_are_scanned(tmp_path: Path, store: Store
     assert (report.archives, report.records, report.relevant) == (2, 10, 6)
     assert {source.split("#")[0] for source in _stored_sources(store)} == {"memory:///crawls/CC-NEWS-1.warc.gz"}
     assert store.scan_checkpoint("memory:///crawls/CC-NEWS-2.warc.gz") is not None
+
+
+def test_a_small_scan_takes_the_prefilter_that_builds_fastest() -> None:
+    small = [ScanTask("a.warc.gz", size=SMALL_SCAN_BYTES // 2), ScanTask("b.warc.gz", size=1000)]
+    large = [ScanTask("a.warc.gz", size=SMALL_SCAN_BYTES), ScanTask("b.warc.gz", size=1000)]
+    unknown = [ScanTask("https://x.example/a.warc.gz")]  # a remote archive of unknown size
+    auto = Settings()
+    assert engine_for(auto, small).prefilter_engine == "ahocorasick"
+    assert engine_for(auto, large) is auto
+    assert engine_for(auto, unknown) is auto
+    chosen = Settings(prefilter_engine="hyperscan")
+    assert engine_for(chosen, small) is chosen  # an engine named in the settings is kept

@@ -25,18 +25,24 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import struct
+import sys
+import tomllib
 import unicodedata
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache, lru_cache
-
-import numpy as np
-from numpy.typing import NDArray
+from importlib import resources
+from typing import TYPE_CHECKING
 
 from . import anchors
 from .records import Capture, ClusterMember, Document, MinhashIndex, SyndicationCluster
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
 
 logger = logging.getLogger(__name__)
 
@@ -84,6 +90,12 @@ CONTAINMENT_MIN = 0.7
 MIN_CONTAINED_SHINGLES = 40
 
 SPACE = re.compile(r"\s+")
+# The first documents a process indexes get their MinHash in plain Python (``_plain_index``: the same values),
+# so a command that stores a handful of pages never imports NumPy (about 0.15 s); later ones use NumPy.
+PLAIN_INDEX_DOCUMENTS = 16
+_plain_left = [PLAIN_INDEX_DOCUMENTS]
+MASK32 = (1 << 32) - 1
+MASK64 = (1 << 64) - 1
 
 
 def shingles(text: str) -> frozenset[str]:
@@ -112,6 +124,8 @@ def _permutations() -> tuple[NDArray[np.uint32], NDArray[np.uint32]]:
     """The ``NUM_PERM`` affine permutations h -> a*h + b (mod 2**32, ``a`` odd) of datasketch's "affine32"
     scheme for ``SEED``: the same draws from NumPy's seeded legacy generator, so signatures stored by earlier
     versions (made with datasketch, whose import costs about 0.6 s with SciPy) stay comparable."""
+    import numpy as np
+
     draws = np.random.RandomState(SEED)
     a = draws.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
     b = draws.randint(0, 1 << 32, NUM_PERM, dtype=np.uint32)
@@ -120,6 +134,8 @@ def _permutations() -> tuple[NDArray[np.uint32], NDArray[np.uint32]]:
 
 def _fmix32(values: NDArray[np.uint32]) -> NDArray[np.uint32]:
     """MurmurHash3's 32-bit finalizer: spreads the input hashes before the affine permutations."""
+    import numpy as np
+
     values = values ^ (values >> np.uint32(16))
     values = values * np.uint32(0x85EBCA6B)
     values = values ^ (values >> np.uint32(13))
@@ -133,7 +149,9 @@ def signature(shingle_set: Iterable[str]) -> NDArray[np.uint32] | None:
     Each shingle's hash is the first 4 bytes of its SHA-1 (little-endian), mixed by ``_fmix32``; the
     signature is, per permutation, the least permuted hash (datasketch's "affine32" MinHash).
     """
-    hashes = [int.from_bytes(hashlib.sha1(item.encode("utf-8")).digest()[:4], "little") for item in shingle_set]
+    import numpy as np
+
+    hashes = _hashes(shingle_set)
     if not hashes:
         return None
     mixed = _fmix32(np.array(hashes, dtype=np.uint32)).reshape(-1, 1)
@@ -147,10 +165,14 @@ def signature_to_bytes(values: NDArray[np.uint32]) -> bytes:
 
 
 def signature_from_bytes(data: bytes) -> NDArray[np.uint32]:
+    import numpy as np
+
     return np.frombuffer(data, dtype="<u4").astype(np.uint32)
 
 
 def _fmix64(values: NDArray[np.uint64]) -> NDArray[np.uint64]:
+    import numpy as np
+
     # MurmurHash3's finaliser: spreads every input bit over the key. Array arithmetic wraps modulo 2**64.
     values = values ^ (values >> np.uint64(33))
     values = values * np.uint64(0xFF51AFD7ED558CCD)
@@ -164,6 +186,8 @@ def band_keys(signatures: NDArray[np.uint32]) -> NDArray[np.int64]:
 
     The band number and ``TEXT_SCHEME`` are mixed in, so one indexed integer column holds every band.
     """
+    import numpy as np
+
     matrix = np.atleast_2d(signatures)
     salt = np.uint64(zlib.crc32(TEXT_SCHEME.encode()))
     keys = np.broadcast_to(np.arange(BANDS, dtype=np.uint64) + salt, (matrix.shape[0], BANDS)).copy()
@@ -227,12 +251,66 @@ def estimate(jaccard: float, size_a: int, size_b: int) -> Similarity:
 def index_entry(text: str) -> MinhashIndex | None:
     """The MinHash signature and LSH buckets that index ``text`` for near-copy lookups; None for no shingles."""
     shingle_set = stored_shingles(text)
+    if _plain_left[0] > 0 and "numpy" not in sys.modules:
+        _plain_left[0] -= 1
+        return _plain_index(text, shingle_set)
     values = signature(shingle_set)
     if values is None:
         return None
     buckets = tuple(index_buckets(text, values))
     queries = tuple(query_buckets(text, values))
     return MinhashIndex(signature_to_bytes(values), buckets, SCHEME, len(shingle_set), queries)
+
+
+def _hashes(shingle_set: Iterable[str]) -> list[int]:
+    return [int.from_bytes(hashlib.sha1(item.encode("utf-8")).digest()[:4], "little") for item in shingle_set]
+
+
+@cache
+def _plain_permutations() -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """``_permutations()`` as written out in ``data/minhash.toml``."""
+    data = tomllib.loads(resources.files("redefection.data").joinpath("minhash.toml").read_text("utf-8"))
+    if data["num_perm"] != NUM_PERM or data["seed"] != SEED:
+        raise ValueError("data/minhash.toml does not hold the permutations of NUM_PERM and SEED")
+    return tuple(data["a"]), tuple(data["b"])
+
+
+def _plain_fmix32(value: int) -> int:
+    value ^= value >> 16
+    value = (value * 0x85EBCA6B) & MASK32
+    value ^= value >> 13
+    value = (value * 0xC2B2AE35) & MASK32
+    return value ^ (value >> 16)
+
+
+def _plain_fmix64(value: int) -> int:
+    value ^= value >> 33
+    value = (value * 0xFF51AFD7ED558CCD) & MASK64
+    value ^= value >> 33
+    value = (value * 0xC4CEB9FE1A85EC53) & MASK64
+    return value ^ (value >> 33)
+
+
+def _plain_index(text: str, shingle_set: frozenset[str]) -> MinhashIndex | None:
+    """``index_entry`` in plain Python: the same signature, with ``signature`` and ``band_keys`` done on ints."""
+    mixed = [_plain_fmix32(value) for value in _hashes(shingle_set)]
+    if not mixed:
+        return None
+    values = [min((h * a + b) & MASK32 for h in mixed) for a, b in zip(*_plain_permutations(), strict=True)]
+    salt = zlib.crc32(TEXT_SCHEME.encode())
+    keys = []
+    for band in range(BANDS):
+        key = band + salt
+        for row in range(BAND_ROWS):
+            key = _plain_fmix64(((key * 0x100000001B3) & MASK64) ^ values[band * BAND_ROWS + row])
+        keys.append(key >> 1)
+    return MinhashIndex(
+        struct.pack(f"<{NUM_PERM}I", *values),
+        tuple(keys + anchors.anchor_buckets(text)),
+        SCHEME,
+        len(shingle_set),
+        tuple(keys + anchors.anchor_queries(text)),
+    )
 
 
 def cluster_signatures(signatures: NDArray[np.uint32], sizes: Sequence[int]) -> list[list[int]]:
@@ -242,6 +320,8 @@ def cluster_signatures(signatures: NDArray[np.uint32], sizes: Sequence[int]) -> 
     estimated Jaccard (the share of equal signature values) and ``sizes`` (shingles per text).
     Returns the groups of two or more row indices, each sorted.
     """
+    import numpy as np
+
     count = signatures.shape[0]
     keys = band_keys(signatures)
     firsts: list[NDArray[np.int64]] = []

@@ -14,6 +14,14 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from ._literals import Needs, absent, needed
+
+# A matcher reads the words its patterns need (``_literals.needed``) after this many uses: a command that
+# reads a page or two does not pay the analysis, a batch recovers it within a few documents.
+LEARN_AFTER = 50
+SEEN_TEXTS = 256  # the texts a matcher remembers its answer for (the sentences of a page or two)
+_UNSEEN = object()
+
 
 @lru_cache(maxsize=32)
 def load_lexicon(concern: str) -> dict[str, Any]:
@@ -39,27 +47,60 @@ def section(concern: str, language: str | None) -> dict[str, Any]:
 
 
 class AnyOf:
-    """Matches any of several regular expressions; each may use the same group names."""
+    """Matches any of several regular expressions; each may use the same group names.
 
-    __slots__ = ("_each", "_joined")
+    A sentence without any of the words every match needs (``_literals.needed``) is not searched, once
+    the matcher has been used ``LEARN_AFTER`` times.
+    """
+
+    __slots__ = ("_each", "_joined", "_needs", "_seen", "_sources", "_uses")
 
     def __init__(self, sources: tuple[str, ...], flags: int) -> None:
-        self._each = tuple(re.compile(p, flags) for p in sources)
         joined = "|".join(f"(?:{p})" for p in sources) if sources else r"(?!x)x"
+        self._each: tuple[re.Pattern[str], ...] = ()  # compiled only when the joined pattern cannot be
+        self._needs: Needs | None = None
+        self._uses = 0  # the words are read from the patterns once the matcher has been used a while
+        self._seen: dict[str, object] = {}  # the latest texts searched: a sentence is asked again
         try:
             self._joined: re.Pattern[str] | None = re.compile(joined, flags)
+            self._sources: tuple[str, ...] = (joined,)
         except re.error:  # repeated group names: fall back to one pattern at a time
             self._joined = None
+            self._each = tuple(re.compile(p, flags) for p in sources)
+            self._sources = sources
+
+    def _skips(self, text: str) -> bool:
+        """Whether ``text`` lacks every word the patterns need (see ``_literals``)."""
+        if self._uses < LEARN_AFTER:
+            self._uses += 1
+            if self._uses == LEARN_AFTER:
+                flags = self._joined.flags if self._joined is not None else self._each[0].flags
+                self._needs = needed(self._sources, flags)
+            return False
+        return absent(self._needs, text)
 
     def search(self, text: str) -> re.Match[str] | None:
         """The earliest match of any pattern."""
-        if self._joined is not None:
-            return self._joined.search(text)
-        found = [m for m in (p.search(text) for p in self._each) if m]
-        return min(found, key=lambda m: m.start()) if found else None
+        seen = self._seen
+        known = seen.get(text, _UNSEEN)
+        if known is not _UNSEEN:
+            return known  # type: ignore[return-value]
+        if self._skips(text):
+            found = None
+        elif self._joined is not None:
+            found = self._joined.search(text)
+        else:
+            each = [m for m in (p.search(text) for p in self._each) if m]
+            found = min(each, key=lambda m: m.start()) if each else None
+        if len(seen) >= SEEN_TEXTS:
+            seen.clear()
+        seen[text] = found
+        return found
 
     def finditer(self, text: str) -> list[re.Match[str]]:
         """Every match of every pattern, by position (overlaps between patterns kept)."""
+        if self._skips(text):
+            return []
         if self._joined is not None:
             return list(self._joined.finditer(text))
         return sorted((m for p in self._each for m in p.finditer(text)), key=lambda m: m.start())

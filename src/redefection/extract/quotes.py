@@ -17,6 +17,7 @@ import logging
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..records import Document, Quote, Span
 from ._quote_rules import Pattern, QuoteRules, quote_rules
@@ -58,17 +59,31 @@ def _is_closing(text: str, j: int) -> bool:
     return not text[j - 1].isspace() and not (after.isascii() and after.isalnum())  # "Korea's" is no close
 
 
+@lru_cache(maxsize=64)
+def _one_of(chars: str) -> re.Pattern[str]:
+    """A pattern matching any one of ``chars`` (none when it is empty)."""
+    if not chars:
+        return re.compile(r"(?!x)x")
+    return re.compile("[" + "".join(re.escape(char) for char in sorted(set(chars))) + "]")
+
+
 def _fragments(paragraph: str, offset: int, index: int, rules: QuoteRules) -> list[_Fragment]:
     """Quoted fragments of one paragraph; single marks count only outside double ones."""
     out: list[_Fragment] = []
+    openers = _one_of("".join(rules.marks))  # jump from mark to mark: most characters are none
     i = 0
     while i < len(paragraph):
-        closers = rules.marks.get(paragraph[i])
+        mark = openers.search(paragraph, i)
+        if mark is None:
+            break
+        i = mark.start()
+        closers = rules.marks[paragraph[i]]
         single = paragraph[i] in rules.single_marks
-        if closers is None or not _is_opening(paragraph, i, single):
+        if not _is_opening(paragraph, i, single):
             i += 1
             continue
-        j = next((j for j in range(i + 2, len(paragraph)) if paragraph[j] in closers and _is_closing(paragraph, j)), -1)
+        ends = _one_of(closers)
+        j = next((m.start() for m in ends.finditer(paragraph, i + 2) if _is_closing(paragraph, m.start())), -1)
         if j < 0 and single:  # an apostrophe after all
             i += 1
             continue

@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import Any, Literal
 
 from ..records import Document
+from ._literals import Needs, absent, pattern_needs
 from .lexicon import section
 from .sentences import Sentence
 
@@ -38,7 +39,6 @@ class Mention:
 @dataclass(frozen=True, slots=True)
 class _Lexicon:
     names: tuple[tuple[str, re.Pattern[str]], ...]
-    any_name: re.Pattern[str]  # all aliases at once: most sentences name no body, so skip the loop
     generic: tuple[tuple[str, re.Pattern[str]], ...]
     persons: tuple[re.Pattern[str], ...]
     person_skip: re.Pattern[str]
@@ -46,6 +46,7 @@ class _Lexicon:
     after: re.Pattern[str]
     topic: re.Pattern[str]
     speech: re.Pattern[str]
+    needs: dict[re.Pattern[str], Needs | None]  # the words each pattern needs (see ``_literals``)
     targets: dict[str, tuple[str, ...]]
     paragraph_generic: frozenset[str]
     back: re.Pattern[str]  # words pointing back at figures just given ("these figures", "이같이", "上述数据")
@@ -60,16 +61,21 @@ def _alternation(values: Sequence[str], template: str = "{}", flags: int = re.IG
 @lru_cache(maxsize=8)
 def _lexicon(language: str) -> _Lexicon:
     data: dict[str, Any] = section("sources", language)
+    names = tuple((name, _alternation(aliases)) for name, aliases in data.get("names", {}).items())
+    generic = tuple((kind, _alternation(values)) for kind, values in data.get("generic", {}).items())
+    persons = tuple(re.compile(p) for p in data.get("persons", []))
     return _Lexicon(
-        names=tuple((name, _alternation(aliases)) for name, aliases in data.get("names", {}).items()),
-        any_name=_alternation([alias for aliases in data.get("names", {}).values() for alias in aliases]),
-        generic=tuple((kind, _alternation(values)) for kind, values in data.get("generic", {}).items()),
-        persons=tuple(re.compile(p) for p in data.get("persons", [])),
+        names=names,
+        generic=generic,
+        persons=persons,
         person_skip=_alternation(data.get("person_skip", [])),
         before=_alternation(data.get("before", []), "(?:{})$"),
         after=_alternation(data.get("after", [])),
         topic=_alternation(data.get("topic", [])),
         speech=_alternation(data.get("speech", [])),
+        needs={
+            pattern: pattern_needs(pattern) for pattern in (*(p for _, p in names), *persons, *(p for _, p in generic))
+        },
         targets={kind: tuple(names) for kind, names in data.get("generic_targets", {}).items()},
         paragraph_generic=frozenset(data.get("paragraph_generic", [])),
         back=_alternation(data.get("back_reference", [])),
@@ -125,14 +131,19 @@ def find_mentions(text: str, language: str | None) -> list[Mention]:
     """Named bodies, cited people and generic references in ``text``, without overlaps, in order."""
     lexicon = _lexicon(language or "en")
     found: list[tuple[int, int, MentionKind, str]] = []
-    if lexicon.any_name.search(text):
-        for name, pattern in lexicon.names:
+    needs = lexicon.needs
+    for name, pattern in lexicon.names:  # only the names whose words the text holds are looked for
+        if not absent(needs[pattern], text):
             found.extend((m.start(), m.end(), "body", name) for m in pattern.finditer(text))
     for pattern in lexicon.persons:
+        if absent(needs[pattern], text):
+            continue
         for m in pattern.finditer(text):
             if not lexicon.person_skip.search(m.group("name")):
                 found.append((m.start(), m.end(), "person", m.group("name")))
     for kind, pattern in lexicon.generic:
+        if absent(needs[pattern], text):
+            continue
         found.extend((m.start(), m.end(), "generic", kind) for m in pattern.finditer(text))
     found.sort(key=lambda f: (KIND_RANK[f[2]], f[0] - f[1], f[0]))
     kept: list[tuple[int, int, MentionKind, str]] = []

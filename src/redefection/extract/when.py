@@ -17,6 +17,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
+
+from ._literals import Needs, absent, pattern_needs
 
 MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
@@ -193,7 +196,9 @@ def find_times(
         return []
     rules = CJK if language in ("ko", "zh", "ja") else EN
     found: list[TimeMention] = []
-    for pattern, kind in rules:
+    for (pattern, kind), needs in zip(rules, _needs(rules is CJK), strict=True):
+        if absent(needs, text):
+            continue
         for m in pattern.finditer(text):
             if any(t.start < m.end() and m.start() < t.end for t in found):
                 continue
@@ -203,6 +208,12 @@ def find_times(
             value = _resolve(kind, m, today, context) if kind != "same_year" else f"{SAME_YEAR}{_month_of(m)}"
             found.append(TimeMention(m.start(), m.end(), value))
     return _same_year(sorted(found, key=lambda t: t.start), year_before or (context[:4] if context else None))
+
+
+@lru_cache(maxsize=2)
+def _needs(cjk: bool) -> tuple[Needs | None, ...]:
+    """The words each time pattern needs, in the order of its rules (see ``_literals``)."""
+    return tuple(pattern_needs(pattern) for pattern, _ in (CJK if cjk else EN))
 
 
 def _month_of(m: re.Match[str]) -> str:

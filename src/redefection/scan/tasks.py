@@ -209,6 +209,21 @@ class Seen:
             self._items.clear()
 
 
+# Up to this many archive bytes, ``auto`` takes pyahocorasick: building hyperscan's automata costs about
+# 0.44 s of CPU, pyahocorasick's 0.01 s, and pyahocorasick reads about 14 MB/s of records (gzip archives hold
+# about 5 bytes of records per byte), so it finishes half a megabyte of archive in about 0.2 s. Both pass the
+# same records (tests/test_prefilter.py).
+SMALL_SCAN_BYTES = 1 << 19
+
+
+def engine_for(settings: Settings, tasks: Sequence[ScanTask]) -> Settings:
+    """``settings`` for a scan of ``tasks``: the ``auto`` prefilter engine of a small scan is pyahocorasick."""
+    sizes = [task.size for task in tasks]
+    if settings.prefilter_engine != "auto" or None in sizes or sum(s or 0 for s in sizes) > SMALL_SCAN_BYTES:
+        return settings
+    return dataclasses.replace(settings, prefilter_engine="ahocorasick")
+
+
 @lru_cache(maxsize=2)
 def _worker(settings: Settings) -> tuple[Pipeline, Prefilter, Seen]:
     return Pipeline(settings), build_prefilter(_engine(settings.prefilter_engine)), Seen()
@@ -338,6 +353,7 @@ def scan(
         else:
             tasks.append(task)
     workers = workers or os.cpu_count() or 1
+    settings = engine_for(settings, tasks)
     _worker(settings)[2].clear()  # workers forked below start with an empty cache too
     if executor is None:
         executor = run_serial if workers == 1 or len(tasks) <= 1 else run_processes(min(workers, len(tasks)))

@@ -5,13 +5,12 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from alembic.util import CommandError
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..errors import StoreError
 from ..settings import Settings
 from .base import Store
-from .connect import has_schema, hide_password, hint_for, is_memory, make_engine, parse_url, upgrade
+from .connect import MigrationFailed, has_schema, hide_password, hint_for, is_memory, make_engine, parse_url, upgrade
 from .monitor import AlertDelivery, MonitorStore, SeenUrl, SourceCheck, SourceDay, SourceState
 from .rows import (
     IncidentRef,
@@ -79,7 +78,7 @@ def open_store(url: str | None = None, *, create: bool = True) -> Store:
         engine.dispose()
         reason = " ".join(str(getattr(exc, "orig", None) or exc).split())  # drivers add line breaks
         raise StoreError(shown, f"cannot open the database ({reason}); {hint_for(parsed)}") from exc
-    except CommandError as exc:
+    except MigrationFailed as exc:
         engine.dispose()
         raise StoreError(
             shown, f"cannot migrate the database ({exc}); it may come from a newer redefection: upgrade it"

@@ -4,23 +4,28 @@ SQLite connections get WAL (readers never block the writer), foreign keys and
 a generous busy timeout; in-memory databases share one connection so the
 schema survives between sessions. Migrations run from the package's own
 ``migrations`` folder, so no ``alembic.ini`` is needed in the working folder.
+A database already at the latest revision is recognised by reading its
+``alembic_version`` row against the revisions of those files, without loading
+Alembic (most commands open a store that is up to date).
 """
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 
 from ..errors import StoreError
 from ..private_files import create_private
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 MEMORY_URLS = {":memory:", "sqlite://", "sqlite:///:memory:"}
@@ -29,6 +34,9 @@ POSTGRES_ALIASES = {"postgres": "postgresql+psycopg", "postgresql": "postgresql+
 SQLITE_BUSY_TIMEOUT_MS = 30_000  # batch writers wait for each other instead of failing
 MIGRATION_LOCK = 0x7265646566  # any constant: the advisory lock key of redefection's migrations ("redef")
 PASSWORD_IN_URL = re.compile(r"(://[^:/@]*:)[^@/]*@")
+# In a migration file: 'revision: str = "0013"' and 'down_revision: str | None = "0012"' (or None).
+REVISION_LINE = re.compile(r'^revision(?:\s*:\s*str)?\s*=\s*"(?P<id>[^"]+)"\s*$', re.MULTILINE)
+DOWN_REVISION_LINE = re.compile(r'^down_revision(?:\s*:[^=\n]*)?=\s*(?:"(?P<id>[^"]+)"|None)\s*$', re.MULTILINE)
 
 SQLITE_HINT = "check that the folder exists and is writable, or choose another database path"
 POSTGRES_HINT = "check the server, database name and credentials"
@@ -102,8 +110,14 @@ def make_engine(url: URL) -> Engine:
     return engine
 
 
+class MigrationFailed(Exception):
+    """Alembic could not migrate the database (its message says why)."""
+
+
 def alembic_config() -> Config:
     """An Alembic configuration pointing at the packaged migrations, built without any ini file."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     return config
@@ -115,8 +129,48 @@ def has_schema(engine: Engine) -> bool:
         return inspect(connection).has_table("alembic_version")
 
 
+@lru_cache(maxsize=1)
+def head_revision() -> str | None:
+    """The latest revision of the packaged migrations, read from their files; None unless they form one chain
+    of plain revisions (a merge, say), in which case Alembic decides."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        source = path.read_text("utf-8")
+        revision, down = REVISION_LINE.search(source), DOWN_REVISION_LINE.search(source)
+        if revision is None or down is None:
+            return None
+        revisions.add(revision["id"])
+        if down["id"]:
+            parents.add(down["id"])
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 and len(parents) == len(revisions) - 1 else None
+
+
+def at_head(engine: Engine) -> bool:
+    """Whether the database's schema is at ``head_revision()`` (False when it has none yet)."""
+    head = head_revision()
+    if head is None:
+        return False
+    try:
+        with engine.connect() as connection:
+            rows = connection.exec_driver_sql("SELECT version_num FROM alembic_version").fetchall()
+    except SQLAlchemyError:  # no alembic_version table: a new database
+        return False
+    return [row[0] for row in rows] == [head]
+
+
 def upgrade(engine: Engine) -> None:
-    """Migrate the database to the latest schema, in one transaction where the backend allows."""
+    """Migrate the database to the latest schema, in one transaction where the backend allows.
+
+    Raises:
+        MigrationFailed: Alembic refused (a revision it does not know: a database from a newer version).
+    """
+    if at_head(engine):
+        return
+    from alembic import command
+    from alembic.util import CommandError
+
     config = alembic_config()
     with engine.begin() as connection:
         if connection.dialect.name == "sqlite" and not is_memory(engine.url):
@@ -128,4 +182,7 @@ def upgrade(engine: Engine) -> None:
             # waits here (the lock ends with the transaction) and then finds the schema at head.
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+        try:
+            command.upgrade(config, "head")
+        except CommandError as exc:
+            raise MigrationFailed(str(exc)) from exc
