@@ -196,6 +196,23 @@ def test_case_page_shows_each_sources_value_and_marks_the_conflict(shared: Store
     assert "/raw" in body and "confirmed by an authority" in body
 
 
+def test_case_page_kept_for_viewers_never_gives_an_editors_forms_and_the_reverse(shared: Store) -> None:
+    # One app (one set of caches): the reports a viewer was shown are kept, an editor's copy never is.
+    case = conflicted_case(shared)
+    http, _ = browser(shared, "viewer")
+    first = page(http, f"/cases/{case}")
+    editor_token = session_for(shared, http, "editor")
+    as_editor = page(http, f"/cases/{case}")
+    session_for(shared, http, "viewer")
+    again = page(http, f"/cases/{case}")
+    assert "/confirm" not in first and "/confirm" not in again
+    incident = shared.get_case(case).incidents[0]
+    assert f"/facts/incident/{incident.id}/" in as_editor
+    assert as_editor.count(f'name="csrf_token" value="{editor_token}"') > 2  # review forms carry its token
+    reports = re.compile(r'<section class="card">\s*<h2>Reports of this case.*?</section>', re.S)
+    assert reports.search(first).group(0) == reports.search(again).group(0)  # type: ignore[union-attr]
+
+
 def test_document_page_highlights_each_facts_evidence(shared: Store) -> None:
     http, _ = browser(shared)
     ledger = doc_id(shared, "ledger")

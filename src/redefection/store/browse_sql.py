@@ -11,7 +11,17 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import ColumnElement, Float, Index, Integer, ScalarSelect, func, literal_column, select
+from sqlalchemy import (
+    ColumnElement,
+    Float,
+    Index,
+    Integer,
+    ScalarSelect,
+    bindparam,
+    func,
+    literal_column,
+    select,
+)
 from sqlalchemy.engine import Engine, Row
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -56,6 +66,8 @@ from .web_tables import AuditRow
 T = TypeVar("T")
 FactTable = type[ClaimRow] | type[QuoteRow]
 CHUNK = 500  # ids per IN (...) list
+# Documents by id (every case page asks for its documents): built once, the ids bound per call.
+_DOCUMENTS_BY_ID = documents_query().where(DocumentRow.id.in_(bindparam("ids", expanding=True)))
 # What a SourceRef shows of a document: a list of claims reads these, not the documents' text.
 REF_COLUMNS = (
     DocumentRow.id,
@@ -227,8 +239,8 @@ class BrowseSql:
         def work(session: Session) -> dict[int, StoredDocument]:
             found: dict[int, StoredDocument] = {}
             for start in range(0, len(wanted), CHUNK):
-                query = documents_query().where(DocumentRow.id.in_(wanted[start : start + CHUNK]))
-                found.update((row[0].id, stored_document(*row)) for row in session.execute(query))
+                chunk = {"ids": wanted[start : start + CHUNK]}
+                found.update((row[0].id, stored_document(*row)) for row in session.execute(_DOCUMENTS_BY_ID, chunk))
             return found
 
         return self._browse_run(self.url, "cannot load documents", work)

@@ -12,16 +12,26 @@ import json
 from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
+from typing import cast as cast_as
 
-from sqlalchemy import ColumnElement, Integer, String, and_, cast, exists, func, literal_column, or_, select
-from sqlalchemy.orm import Session, defer, load_only, selectinload
+from sqlalchemy import ColumnElement, Integer, String, and_, bindparam, cast, exists, func, literal_column, or_, select
+from sqlalchemy.orm import Session, defer
 
 from ..errors import NotFound
-from ..records import REASON_CODES
-from .cases import REJECTED, document_source
-from .stored_facts import stored_fact
-from .tables import CaseIncidentRow, CaseRow, ClusterMemberRow, DocumentRow, IncidentRow
-from .web import CaseDetail, CaseFilter, CaseSummary, CaseValue, Page, SourceRef
+from ..records import REASON_CODES, Span
+from .cases import REJECTED
+from .tables import CaseIncidentRow, CaseRow, ClusterMemberRow, DocumentRow, IncidentEvidenceRow, IncidentRow
+from .web import (
+    EDITABLE_FIELDS,
+    CaseDetail,
+    CaseFilter,
+    CaseSummary,
+    CaseValue,
+    Page,
+    ReviewState,
+    SourceRef,
+    StoredFact,
+)
 
 MAX_Q_WORDS = 8
 
@@ -85,10 +95,40 @@ def _reason_order(codes: Iterable[str]) -> tuple[str, ...]:
     return tuple(sorted(set(codes), key=lambda code: (known.get(code, len(known)), code)))
 
 
+def _summary(row: Any, incidents: Iterable[tuple[str, str, str | None]]) -> CaseSummary:
+    """The list row of a case (a ``CaseRow`` or a plain row with its columns) from its incidents' review
+    state, reasons (JSON) and document language."""
+    reasons: set[str] = set()
+    languages: set[str] = set()
+    reviewed = n = 0
+    for state, reasons_json, language in incidents:
+        n += 1
+        reviewed += state != "machine"
+        reasons.update(json.loads(reasons_json))
+        if language:
+            languages.add(language)
+    return CaseSummary(
+        id=row.id,
+        label=row.label,
+        status=row.status,
+        confirmation=row.confirmation,
+        event_date=row.event_date,
+        disclosure_date=row.disclosure_date,
+        independent_sources=row.independent_sources,
+        documents=row.documents,
+        conflicts=len(json.loads(row.conflicts_json)),
+        reasons=_reason_order(reasons),
+        languages=tuple(sorted(languages)),
+        reviewed=reviewed,
+        incidents=n,
+        updated_at=row.updated_at,
+    )
+
+
 def summaries(session: Session, rows: Sequence[CaseRow]) -> list[CaseSummary]:
     """The list rows of these cases, in their order: one query for all their incidents."""
     ids = [row.id for row in rows]
-    facts: dict[int, dict[str, Any]] = {i: {"reasons": set(), "languages": set(), "reviewed": 0, "n": 0} for i in ids}
+    facts: dict[int, list[tuple[str, str, str | None]]] = {i: [] for i in ids}
     if ids:
         query = (
             select(CaseIncidentRow.case_id, IncidentRow.review_state, IncidentRow.reasons_json, DocumentRow.language)
@@ -97,31 +137,8 @@ def summaries(session: Session, rows: Sequence[CaseRow]) -> list[CaseSummary]:
             .where(CaseIncidentRow.case_id.in_(ids))
         )
         for case_id, state, reasons_json, language in session.execute(query):
-            found = facts[case_id]
-            found["n"] += 1
-            found["reviewed"] += state != "machine"
-            found["reasons"].update(json.loads(reasons_json))
-            if language:
-                found["languages"].add(language)
-    return [
-        CaseSummary(
-            id=row.id,
-            label=row.label,
-            status=row.status,
-            confirmation=row.confirmation,
-            event_date=row.event_date,
-            disclosure_date=row.disclosure_date,
-            independent_sources=row.independent_sources,
-            documents=row.documents,
-            conflicts=len(json.loads(row.conflicts_json)),
-            reasons=_reason_order(facts[row.id]["reasons"]),
-            languages=tuple(sorted(facts[row.id]["languages"])),
-            reviewed=facts[row.id]["reviewed"],
-            incidents=facts[row.id]["n"],
-            updated_at=row.updated_at,
-        )
-        for row in rows
-    ]
+            facts[case_id].append((state, reasons_json, language))
+    return [_summary(row, facts[row.id]) for row in rows]
 
 
 def list_cases(session: Session, filters: CaseFilter, limit: int, offset: int) -> Page[CaseSummary]:
@@ -152,7 +169,7 @@ def list_cases(session: Session, filters: CaseFilter, limit: int, offset: int) -
 
 
 # What a source reference shows of a document: a case page loads these, never the documents' text.
-_REF_ONLY = load_only(
+_REF_COLUMNS = (
     DocumentRow.id,
     DocumentRow.title,
     DocumentRow.outlet,
@@ -161,9 +178,74 @@ _REF_ONLY = load_only(
     DocumentRow.uri,
     DocumentRow.source,
 )
+# A case page is built from plain rows (Core SELECTs): loading ORM objects cost most of its time.
+_INCIDENT_COLUMNS = tuple(
+    getattr(IncidentRow, name)
+    for name in (
+        "id",
+        "document_id",
+        "position",
+        "reasons_json",
+        "review_state",
+        "extractor_version",
+        *(field for field in EDITABLE_FIELDS["incident"] if field != "reasons"),
+    )
+)
+_CASE_COLUMNS = (
+    CaseRow.id,
+    CaseRow.label,
+    CaseRow.status,
+    CaseRow.confirmation,
+    CaseRow.event_date,
+    CaseRow.disclosure_date,
+    CaseRow.independent_sources,
+    CaseRow.documents,
+    CaseRow.conflicts_json,
+    CaseRow.updated_at,
+    CaseRow.fields_json,
+    CaseRow.confirmed_by_json,
+)
+# Built once (statement construction cost as much as running them); the case or the ids are bound per call.
+_CASE_QUERY = select(*_CASE_COLUMNS).where(CaseRow.id == bindparam("case_id"))
+_INCIDENTS_QUERY = (
+    select(*_INCIDENT_COLUMNS, *(column.label(f"doc_{column.key}") for column in _REF_COLUMNS))
+    .join(CaseIncidentRow, CaseIncidentRow.incident_id == IncidentRow.id)
+    .join(DocumentRow, DocumentRow.id == IncidentRow.document_id)
+    .where(CaseIncidentRow.case_id == bindparam("case_id"))
+    .order_by(DocumentRow.published, DocumentRow.id, IncidentRow.position)
+)
+_EVIDENCE_QUERY = (
+    select(
+        IncidentEvidenceRow.incident_id,
+        IncidentEvidenceRow.start_offset,
+        IncidentEvidenceRow.end_offset,
+        IncidentEvidenceRow.text,
+    )
+    .join(CaseIncidentRow, CaseIncidentRow.incident_id == IncidentEvidenceRow.incident_id)
+    .where(CaseIncidentRow.case_id == bindparam("case_id"))
+    .order_by(IncidentEvidenceRow.incident_id, IncidentEvidenceRow.position)
+)
+_CLUSTER_OF_QUERY = (
+    select(ClusterMemberRow.document_id, func.min(ClusterMemberRow.cluster_id))
+    .where(ClusterMemberRow.document_id.in_(bindparam("ids", expanding=True)))
+    .group_by(ClusterMemberRow.document_id)
+)
+_MEMBERS_QUERY = (
+    select(
+        ClusterMemberRow.cluster_id,
+        ClusterMemberRow.title.label("page_title"),
+        ClusterMemberRow.outlet.label("page_outlet"),
+        ClusterMemberRow.published.label("page_published"),
+        *_REF_COLUMNS,
+    )
+    .join(DocumentRow, DocumentRow.id == ClusterMemberRow.document_id)
+    .where(ClusterMemberRow.cluster_id.in_(bindparam("ids", expanding=True)))
+    .order_by(ClusterMemberRow.cluster_id, ClusterMemberRow.position)
+)
 
 
-def _document_ref(document: DocumentRow, cluster_id: int | None = None, copies: int = 0) -> SourceRef:
+def _document_ref(document: Any, cluster_id: int | None = None, copies: int = 0) -> SourceRef:
+    """The reference of a document row (ORM or plain, with the columns of ``_REF_COLUMNS``)."""
     return SourceRef(
         document_id=document.id,
         title=document.title,
@@ -177,46 +259,39 @@ def _document_ref(document: DocumentRow, cluster_id: int | None = None, copies: 
     )
 
 
-def _sources(session: Session, documents: Sequence[DocumentRow]) -> tuple[SourceRef, ...]:
+def _sources(session: Session, documents: Sequence[SourceRef]) -> tuple[SourceRef, ...]:
     """One reference per syndication cluster of ``documents``: its canonical page, the other pages as copies."""
-    ids = [document.id for document in documents]
-    member_of = dict(
-        session.execute(
-            select(ClusterMemberRow.document_id, func.min(ClusterMemberRow.cluster_id))
-            .where(ClusterMemberRow.document_id.in_(ids))
-            .group_by(ClusterMemberRow.document_id)
-        ).all()
-    )
+    ids = [document.document_id for document in documents]
+    connection = session.connection()
+    member_of: dict[int, int] = {}
+    if ids:
+        member_of = {
+            document_id: cluster_id for document_id, cluster_id in connection.execute(_CLUSTER_OF_QUERY, {"ids": ids})
+        }
     cluster_ids = sorted(set(member_of.values()))
-    canonical: dict[int, tuple[ClusterMemberRow, DocumentRow]] = {}
+    canonical: dict[int, Any] = {}
     sizes: dict[int, int] = {}
     if cluster_ids:
-        members = session.execute(
-            select(ClusterMemberRow, DocumentRow)
-            .join(DocumentRow, DocumentRow.id == ClusterMemberRow.document_id)
-            .where(ClusterMemberRow.cluster_id.in_(cluster_ids))
-            .order_by(ClusterMemberRow.cluster_id, ClusterMemberRow.position)
-            .options(_REF_ONLY)
-        ).all()
-        for member, document in members:
+        members = connection.execute(_MEMBERS_QUERY, {"ids": cluster_ids}).all()
+        for member in members:
             sizes[member.cluster_id] = sizes.get(member.cluster_id, 0) + 1
-            canonical.setdefault(member.cluster_id, (member, document))
+            canonical.setdefault(member.cluster_id, member)
     refs: list[SourceRef] = []
     for cluster_id in cluster_ids:
-        member, document = canonical[cluster_id]
-        ref = _document_ref(document, cluster_id, sizes[cluster_id] - 1)
-        refs.append(_with_page(ref, member))
-    refs.extend(_document_ref(document) for document in documents if document.id not in member_of)
+        member = canonical[cluster_id]
+        ref = _document_ref(member, cluster_id, sizes[cluster_id] - 1)
+        refs.append(_with_page(ref, member.page_title, member.page_outlet, member.page_published))
+    refs.extend(document for document in documents if document.document_id not in member_of)
     return tuple(sorted(refs, key=lambda ref: (ref.published or date.max, ref.document_id)))
 
 
-def _with_page(ref: SourceRef, member: ClusterMemberRow) -> SourceRef:
+def _with_page(ref: SourceRef, title: str | None, outlet: str | None, published: date | None) -> SourceRef:
     """The canonical page's own title, outlet and date where it has them (an exact copy shares a document)."""
     return SourceRef(
         document_id=ref.document_id,
-        title=member.title or ref.title,
-        outlet=member.outlet or ref.outlet,
-        published=member.published or ref.published,
+        title=title or ref.title,
+        outlet=outlet or ref.outlet,
+        published=published or ref.published,
         language=ref.language,
         uri=ref.uri,
         source=ref.source,
@@ -239,33 +314,64 @@ def _values(items: Sequence[dict[str, Any]], known: dict[tuple[str, int], tuple[
     return tuple(values)
 
 
+def _incident_fact(row: Any, evidence: tuple[Span, ...]) -> StoredFact:
+    """The ``StoredFact`` of a plain incident row (the columns of ``_INCIDENT_COLUMNS``), as ``stored_fact``."""
+    values = {
+        field: list(json.loads(row.reasons_json)) if field == "reasons" else getattr(row, field)
+        for field in EDITABLE_FIELDS["incident"]
+    }
+    return StoredFact(
+        kind="incident",
+        id=row.id,
+        document_id=row.document_id,
+        position=row.position,
+        values=values,
+        evidence=evidence,
+        review_state=cast_as(ReviewState, row.review_state),
+        extractor_version=row.extractor_version,
+    )
+
+
 def get_case(session: Session, case_id: int) -> CaseDetail:
-    row = session.get(CaseRow, case_id)
+    connection = session.connection()  # plain rows: no ORM objects to build
+    row = connection.execute(_CASE_QUERY, {"case_id": case_id}).first()
     if row is None:
         raise NotFound(f"case {case_id}", "no such case in the store; cases are rebuilt by `redefection cases`")
-    found = session.execute(
-        select(IncidentRow, DocumentRow)
-        .join(CaseIncidentRow, CaseIncidentRow.incident_id == IncidentRow.id)
-        .join(DocumentRow, DocumentRow.id == IncidentRow.document_id)
-        .where(CaseIncidentRow.case_id == case_id)
-        .order_by(DocumentRow.published, DocumentRow.id, IncidentRow.position)
-        .options(selectinload(IncidentRow.evidence), _REF_ONLY)
-    ).all()
+    found = connection.execute(_INCIDENTS_QUERY, {"case_id": case_id}).all()
+    spans: dict[int, list[Span]] = {incident.id: [] for incident in found}
+    if spans:
+        for incident_id, start, end, text in connection.execute(_EVIDENCE_QUERY, {"case_id": case_id}):
+            spans.setdefault(incident_id, []).append(Span(start, end, text))
+    documents: dict[int, SourceRef] = {}
+    for incident in found:
+        if incident.document_id not in documents:
+            documents[incident.document_id] = SourceRef(
+                document_id=incident.doc_id,
+                title=incident.doc_title,
+                outlet=incident.doc_outlet,
+                published=incident.doc_published,
+                language=incident.doc_language,
+                uri=incident.doc_uri,
+                source=incident.doc_source,
+            )
     # Cases name their sources as "<uri or path>" + position (see serialize.case_to_json).
-    known = {(document_source(document), incident.position): (incident.id, document.id) for incident, document in found}
+    known = {
+        (incident.doc_uri or incident.doc_source, incident.position): (incident.id, incident.document_id)
+        for incident in found
+    }
     fields = json.loads(row.fields_json)
-    documents = list({document.id: document for _, document in found}.values())
     confirmed = json.loads(row.confirmed_by_json)
+    states = [(incident.review_state, incident.reasons_json, incident.doc_language) for incident in found]
     return CaseDetail(
-        summary=summaries(session, [row])[0],
+        summary=_summary(row, states),
         fields=tuple((name, _values(items, known)) for name, items in fields.items()),
         conflicts=tuple(conflict["field"] for conflict in json.loads(row.conflicts_json)),
         confirmed_by=tuple(
             (rung, tuple(dict.fromkeys(known[key][1] for s in refs if (key := (s["source"], s["incident"])) in known)))
             for rung, refs in confirmed.items()
         ),
-        incidents=tuple(stored_fact("incident", incident) for incident, _ in found),
-        sources=_sources(session, documents),
+        incidents=tuple(_incident_fact(incident, tuple(spans[incident.id])) for incident in found),
+        sources=_sources(session, list(documents.values())),
     )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.orm import Session
 
 from ..records import ClusterMember, ClusterRole, SyndicationCluster
@@ -62,17 +62,31 @@ def similar_documents(session: Session, document_id: int, buckets: Sequence[int]
     return list(session.scalars(query))
 
 
+# Built once (every case page with syndicated copies asks for its clusters), the ids bound per call.
+_MEMBERS = (
+    select(ClusterMemberRow, CaptureRow.sha256)
+    .join(CaptureRow, ClusterMemberRow.capture_id == CaptureRow.id)
+    .where(ClusterMemberRow.cluster_id.in_(bindparam("ids", expanding=True)))
+    .order_by(ClusterMemberRow.cluster_id, ClusterMemberRow.position)
+)
+_CAPTURE_SOURCES = (
+    select(CaptureSourceRow.capture_id, CaptureSourceRow.source)
+    .where(CaptureSourceRow.capture_id.in_(bindparam("ids", expanding=True)))
+    .order_by(CaptureSourceRow.seen_at, CaptureSourceRow.source)
+)
+_CLUSTER_OF_DOCUMENTS = (
+    select(ClusterMemberRow.document_id, func.min(ClusterMemberRow.cluster_id))
+    .where(ClusterMemberRow.document_id.in_(bindparam("ids", expanding=True)))
+    .group_by(ClusterMemberRow.document_id)
+)
+
+
 def load_clusters(session: Session, cluster_ids: Iterable[int]) -> list[SyndicationCluster]:
     """The clusters with these ids, in id order, each with its members canonical first."""
     ids = sorted(set(cluster_ids))
     if not ids:
         return []
-    rows = session.execute(
-        select(ClusterMemberRow, CaptureRow.sha256)
-        .join(CaptureRow, ClusterMemberRow.capture_id == CaptureRow.id)
-        .where(ClusterMemberRow.cluster_id.in_(ids))
-        .order_by(ClusterMemberRow.cluster_id, ClusterMemberRow.position)
-    ).all()
+    rows = session.execute(_MEMBERS, {"ids": ids}).all()
     sources = _sources(session, [row.capture_id for row, _ in rows])
     members: dict[int, list[ClusterMember]] = {cluster_id: [] for cluster_id in ids}
     for row, sha256 in rows:
@@ -82,12 +96,7 @@ def load_clusters(session: Session, cluster_ids: Iterable[int]) -> list[Syndicat
 
 def _sources(session: Session, capture_ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
     found: dict[int, list[str]] = {}
-    query = (
-        select(CaptureSourceRow.capture_id, CaptureSourceRow.source)
-        .where(CaptureSourceRow.capture_id.in_(capture_ids))
-        .order_by(CaptureSourceRow.seen_at, CaptureSourceRow.source)
-    )
-    for capture_id, source in session.execute(query):
+    for capture_id, source in session.execute(_CAPTURE_SOURCES, {"ids": list(capture_ids)}):
         found.setdefault(capture_id, []).append(source)
     return {capture_id: tuple(items) for capture_id, items in found.items()}
 
@@ -127,12 +136,8 @@ def cluster_ids_of_documents(session: Session, document_ids: Iterable[int]) -> d
     ids = sorted(set(document_ids))
     found: dict[int, int] = {}
     for start in range(0, len(ids), 500):  # bounded IN lists
-        query = (
-            select(ClusterMemberRow.document_id, func.min(ClusterMemberRow.cluster_id))
-            .where(ClusterMemberRow.document_id.in_(ids[start : start + 500]))
-            .group_by(ClusterMemberRow.document_id)
-        )
-        found.update((doc_id, cluster_id) for doc_id, cluster_id in session.execute(query))
+        chunk = {"ids": ids[start : start + 500]}
+        found.update((doc_id, cluster_id) for doc_id, cluster_id in session.execute(_CLUSTER_OF_DOCUMENTS, chunk))
     return found
 
 

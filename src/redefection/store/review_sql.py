@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..ages import age_text
@@ -76,6 +76,40 @@ def _in_ids(case_id: int) -> Any:
     n = int(case_id)
     column = AuditRow.case_ids_json
     return or_(column == f"[{n}]", column.like(f"[{n},%"), column.like(f"%,{n},%"), column.like(f"%,{n}]"))
+
+
+def _of_case() -> Any:
+    """The entries on a case, on an incident of it now, or naming it (``_in_ids``): for bound ``case_id``,
+    ``exact``, ``first``, ``middle`` and ``last`` (see ``_case_params``)."""
+    column = AuditRow.case_ids_json
+    incidents_now = select(CaseIncidentRow.incident_id).where(CaseIncidentRow.case_id == bindparam("case_id"))
+    return or_(
+        (AuditRow.kind == "case") & (AuditRow.target_id == bindparam("case_id")),
+        (AuditRow.kind == "incident") & AuditRow.target_id.in_(incidents_now),
+        or_(
+            column == bindparam("exact"),
+            column.like(bindparam("first")),
+            column.like(bindparam("middle")),
+            column.like(bindparam("last")),
+        ),
+    )
+
+
+def _case_params(case_id: int) -> dict[str, Any]:
+    n = int(case_id)
+    return {"case_id": n, "exact": f"[{n}]", "first": f"[{n},%", "middle": f"%,{n},%", "last": f"%,{n}]"}
+
+
+# The audit of one case, asked by every case page: built once (building the statements cost more than
+# running them), the case bound per call.
+_CASE_AUDIT_COUNT = select(func.count()).select_from(AuditRow).where(_of_case())
+_CASE_AUDIT = (
+    select(AuditRow)
+    .where(_of_case())
+    .order_by(AuditRow.at.desc(), AuditRow.id.desc())
+    .limit(bindparam("limit"))
+    .offset(bindparam("offset"))
+)
 
 
 def audit_entry(row: AuditRow) -> AuditEntry:
@@ -267,6 +301,15 @@ class ReviewSql:
                     _in_ids(filters.case_id),
                 )
             )
+
+        def of_case(session: Session) -> Page[AuditEntry]:
+            params = _case_params(cast(int, filters.case_id))
+            total = session.scalar(_CASE_AUDIT_COUNT, params) or 0
+            rows = session.scalars(_CASE_AUDIT, {**params, "limit": limit, "offset": offset})
+            return Page(tuple(audit_entry(row) for row in rows), total, limit, offset)
+
+        if filters == AuditFilter(case_id=filters.case_id) and filters.case_id is not None:
+            return self._review_run(self.url, "cannot list the audit log", of_case)
 
         def work(session: Session) -> Page[AuditEntry]:
             total = session.scalar(select(func.count()).select_from(AuditRow).where(*conditions)) or 0
