@@ -300,18 +300,6 @@ def list_claims(
     return replace(page, items=items)
 
 
-def _source_ref(document: StoredDocument) -> SourceRef:
-    return SourceRef(
-        document_id=document.id,
-        title=document.title,
-        outlet=document.outlet,
-        published=document.published,
-        language=document.language,
-        uri=document.uri,
-        source=document.source,
-    )
-
-
 def _names_by_document(store: Store) -> Callable[[int], PrivateNames]:
     """The private persons' names of a document's facts, looked up once per document."""
     seen: dict[int, PrivateNames] = {}
@@ -337,7 +325,7 @@ def list_quotes(store: Store, limit: int = 50, offset: int = 0, *, public: bool 
         except NotFound:
             continue
         if shown is not None:
-            entries.append(QuoteEntry(shown, public_source(_source_ref(document), names(document_id))))
+            entries.append(QuoteEntry(shown, public_source(SourceRef.of(document), names(document_id))))
     entries.sort(key=lambda e: (e.document.published or date.min, e.document.document_id, -e.fact.position))
     entries.reverse()
     return _page(entries, limit, offset)

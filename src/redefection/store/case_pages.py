@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import date
 from typing import Any
 from typing import cast as cast_as
@@ -244,21 +245,6 @@ _MEMBERS_QUERY = (
 )
 
 
-def _document_ref(document: Any, cluster_id: int | None = None, copies: int = 0) -> SourceRef:
-    """The reference of a document row (ORM or plain, with the columns of ``_REF_COLUMNS``)."""
-    return SourceRef(
-        document_id=document.id,
-        title=document.title,
-        outlet=document.outlet,
-        published=document.published,
-        language=document.language,
-        uri=document.uri,
-        source=document.source,
-        cluster_id=cluster_id,
-        copies=copies,
-    )
-
-
 def _sources(session: Session, documents: Sequence[SourceRef]) -> tuple[SourceRef, ...]:
     """One reference per syndication cluster of ``documents``: its canonical page, the other pages as copies."""
     ids = [document.document_id for document in documents]
@@ -279,7 +265,7 @@ def _sources(session: Session, documents: Sequence[SourceRef]) -> tuple[SourceRe
     refs: list[SourceRef] = []
     for cluster_id in cluster_ids:
         member = canonical[cluster_id]
-        ref = _document_ref(member, cluster_id, sizes[cluster_id] - 1)
+        ref = SourceRef.of(member, cluster_id, sizes[cluster_id] - 1)
         refs.append(_with_page(ref, member.page_title, member.page_outlet, member.page_published))
     refs.extend(document for document in documents if document.document_id not in member_of)
     return tuple(sorted(refs, key=lambda ref: (ref.published or date.max, ref.document_id)))
@@ -287,17 +273,7 @@ def _sources(session: Session, documents: Sequence[SourceRef]) -> tuple[SourceRe
 
 def _with_page(ref: SourceRef, title: str | None, outlet: str | None, published: date | None) -> SourceRef:
     """The canonical page's own title, outlet and date where it has them (an exact copy shares a document)."""
-    return SourceRef(
-        document_id=ref.document_id,
-        title=title or ref.title,
-        outlet=outlet or ref.outlet,
-        published=published or ref.published,
-        language=ref.language,
-        uri=ref.uri,
-        source=ref.source,
-        cluster_id=ref.cluster_id,
-        copies=ref.copies,
-    )
+    return replace(ref, title=title or ref.title, outlet=outlet or ref.outlet, published=published or ref.published)
 
 
 def _values(items: Sequence[dict[str, Any]], known: dict[tuple[str, int], tuple[int, int]]) -> tuple[CaseValue, ...]:

@@ -99,6 +99,21 @@ class SourceRef:
     cluster_id: int | None = None
     copies: int = 0  # other pages of the same syndication cluster, folded under this one
 
+    @classmethod
+    def of(cls, document: Any, cluster_id: int | None = None, copies: int = 0) -> SourceRef:
+        """The reference of a stored document or a document row (ORM or plain: anything with its columns)."""
+        return cls(
+            document_id=document.id,
+            title=document.title,
+            outlet=document.outlet,
+            published=document.published,
+            language=document.language,
+            uri=document.uri,
+            source=document.source,
+            cluster_id=cluster_id,
+            copies=copies,
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class CaseFilter:

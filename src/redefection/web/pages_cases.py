@@ -115,7 +115,7 @@ def field_rows(detail: CaseDetail, documents: Mapping[int, StoredDocument]) -> l
     refs = {ref.document_id: ref for ref in detail.sources}
     for doc_id, doc in documents.items():
         if doc_id not in refs:
-            refs[doc_id] = SourceRef(doc.id, doc.title, doc.outlet, doc.published, doc.language, doc.uri, doc.source)
+            refs[doc_id] = SourceRef.of(doc)
     rows = []
     for name, values in detail.fields:
         shown = []
