@@ -76,6 +76,20 @@ def test_phrases_allow_tags_and_space_between_words(prefilter: Prefilter) -> Non
     assert not prefilter(b"<p>Fans who came from the south went back home</p>")  # no one of those words
 
 
+def test_any_word_tokens_stand_for_at_most_their_count_of_words(prefilter: Prefilter) -> None:
+    # "(forced|tricked|...) (*)? (*)? (to)? (go)? (to|into) (the)? south": up to two words between.
+    assert prefilter(b"<p>A broker tricked <em>her</em> son into the South; he went back to the North</p>")
+    assert prefilter(b"<p>She was forced to go to the South, then returned to the North</p>")
+    assert prefilter(b"<p>Brokers lured Jos&eacute; \\u00c1lvarez\\nto South Korea; he went back north</p>")
+    assert not prefilter(b"<p>A broker tricked her and her son into the South ... north</p>")  # four words
+
+
+def test_place_phrases_need_the_verb_their_pattern_needs(prefilter: Prefilter) -> None:
+    assert prefilter(b"<p>She had lived in <b>the South</b> for years; now back in the North</p>")
+    assert prefilter(b"<p>After six years in South Korea she went back to the North</p>")
+    assert not prefilter(b"<p>Storms in the south moved to the south-east and went back north</p>")
+
+
 def test_pages_without_both_kinds_of_term_are_not_candidates(prefilter: Prefilter) -> None:
     assert not prefilter(b"<html><body><p>The defector was interviewed.</p></body></html>")
     assert not prefilter(b"<html><body><p>The team went back home after the match.</p></body></html>")
@@ -112,11 +126,17 @@ def test_term_syntax() -> None:
         parse_term("who (came", "t")
     with pytest.raises(ConfigError):
         parse_term("(had)?", "t")
+    wild = parse_term("forced (*)? into", "t")[0]
+    assert wild[1].optional and wild[1].words == ()
+    for wrong in ("forced (*) into", "forced (them|*)? into", "(*)?"):
+        with pytest.raises(ConfigError):
+            parse_term(wrong, "t")
 
 
 PIECES = [
     b"defector", b"Defected", b"people", b"who", b"had", b"came", b"south", b"back", b"north", b"korean", b"koreans",
-    b"that", b"lived", b"in", b"the", b" ", b"\n", b"&nbsp;", b"<b>", b"</a>", b"\x00",
+    b"that", b"lived", b"in", b"the", b"forced", b"into", b"years", b"caf&eacute;",
+    b" ", b"\n", b"&nbsp;", b"<b>", b"</a>", b"\x00",
     "탈북".encode(), "북한으로".encode("cp949"), "脫北".encode("big5"), "朝鲜".encode("gb18030"),
 ]  # fmt: skip
 

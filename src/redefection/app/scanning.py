@@ -48,7 +48,9 @@ def scan_paths(
         sink = ParquetSink(parquet)
     elif store is not None:
         target = store
-        sink = StoreSink(store, on_saved=lambda c, d, saved: cluster_safely(target, c, d, saved, failures))
+        sink = StoreSink(
+            store, on_saved=lambda c, d, saved, index: cluster_safely(target, c, d, saved, failures, index)
+        )
     else:
         raise ValueError("scan_paths needs a store or a Parquet path")
     try:

@@ -41,15 +41,27 @@ TOKEN = re.compile(r"^\((?P<alternatives>[^()]+)\)(?P<optional>\?)?$")
 # What may separate two words of a phrase in raw bytes but not in the cleaned text: whitespace,
 # no-break spaces (raw, as references, as JSON escapes), tags and comments, JSON \n \r \t.
 GAP = rb"(?:\s|&nbsp;|&#0*160;|&#x0*a0;|&#0*32;|&#x0*20;|\xc2\xa0|\\[nrt]|\\u00a0|<[^>]*>)+"
+# What a word of the cleaned text (``\w+``) may be in raw bytes: ASCII word characters, any non-ASCII byte,
+# character references and JSON escapes. The optional token ``(*)?`` stands for one such word.
+ANY_WORD = rb"(?:[a-z0-9_\x80-\xff]|&#?[a-z0-9]+;|\\u[0-9a-f]{4})+"
+WILDCARD = "*"
 UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
 @dataclass(frozen=True, slots=True)
 class Token:
-    """One word of a phrase: any of ``alternatives``, which may be missing when ``optional``."""
+    """One word of a phrase: any of ``alternatives``, which may be missing when ``optional``.
+
+    The alternative ``*`` (written ``(*)?``, always optional) is any one word.
+    """
 
     alternatives: tuple[str, ...]
     optional: bool = False
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        """The alternatives that are words to find (none for ``(*)?``)."""
+        return tuple(word for word in self.alternatives if word != WILDCARD)
 
 
 Phrase = tuple[Token, ...]
@@ -108,6 +120,8 @@ def parse_term(text: str, where: str) -> Term:
             alternatives = tuple(alt.strip() for alt in m["alternatives"].split("|"))
             if not all(alternatives):
                 raise ConfigError(where, f"empty alternative in term {text!r}")
+            if WILDCARD in alternatives and (alternatives != (WILDCARD,) or not m["optional"]):
+                raise ConfigError(where, f"any word is written (*)? in term {text!r}")
             tokens.append(Token(alternatives, optional=bool(m["optional"])))
         if not tokens or all(token.optional for token in tokens):
             raise ConfigError(where, f"term {text!r} has a phrase without a required word")
@@ -130,7 +144,7 @@ def load_rules() -> Rules:
                 terms[group].append(term)
                 for phrase in term:
                     for token in phrase:
-                        for word in token.alternatives:
+                        for word in token.words:
                             encodings.setdefault(word, set()).update(table.get("encodings", ["utf-8"]))
     if not terms["defector"] or not terms["return"]:
         raise ConfigError("prefilter.toml", "needs defector and return terms")
@@ -149,8 +163,11 @@ def phrase_pattern(phrase: Phrase, rules: Rules) -> bytes:
         phrase = phrase[1:]
     pieces: list[bytes] = []
     for i, token in enumerate(phrase):
-        forms = sorted({f for w in token.alternatives for f in byte_forms(w, rules.encodings[w])})
-        word = b"(?:" + b"|".join(_escape(form) for form in forms) + b")"
+        if token.alternatives == (WILDCARD,):
+            word = ANY_WORD
+        else:
+            forms = sorted({f for w in token.alternatives for f in byte_forms(w, rules.encodings[w])})
+            word = b"(?:" + b"|".join(_escape(form) for form in forms) + b")"
         piece = word if i == 0 else GAP + word
         pieces.append(b"(?:" + piece + b")?" if token.optional else piece)
     return b"".join(pieces)

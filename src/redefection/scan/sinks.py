@@ -9,13 +9,13 @@ from datetime import UTC, datetime
 from .. import dedupe
 from ..errors import StoreError
 from ..ingest.parquet import ParquetWriter
-from ..records import Capture, Document
+from ..records import Capture, Document, MinhashIndex
 from ..store import SaveResult, ScanCheckpoint, Store
 from .tasks import Found, ScanReport
 
 logger = logging.getLogger(__name__)
 
-OnSaved = Callable[[Capture, Document, SaveResult], None]
+OnSaved = Callable[[Capture, Document, SaveResult, MinhashIndex | None], None]  # ... and the document's MinHash entry
 
 
 class StoreSink:
@@ -48,7 +48,7 @@ class StoreSink:
         else:
             self.stored += 1
         if self.on_saved is not None:
-            self.on_saved(found.capture, found.document, saved)
+            self.on_saved(found.capture, found.document, saved, index)
 
     def fail(self, source: str, stage: str, message: str) -> None:
         self.failed += 1
