@@ -26,6 +26,10 @@ CONTENT_LENGTH = re.compile(rb"\r?\nContent-Length:[ \t]*(\d+)", re.I)
 BLOCK = 1 << 20  # search window: members and headers are found within one or two reads
 HEADER_LIMIT = 1 << 16  # WARC headers past 64 KiB are not headers
 PROBE_LIMIT = 16 << 20  # a first member longer than this is a whole-file gzip: read it in one piece
+# Whether a local archive (path, size, modification time) is splittable, found once per process: a scan
+# reads a large archive as dozens of ranges, and the probe inflates the whole first record each time.
+_SPLITTABLE: dict[tuple[str, int, int], bool] = {}
+_SPLITTABLE_MAX = 4096
 
 
 def is_url(path: str) -> bool:
@@ -42,6 +46,7 @@ class Archive:
     is_gzip: bool
     _fs: Any = None  # an fsspec filesystem for remote archives, None for local files
     _path: str = ""
+    _stamp: tuple[int, int] | None = None  # a local file's size and modification time (ns)
     _search: IO[bytes] | None = field(default=None, repr=False)
 
     def reopen(self, position: int) -> IO[bytes]:
@@ -67,8 +72,16 @@ class Archive:
             return False
         if not self.is_gzip:
             return True
+        key = None if self._stamp is None else (self._path, *self._stamp)
+        if key is not None and key in _SPLITTABLE:
+            return _SPLITTABLE[key]
         end = self.end_of_record(0, limit=PROBE_LIMIT)
-        return end is not None and end < self.size
+        splittable = end is not None and end < self.size
+        if key is not None:
+            if len(_SPLITTABLE) >= _SPLITTABLE_MAX:
+                _SPLITTABLE.clear()
+            _SPLITTABLE[key] = splittable
+        return splittable
 
     def next_record(self, position: int) -> int | None:
         """The offset of the first intact record at or after ``position``, or None."""
@@ -150,6 +163,7 @@ def open_archive(url: str) -> Iterator[Archive]:
         SourceError: it does not exist or cannot be read.
     """
     fs: Any = None
+    stamp: tuple[int, int] | None = None
     path = url[len("file://") :] if url.startswith("file://") else url
     try:
         if is_url(url):
@@ -160,7 +174,8 @@ def open_archive(url: str) -> Iterator[Archive]:
             with fs.open(path, "rb") as handle:
                 head = handle.read(3)
         else:
-            size = os.path.getsize(path)
+            stat = os.stat(path)
+            size, stamp = stat.st_size, (stat.st_size, stat.st_mtime_ns)
             with open(path, "rb") as handle:
                 head = handle.read(3)
     except FileNotFoundError as exc:
@@ -171,7 +186,7 @@ def open_archive(url: str) -> Iterator[Archive]:
         raise SourceError(url, "empty archive")
     if not head.startswith(GZIP_MAGIC) and not head.startswith(b"WAR"):
         raise SourceError(url, "not a WARC or WARC.gz archive (it starts with neither 'WARC/' nor a gzip header)")
-    archive = Archive(url, size, head.startswith(GZIP_MAGIC), fs, path)
+    archive = Archive(url, size, head.startswith(GZIP_MAGIC), fs, path, stamp)
     try:
         yield archive
     finally:
