@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from redefection.errors import SourceError
 from redefection.ingest import InputFailure
-from redefection.ingest._warc_bounds import plan_ranges
+from redefection.ingest._warc_bounds import Archive, plan_ranges
 from redefection.ingest.warc import ReadStats, decode_payload, iter_warc, parse_source
 from redefection.records import Capture
 from warc_helpers import Rec, record_bytes, record_id, write_warc
@@ -88,6 +88,26 @@ def test_byte_ranges_read_every_record_exactly_once(tmp_path: Path, compress: bo
     assert size == path.stat().st_size and len(ranges) > 2
     uris = [c.uri for start, end in ranges for c in iter_warc(str(path), start, end) if isinstance(c, Capture)]
     assert uris == [f"https://news.example/{i}" for i in range(12)]
+
+
+def test_an_archive_is_probed_for_seams_once_until_it_changes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "r.warc.gz"
+    write_warc(path, _records(12))
+    probes: list[int] = []
+    probe = Archive.end_of_record
+
+    def counted(self: Archive, offset: int, limit: int | None = None) -> int | None:
+        if limit is not None:  # only the splittability probe passes a limit
+            probes.append(offset)
+        return probe(self, offset, limit)
+
+    monkeypatch.setattr(Archive, "end_of_record", counted)
+    _, ranges = plan_ranges(str(path), 700)
+    for start, end in ranges:
+        list(iter_warc(str(path), start, end))
+    assert len(ranges) > 2 and len(probes) == 1
+    write_warc(path, _records(13))  # rewritten: another size, so probed again
+    assert len(plan_ranges(str(path), 700)[1]) > 2 and len(probes) == 2
 
 
 def test_whole_file_gzip_is_read_in_one_piece(tmp_path: Path) -> None:
