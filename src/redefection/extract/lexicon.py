@@ -21,6 +21,7 @@ from ._literals import Needs, absent, needed
 LEARN_AFTER = 50
 SEEN_TEXTS = 256  # the texts a matcher remembers its answer for (the sentences of a page or two)
 _UNSEEN = object()
+_MATCHERS: list[AnyOf] = []  # every matcher ``compile_any`` built, for ``learn_all``
 
 
 @lru_cache(maxsize=32)
@@ -69,6 +70,18 @@ class AnyOf:
             self._each = tuple(re.compile(p, flags) for p in sources)
             self._sources = sources
 
+    @property
+    def learned(self) -> bool:
+        """Whether the matcher has read the words its patterns need (and skips texts without them)."""
+        return self._uses >= LEARN_AFTER
+
+    def learn(self) -> None:
+        """Read the words the patterns need now, rather than after ``LEARN_AFTER`` uses."""
+        if self._uses < LEARN_AFTER:
+            self._uses = LEARN_AFTER
+            flags = self._joined.flags if self._joined is not None else self._each[0].flags
+            self._needs = needed(self._sources, flags)
+
     def _skips(self, text: str) -> bool:
         """Whether ``text`` lacks every word the patterns need (see ``_literals``)."""
         if self._uses < LEARN_AFTER:
@@ -109,7 +122,20 @@ class AnyOf:
 @lru_cache(maxsize=512)
 def compile_any(sources: tuple[str, ...], flags: int = re.IGNORECASE) -> AnyOf:
     """A matcher for any of ``sources``."""
-    return AnyOf(sources, flags)
+    matcher = AnyOf(sources, flags)
+    _MATCHERS.append(matcher)
+    return matcher
+
+
+def learn_all() -> None:
+    """Have every matcher built so far read the words its patterns need (see ``AnyOf.learn``).
+
+    A process that reads many documents calls it once its tables are built (``extract.prepare``):
+    the analysis is then paid before the first document rather than in the middle of a batch, and
+    processes forked afterwards share it.
+    """
+    for matcher in _MATCHERS:
+        matcher.learn()
 
 
 @lru_cache(maxsize=1024)
