@@ -18,6 +18,7 @@ from functools import lru_cache
 
 import trafilatura
 from lxml import etree, html
+from trafilatura import external
 from trafilatura.settings import Extractor
 
 from ..records import Article
@@ -108,7 +109,33 @@ def _extractor(fast: bool) -> Extractor:
     )
 
 
+class _HashedWords(tuple[str, ...]):
+    """A tuple of words whose hash is computed once (``tuple`` hashes every item on every call)."""
+
+    _hash: int
+
+    def __hash__(self) -> int:
+        return self._hash
+
+
+def _hash_justext_stoplist() -> None:
+    """Give trafilatura's justext stoplist a hash computed once.
+
+    trafilatura's full mode hands justext the stopwords of all its languages, a tuple of 150,000 words,
+    and justext looks it up in an ``lru_cache``: hashing it cost 1-3 ms on every page that reaches
+    justext. The words stay the same; only the hash is kept. The list is built by trafilatura on first
+    need, so it is replaced on the first page after that one.
+    """
+    words = external.JT_STOPLIST
+    if words and not isinstance(words, _HashedWords):
+        hashed = _HashedWords(words)
+        hashed._hash = tuple.__hash__(hashed)
+        external.JT_STOPLIST = hashed
+
+
 def _trafilatura_body(root: etree._Element, title: str | None, fast: bool) -> list[str]:
+    if not fast:
+        _hash_justext_stoplist()
     text = trafilatura.extract(root, options=_extractor(fast))
     lines = [line for line in map(normalize_space, (text or "").split("\n")) if line]
     return _table_rows(lines, title)
