@@ -1,4 +1,8 @@
-"""Tables built ahead of the first document give the same answers as tables built on first use."""
+"""Tables built ahead of the first document give the same answers as tables built on first use.
+
+Matchers whose patterns share group names ("age", "sur") are searched pattern by pattern; a learned one
+skips the patterns whose words the sentence lacks, so those are compared here too.
+"""
 
 from __future__ import annotations
 
@@ -22,7 +26,7 @@ def _spans(matcher: AnyOf, text: str) -> list[tuple[int, int]]:
 
 
 def test_a_learned_matcher_finds_what_a_new_one_finds() -> None:
-    compared = 0
+    compared = matched = 0
     for language in ("en", "ko", "zh"):
         for key, values in section("incidents", language).items():
             if not (isinstance(values, list) and values and all(isinstance(v, str) for v in values)):
@@ -35,7 +39,8 @@ def test_a_learned_matcher_finds_what_a_new_one_finds() -> None:
                 assert (first and first.span()) == (second and second.span()), (language, key, text)
                 assert _spans(fresh, text) == _spans(learned, text), (language, key, text)
                 compared += 1
-    assert compared > 100
+                matched += first is not None
+    assert compared > 100 and matched > 20
 
 
 def test_prepare_builds_and_learns_a_languages_matchers() -> None:
