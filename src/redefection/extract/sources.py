@@ -66,7 +66,8 @@ def _lexicon(language: str) -> _Lexicon:
     names = tuple((name, _alternation(aliases)) for name, aliases in data.get("names", {}).items())
     generic = tuple((kind, _alternation(values)) for kind, values in data.get("generic", {}).items())
     persons = tuple(re.compile(p) for p in data.get("persons", []))
-    every = (*(p for _, p in names), *persons, *(p for _, p in generic))
+    before = _alternation(data.get("before", []), "(?:{})$")
+    every = (*(p for _, p in names), *persons, *(p for _, p in generic), before)
     needs = {pattern: pattern_needs(pattern) for pattern in every}
     by_word: dict[str, list[int]] = {}
     for index, (_, pattern) in enumerate(names):
@@ -77,7 +78,7 @@ def _lexicon(language: str) -> _Lexicon:
         generic=generic,
         persons=persons,
         person_skip=_alternation(data.get("person_skip", [])),
-        before=_alternation(data.get("before", []), "(?:{})$"),
+        before=before,
         after=_alternation(data.get("after", [])),
         topic=_alternation(data.get("topic", [])),
         speech=_alternation(data.get("speech", [])),
@@ -129,10 +130,18 @@ def known_source_names() -> tuple[str, ...]:
     return tuple(sorted({name for language in SOURCE_LANGUAGES for name, _ in _lexicon(language).names}))
 
 
-def _is_attribution(text: str, start: int, end: int, lexicon: _Lexicon) -> bool:
-    if lexicon.before.search(text[:start]) or lexicon.after.match(text, end):
+def _is_attribution(text: str, end: int, frame: re.Match[str] | None, lexicon: _Lexicon) -> bool:
+    """``frame``: the attribution frame just before the mention ("according to"), found by ``_frame_before``."""
+    if frame or lexicon.after.match(text, end):
         return True
     return bool(lexicon.topic.match(text, end) and lexicon.speech.search(text, end))
+
+
+def _frame_before(text: str, start: int, lexicon: _Lexicon) -> re.Match[str] | None:
+    """The attribution frame ending right before ``start``; none when the sentence lacks its words."""
+    if absent(lexicon.needs[lexicon.before], text):
+        return None
+    return lexicon.before.search(text[:start])
 
 
 def _live_names(text: str, lexicon: _Lexicon) -> list[tuple[str, re.Pattern[str]]]:
@@ -170,14 +179,14 @@ def find_mentions(text: str, language: str | None) -> list[Mention]:
         if all(item[1] <= other[0] or item[0] >= other[1] for other in kept):
             kept.append(item)
     kept.sort()
-    return [
-        Mention(a, b, kind, name, _is_attribution(text, a, b, lexicon), _is_trailing(text, a, lexicon))
-        for a, b, kind, name in kept
-    ]
+    out = []
+    for a, b, kind, name in kept:
+        frame = _frame_before(text, a, lexicon)
+        out.append(Mention(a, b, kind, name, _is_attribution(text, b, frame, lexicon), _is_trailing(text, frame)))
+    return out
 
 
-def _is_trailing(text: str, start: int, lexicon: _Lexicon) -> bool:
-    frame = lexicon.before.search(text[:start])
+def _is_trailing(text: str, frame: re.Match[str] | None) -> bool:
     return bool(frame and re.search(r"[,，、]\s*$", text[: frame.start()]))
 
 
