@@ -248,3 +248,20 @@ def test_meta_title_is_not_lengthened_by_the_outlet_suffix() -> None:
     )
     article, _ = clean_html(page)
     assert article.title == "Defector goes back north"
+
+
+def test_justext_stoplist_keeps_its_words_and_hashes_once(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from trafilatura import external
+
+    from redefection.clean import html as cleaner
+
+    words = ("the", "und", "les", "하고")
+    monkeypatch.setattr(external, "JT_STOPLIST", words)
+    cleaner._hash_justext_stoplist()
+    hashed = external.JT_STOPLIST
+    assert hashed is not words and hashed == words and hash(hashed) == hash(words)
+    cleaner._hash_justext_stoplist()
+    assert external.JT_STOPLIST is hashed  # replaced once
+    monkeypatch.setattr(external, "JT_STOPLIST", None)
+    cleaner._hash_justext_stoplist()
+    assert external.JT_STOPLIST is None  # not built yet: trafilatura builds it when it needs it

@@ -99,3 +99,22 @@ def test_no_lexicon_pattern_matches_a_sentence_the_test_would_skip() -> None:
                 skipped += 1
                 assert pattern.search(text) is None, (pattern.pattern, text)
     assert skipped > checked // 4  # the test does skip searches: most sentences lack most words
+
+
+def test_source_names_are_looked_for_exactly_when_the_literal_test_allows() -> None:
+    from redefection.extract.sources import _lexicon, _live_names
+
+    rng = random.Random(7)
+    compared = kept = 0
+    for language in ("en", "ko", "zh"):
+        lexicon = _lexicon(language)
+        words = sorted({word for needs in lexicon.needs.values() if needs for word in needs})
+        extra = ["the", "said", "\u0130stanbul", "\u017f", "ministry", "통일부", "统一部", " "]
+        for _ in range(1500):
+            text = " ".join(rng.choice(words if rng.random() < 0.5 else extra) for _ in range(rng.randint(0, 6)))
+            text = text.upper() if rng.random() < 0.3 else text
+            expected = [(name, p) for name, p in lexicon.names if not absent(lexicon.needs[p], text)]
+            assert _live_names(text, lexicon) == expected, (language, text)
+            compared += 1
+            kept += len(expected)
+    assert compared == 4500 and 0 < kept < compared * 10

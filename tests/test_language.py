@@ -1,9 +1,10 @@
 from __future__ import annotations
 
+import random
 import subprocess
 import sys
 
-from redefection.clean.language import _detector, candidates, detect_language
+from redefection.clean.language import HAN, HANGUL, KANA, LETTER, _detector, candidates, detect_language, script_counts
 from redefection.settings import DEFAULT_LANGUAGES
 
 
@@ -98,3 +99,17 @@ def test_short_english_and_other_latin_languages_still_go_to_the_detector() -> N
 
 def test_english_is_not_assumed_when_it_is_not_among_the_languages() -> None:
     assert detect_language(ENGLISH_PROSE, ("de", "fr")) in ("de", "fr")
+
+
+def test_script_counts_match_one_count_per_script() -> None:
+    rng = random.Random(5)
+    ranges = [(0x20, 0x250), (0x400, 0x500), (0x1100, 0x1200), (0x3040, 0x3190), (0x3400, 0x3440), (0x4E00, 0x4E80)]
+    ranges += [(0x9FE0, 0xA010), (0xAC00, 0xAC40), (0xD7A0, 0xD7C0), (0xF900, 0xF940), (0xFA00, 0xFB10)]
+    pool = [chr(code) for low, high in ranges for code in range(low, high)]
+    with_cjk = 0
+    for _ in range(3000):
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(0, 8)))
+        counts = (len(HANGUL.findall(text)), len(KANA.findall(text)), len(HAN.findall(text)))
+        assert script_counts(text) == (*counts, len(LETTER.findall(text))), text
+        with_cjk += sum(counts) > 0
+    assert 500 < with_cjk < 2900  # both paths are taken

@@ -36,7 +36,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .extract.lexicon import AnyOf, compile_any, section
+from .extract.lexicon import AnyOf, compile_any, learn_all, section
 from .extract.sentences import Sentence, split_sentences, split_text
 from .records import Article, Document, Relevance
 from .settings import Settings
@@ -107,6 +107,15 @@ def _lexicon(language: str | None) -> _Lexicon:
         return compile_any(tuple(_lowered(p) for p in found), 0)
 
     return _Lexicon(*(compiled(key) for key in KEYS))
+
+
+@lru_cache(maxsize=8)
+def prepare(language: str | None) -> None:
+    """Build the lexicons documents in ``language`` are read with, and the words their matchers need,
+    once per process before the first document (see ``extract.prepare``)."""
+    _lexicon(language)
+    _lexicon("en")
+    learn_all()
 
 
 def _match(pattern: AnyOf, text: str, original: str) -> str | None:
@@ -298,6 +307,7 @@ def describe(cue: Cue) -> str:
 @register_stage("relevance")
 def relevance_stage(document: Document, settings: Settings) -> Document:
     """Set ``relevance``, ``relevant`` and ``relevance_cues``; never drops (off-topic documents are kept)."""
+    prepare(document.language)
     _, assessment = _analyse(document.text, document.language, document.article.title)
     return dataclasses.replace(
         document,

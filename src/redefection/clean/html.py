@@ -18,6 +18,7 @@ from functools import lru_cache
 
 import trafilatura
 from lxml import etree, html
+from trafilatura import external
 from trafilatura.settings import Extractor
 
 from ..records import Article
@@ -108,7 +109,33 @@ def _extractor(fast: bool) -> Extractor:
     )
 
 
+class _HashedWords(tuple[str, ...]):
+    """A tuple of words whose hash is computed once (``tuple`` hashes every item on every call)."""
+
+    _hash: int
+
+    def __hash__(self) -> int:
+        return self._hash
+
+
+def _hash_justext_stoplist() -> None:
+    """Give trafilatura's justext stoplist a hash computed once.
+
+    trafilatura's full mode hands justext the stopwords of all its languages, a tuple of 150,000 words,
+    and justext looks it up in an ``lru_cache``: hashing it cost 1-3 ms on every page that reaches
+    justext. The words stay the same; only the hash is kept. The list is built by trafilatura on first
+    need, so it is replaced on the first page after that one.
+    """
+    words = external.JT_STOPLIST
+    if words and not isinstance(words, _HashedWords):
+        hashed = _HashedWords(words)
+        hashed._hash = tuple.__hash__(hashed)
+        external.JT_STOPLIST = hashed
+
+
 def _trafilatura_body(root: etree._Element, title: str | None, fast: bool) -> list[str]:
+    if not fast:
+        _hash_justext_stoplist()
     text = trafilatura.extract(root, options=_extractor(fast))
     lines = [line for line in map(normalize_space, (text or "").split("\n")) if line]
     return _table_rows(lines, title)
@@ -187,14 +214,16 @@ def _title(root: etree._Element, meta: Metadata) -> str | None:
     return None
 
 
-def _is_chrome_line(text: str, title: str | None, byline: str | None) -> bool:
+def _is_chrome_line(text: str, title: str | None, byline: str | None, credits: dict[str, str | None]) -> bool:
+    """Whether a body line is page furniture; ``credits`` holds ``credited_outlet`` of lines already read."""
     words = chrome_words()
     lowered = text.lower()
     if title and normalize_space(text).lower() == title.lower():
         return True
     if EMAIL.search(text) and len(text) < 120:
         return True
-    if HASHTAGS.match(text) or is_boilerplate(text) or credited_outlet(text):
+    credit = credits[text] if text in credits else credited_outlet(text)
+    if HASHTAGS.match(text) or is_boilerplate(text) or credit:
         return True
     if len(text) < 200 and words.copyright_any.search(lowered):
         return True
@@ -203,9 +232,11 @@ def _is_chrome_line(text: str, title: str | None, byline: str | None) -> bool:
     return bool(byline and text.strip() == byline)
 
 
-def _filter(paragraphs: list[str], title: str | None, byline: str | None, deks: set[str]) -> list[str]:
+def _filter(
+    paragraphs: list[str], title: str | None, byline: str | None, deks: set[str], credits: dict[str, str | None]
+) -> list[str]:
     """Drop chrome lines and ``deks`` (standfirsts between the headline and the byline)."""
-    return [p for p in paragraphs if p not in deks and not _is_chrome_line(p, title, byline)]
+    return [p for p in paragraphs if p not in deks and not _is_chrome_line(p, title, byline, credits)]
 
 
 def _deks(blocks: list[Block], title: str | None) -> set[str]:
@@ -295,16 +326,17 @@ def read_html(text: str, languages: tuple[str, ...] = DEFAULT_LANGUAGES) -> Clea
     blocks = split_blocks(root)
     body, origin = choose_body(root, meta, hint, title, blocks)
     deks = _deks(blocks, title)
-    body = _filter(body, title, meta.byline, deks)
+    # Block texts are space-normalised already: a long one is prose, and credited_outlet would say so.
+    credits = [credited_outlet(block.text) if len(block.text) <= MAX_CREDIT_LINE else None for block in blocks]
+    read = {block.text: credit for block, credit in zip(blocks, credits, strict=True)}  # body lines are often blocks
+    body = _filter(body, title, meta.byline, deks, read)
     language = detect_language(" ".join(body), languages) if body else hint
     if origin == "density" and language is not None and guess_by_script(" ".join(body)) != hint:
-        body = _filter(density_paragraphs(root, language, title, blocks), title, meta.byline, deks) or body
+        body = _filter(density_paragraphs(root, language, title, blocks), title, meta.byline, deks, read) or body
     logger.debug("body from %s", origin)
     header = _header_blocks(blocks, title, body)
     byline = meta.byline or _visible_byline(header)
     published = meta.published or _visible_date(header)
-    # Block texts are space-normalised already: a long one is prose, and credited_outlet would say so.
-    credits = [credited_outlet(block.text) if len(block.text) <= MAX_CREDIT_LINE else None for block in blocks]
     outlet = _credited(blocks, credits, body) or meta.outlet
     if outlet is None:
         outlet = split_title(page_title, None)[1] if page_title else None

@@ -25,6 +25,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..records import Claim, Document, Quote, Subject
+from ._literals import Needs, absent, pattern_needs
 from .lexicon import section
 from .numbers import Number, alternation, find_numbers
 from .sentences import Sentence
@@ -59,6 +60,7 @@ OLDEST_AGE = 120  # a bare number in apposition above this is not an age
 class _Rules:
     language: str
     subjects: tuple[tuple[str, re.Pattern[str]], ...]
+    subject_needs: tuple[Needs | None, ...]  # the words each subject pattern needs (see ``_literals``)
     stock: re.Pattern[str]
     people: re.Pattern[str]
     anaphoric: re.Pattern[str]
@@ -120,9 +122,11 @@ def _rules(language: str) -> _Rules:
     lead_in = data.get("lead_in", "")
     strip = data.get("period_strip", "")
     apposition = data.get("apposition", "")
+    cues = tuple((key, alternation(subjects[key])) for key in CUE_ORDER if subjects.get(key))
     return _Rules(
         language=language,
-        subjects=tuple((key, alternation(subjects[key])) for key in CUE_ORDER if subjects.get(key)),
+        subjects=cues,
+        subject_needs=tuple(pattern_needs(pattern) for _, pattern in cues),
         stock=alternation(data.get("stock", [])),
         people=alternation(data.get("people", [])),
         anaphoric=alternation(data.get("anaphoric", [])),
@@ -157,7 +161,8 @@ def _subject_of(key: str) -> tuple[Subject, str | None]:
 def _cues(text: str, rules: _Rules) -> list[_Cue]:
     return [
         _Cue(key, m.start(), m.end(), bool(rules.stock.search(m.group())))
-        for key, pattern in rules.subjects
+        for (key, pattern), needs in zip(rules.subjects, rules.subject_needs, strict=True)
+        if not absent(needs, text)  # a word the subject needs is nowhere in the sentence
         for m in pattern.finditer(text)
     ]
 

@@ -21,6 +21,7 @@ from ._literals import Needs, absent, needed
 LEARN_AFTER = 50
 SEEN_TEXTS = 256  # the texts a matcher remembers its answer for (the sentences of a page or two)
 _UNSEEN = object()
+_MATCHERS: list[AnyOf] = []  # every matcher ``compile_any`` built, for ``learn_all``
 
 
 @lru_cache(maxsize=32)
@@ -53,11 +54,12 @@ class AnyOf:
     the matcher has been used ``LEARN_AFTER`` times.
     """
 
-    __slots__ = ("_each", "_joined", "_needs", "_seen", "_sources", "_uses")
+    __slots__ = ("_each", "_each_needs", "_joined", "_needs", "_seen", "_sources", "_uses")
 
     def __init__(self, sources: tuple[str, ...], flags: int) -> None:
         joined = "|".join(f"(?:{p})" for p in sources) if sources else r"(?!x)x"
         self._each: tuple[re.Pattern[str], ...] = ()  # compiled only when the joined pattern cannot be
+        self._each_needs: tuple[Needs | None, ...] = ()  # the words each of them needs, once learned
         self._needs: Needs | None = None
         self._uses = 0  # the words are read from the patterns once the matcher has been used a while
         self._seen: dict[str, object] = {}  # the latest texts searched: a sentence is asked again
@@ -69,15 +71,38 @@ class AnyOf:
             self._each = tuple(re.compile(p, flags) for p in sources)
             self._sources = sources
 
+    @property
+    def learned(self) -> bool:
+        """Whether the matcher has read the words its patterns need (and skips texts without them)."""
+        return self._uses >= LEARN_AFTER
+
+    def learn(self) -> None:
+        """Read the words the patterns need now, rather than after ``LEARN_AFTER`` uses."""
+        if self._uses < LEARN_AFTER:
+            self._read_needs()
+
+    def _read_needs(self) -> None:
+        self._uses = LEARN_AFTER
+        if self._joined is not None:
+            self._needs = needed(self._sources, self._joined.flags)
+        else:
+            self._needs = needed(self._sources, self._each[0].flags)
+            self._each_needs = tuple(needed((p.pattern,), p.flags) for p in self._each)
+
     def _skips(self, text: str) -> bool:
         """Whether ``text`` lacks every word the patterns need (see ``_literals``)."""
         if self._uses < LEARN_AFTER:
             self._uses += 1
             if self._uses == LEARN_AFTER:
-                flags = self._joined.flags if self._joined is not None else self._each[0].flags
-                self._needs = needed(self._sources, flags)
+                self._read_needs()
             return False
         return absent(self._needs, text)
+
+    def _live(self, text: str) -> tuple[re.Pattern[str], ...] | list[re.Pattern[str]]:
+        """The separate patterns that may match ``text``: those holding a word each needs, once learned."""
+        if not self._each_needs:
+            return self._each
+        return [p for p, needs in zip(self._each, self._each_needs, strict=True) if not absent(needs, text)]
 
     def search(self, text: str) -> re.Match[str] | None:
         """The earliest match of any pattern."""
@@ -90,7 +115,7 @@ class AnyOf:
         elif self._joined is not None:
             found = self._joined.search(text)
         else:
-            each = [m for m in (p.search(text) for p in self._each) if m]
+            each = [m for m in (p.search(text) for p in self._live(text)) if m]
             found = min(each, key=lambda m: m.start()) if each else None
         if len(seen) >= SEEN_TEXTS:
             seen.clear()
@@ -103,13 +128,26 @@ class AnyOf:
             return []
         if self._joined is not None:
             return list(self._joined.finditer(text))
-        return sorted((m for p in self._each for m in p.finditer(text)), key=lambda m: m.start())
+        return sorted((m for p in self._live(text) for m in p.finditer(text)), key=lambda m: m.start())
 
 
 @lru_cache(maxsize=512)
 def compile_any(sources: tuple[str, ...], flags: int = re.IGNORECASE) -> AnyOf:
     """A matcher for any of ``sources``."""
-    return AnyOf(sources, flags)
+    matcher = AnyOf(sources, flags)
+    _MATCHERS.append(matcher)
+    return matcher
+
+
+def learn_all() -> None:
+    """Have every matcher built so far read the words its patterns need (see ``AnyOf.learn``).
+
+    A process that reads many documents calls it once its tables are built (``extract.prepare``):
+    the analysis is then paid before the first document rather than in the middle of a batch, and
+    processes forked afterwards share it.
+    """
+    for matcher in _MATCHERS:
+        matcher.learn()
 
 
 @lru_cache(maxsize=1024)

@@ -13,6 +13,7 @@ from functools import lru_cache
 from typing import Any, Literal
 
 from ..records import Qualifier
+from ._literals import Needs, absent, pattern_needs
 from .lexicon import section
 
 Kind = Literal["count", "year", "other"]
@@ -42,6 +43,7 @@ class _Grammar:
     token: re.Pattern[str]
     counter: re.Pattern[str] | None
     before: tuple[tuple[Qualifier, re.Pattern[str]], ...]
+    before_needs: tuple[Needs | None, ...]  # the words each ``before`` pattern needs (see ``_literals``)
     after: tuple[tuple[Qualifier, re.Pattern[str]], ...]
     not_before: re.Pattern[str]
     not_after: re.Pattern[str]
@@ -98,11 +100,13 @@ def _grammar(language: str) -> _Grammar:
         alone = rf"|{article}(?:{'|'.join(scales)})" if article and scales else ""  # "a hundred"
         lead = rf"(?:{article})?" if article else ""
         parts.append(rf"(?<![\w-])(?:{lead}(?:{compound}|{word}){scale}{alone})(?![\w-]){tail}")
+    before = _qualifier_patterns(data.get("qualifier_before", {}), r"(?:{})\s*$")
     return _Grammar(
         language=language,
         token=re.compile("|".join(f"(?:{p})" for p in parts), re.IGNORECASE),
         counter=re.compile(counter) if counter else None,
-        before=_qualifier_patterns(data.get("qualifier_before", {}), r"(?:{})\s*$"),
+        before=before,
+        before_needs=tuple(pattern_needs(pattern) for _, pattern in before),
         after=_qualifier_patterns(data.get("qualifier_after", {}), r"(?:{})"),
         not_before=alternation(data.get("not_count_before", [])),
         not_after=alternation(data.get("not_count_after", [])),
@@ -210,7 +214,9 @@ def _number_at(text: str, found: re.Match[str], grammar: _Grammar) -> Number | N
         elif grammar.needs_counter and late:  # "여" or "多" only qualify a counted figure
             qualifier, end = "exact", b
     start = a
-    for name, pattern in grammar.before:
+    for (name, pattern), needs in zip(grammar.before, grammar.before_needs, strict=True):
+        if absent(needs, text):  # a word the qualifier needs is nowhere in the sentence
+            continue
         early = pattern.search(text, 0, a)
         if early:
             qualifier, start = name, early.start()

@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import Any, Literal
 
 from ..records import Document
-from ._literals import Needs, absent, pattern_needs
+from ._literals import Needs, absent, folded, pattern_needs
 from .lexicon import section
 from .sentences import Sentence
 
@@ -47,6 +47,8 @@ class _Lexicon:
     topic: re.Pattern[str]
     speech: re.Pattern[str]
     needs: dict[re.Pattern[str], Needs | None]  # the words each pattern needs (see ``_literals``)
+    name_needs: tuple[tuple[str, tuple[int, ...]], ...]  # each word the names need: the names (indexes) needing it
+    unconditional: frozenset[int]  # the names whose words are unknown: always looked for
     targets: dict[str, tuple[str, ...]]
     paragraph_generic: frozenset[str]
     back: re.Pattern[str]  # words pointing back at figures just given ("these figures", "이같이", "上述数据")
@@ -64,18 +66,25 @@ def _lexicon(language: str) -> _Lexicon:
     names = tuple((name, _alternation(aliases)) for name, aliases in data.get("names", {}).items())
     generic = tuple((kind, _alternation(values)) for kind, values in data.get("generic", {}).items())
     persons = tuple(re.compile(p) for p in data.get("persons", []))
+    before = _alternation(data.get("before", []), "(?:{})$")
+    every = (*(p for _, p in names), *persons, *(p for _, p in generic), before)
+    needs = {pattern: pattern_needs(pattern) for pattern in every}
+    by_word: dict[str, list[int]] = {}
+    for index, (_, pattern) in enumerate(names):
+        for word in sorted(needs[pattern] or ()):
+            by_word.setdefault(word, []).append(index)
     return _Lexicon(
         names=names,
         generic=generic,
         persons=persons,
         person_skip=_alternation(data.get("person_skip", [])),
-        before=_alternation(data.get("before", []), "(?:{})$"),
+        before=before,
         after=_alternation(data.get("after", [])),
         topic=_alternation(data.get("topic", [])),
         speech=_alternation(data.get("speech", [])),
-        needs={
-            pattern: pattern_needs(pattern) for pattern in (*(p for _, p in names), *persons, *(p for _, p in generic))
-        },
+        needs=needs,
+        name_needs=tuple((word, tuple(indexes)) for word, indexes in by_word.items()),
+        unconditional=frozenset(i for i, (_, pattern) in enumerate(names) if not needs[pattern]),
         targets={kind: tuple(names) for kind, names in data.get("generic_targets", {}).items()},
         paragraph_generic=frozenset(data.get("paragraph_generic", [])),
         back=_alternation(data.get("back_reference", [])),
@@ -121,10 +130,30 @@ def known_source_names() -> tuple[str, ...]:
     return tuple(sorted({name for language in SOURCE_LANGUAGES for name, _ in _lexicon(language).names}))
 
 
-def _is_attribution(text: str, start: int, end: int, lexicon: _Lexicon) -> bool:
-    if lexicon.before.search(text[:start]) or lexicon.after.match(text, end):
+def _is_attribution(text: str, end: int, frame: re.Match[str] | None, lexicon: _Lexicon) -> bool:
+    """``frame``: the attribution frame just before the mention ("according to"), found by ``_frame_before``."""
+    if frame or lexicon.after.match(text, end):
         return True
     return bool(lexicon.topic.match(text, end) and lexicon.speech.search(text, end))
+
+
+def _frame_before(text: str, start: int, lexicon: _Lexicon) -> re.Match[str] | None:
+    """The attribution frame ending right before ``start``; none when the sentence lacks its words."""
+    if absent(lexicon.needs[lexicon.before], text):
+        return None
+    return lexicon.before.search(text[:start])
+
+
+def _live_names(text: str, lexicon: _Lexicon) -> list[tuple[str, re.Pattern[str]]]:
+    """The names, in order, whose words ``text`` holds (``absent`` for each, with each word tested once)."""
+    lowered = folded(text)
+    if lowered is None:
+        return list(lexicon.names)
+    live = set(lexicon.unconditional)
+    for word, indexes in lexicon.name_needs:
+        if word in lowered:
+            live.update(indexes)
+    return [entry for index, entry in enumerate(lexicon.names) if index in live]
 
 
 def find_mentions(text: str, language: str | None) -> list[Mention]:
@@ -132,9 +161,8 @@ def find_mentions(text: str, language: str | None) -> list[Mention]:
     lexicon = _lexicon(language or "en")
     found: list[tuple[int, int, MentionKind, str]] = []
     needs = lexicon.needs
-    for name, pattern in lexicon.names:  # only the names whose words the text holds are looked for
-        if not absent(needs[pattern], text):
-            found.extend((m.start(), m.end(), "body", name) for m in pattern.finditer(text))
+    for name, pattern in _live_names(text, lexicon):
+        found.extend((m.start(), m.end(), "body", name) for m in pattern.finditer(text))
     for pattern in lexicon.persons:
         if absent(needs[pattern], text):
             continue
@@ -151,14 +179,14 @@ def find_mentions(text: str, language: str | None) -> list[Mention]:
         if all(item[1] <= other[0] or item[0] >= other[1] for other in kept):
             kept.append(item)
     kept.sort()
-    return [
-        Mention(a, b, kind, name, _is_attribution(text, a, b, lexicon), _is_trailing(text, a, lexicon))
-        for a, b, kind, name in kept
-    ]
+    out = []
+    for a, b, kind, name in kept:
+        frame = _frame_before(text, a, lexicon)
+        out.append(Mention(a, b, kind, name, _is_attribution(text, b, frame, lexicon), _is_trailing(text, frame)))
+    return out
 
 
-def _is_trailing(text: str, start: int, lexicon: _Lexicon) -> bool:
-    frame = lexicon.before.search(text[:start])
+def _is_trailing(text: str, frame: re.Match[str] | None) -> bool:
     return bool(frame and re.search(r"[,，、]\s*$", text[: frame.start()]))
 
 
