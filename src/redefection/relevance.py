@@ -112,7 +112,8 @@ def _lexicon(language: str | None) -> _Lexicon:
 @lru_cache(maxsize=8)
 def prepare(language: str | None) -> None:
     """Build the lexicons documents in ``language`` are read with, and the words their matchers need,
-    once per process before the first document (see ``extract.prepare``)."""
+    once per process: a batch's warm-up calls it (``scan.tasks.warm_up``); otherwise they are built
+    where first used (see ``extract.warm``)."""
     _lexicon(language)
     _lexicon("en")
     learn_all()
@@ -307,7 +308,6 @@ def describe(cue: Cue) -> str:
 @register_stage("relevance")
 def relevance_stage(document: Document, settings: Settings) -> Document:
     """Set ``relevance``, ``relevant`` and ``relevance_cues``; never drops (off-topic documents are kept)."""
-    prepare(document.language)
     _, assessment = _analyse(document.text, document.language, document.article.title)
     return dataclasses.replace(
         document,

@@ -16,7 +16,6 @@ from ..stages import register_stage
 from .claims import extract_claims
 from .incidents import extract_incidents
 from .quotes import extract_quotes
-from .warm import prepare
 
 
 def extract_facts(document: Document) -> Document:
@@ -40,8 +39,7 @@ def extract_facts(document: Document) -> Document:
 
 @register_stage("extract")
 def extract_stage(document: Document, settings: Settings) -> Document:
-    """The pipeline stage: see ``extract_facts``; a language's tables are built on its first document."""
-    prepare(document.language)
+    """The pipeline stage: see ``extract_facts``."""
     return extract_facts(document)
 
 

@@ -2,9 +2,10 @@
 
 Every table of compiled patterns (and the words each matcher needs, see ``lexicon.AnyOf``) is
 otherwise built where it is first used, in the middle of a batch: 0.1-0.2 s over the first
-documents of a crawl scan. ``prepare`` builds a language's tables at once, the first time the
-extract stage sees the language, so a scan's warm-up (one page per language, run before its
-workers fork) pays it once for every worker. Results do not change: only when the work is done.
+documents of a crawl scan. ``prepare`` builds a language's tables at once; a scan's warm-up
+(``scan.tasks.warm_up``, run before its workers fork) calls it for each language with lexicons, so
+every worker shares them. A process that reads one page does not: it would build tables the page
+never uses (about 0.1 s). Results do not change: only when the work is done.
 """
 
 from __future__ import annotations

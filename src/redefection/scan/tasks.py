@@ -312,9 +312,15 @@ def warm_up(settings: Settings) -> None:
     ``scan`` calls it before forking workers, which then share all of it; a
     serial scan pays it lazily. About a second or two, whatever the archive.
     """
+    from ..extract.warm import LEXICON_LANGUAGES, prepare
+    from ..relevance import prepare as prepare_relevance
+
     pipeline, _, _ = _worker(settings)
     for page in WARM_UP_PAGES:
         pipeline(Capture(source="warm-up.html", data=f"<html><body>{page}</body></html>".encode(), content_type=HTML))
+    for language in LEXICON_LANGUAGES:  # every table, not only those the pages above happened to need
+        prepare_relevance(language)
+        prepare(language)
 
 
 def scan(
