@@ -59,10 +59,10 @@ def _drop_tables(url: str) -> None:
     engine.dispose()
 
 
-def _timed(call: Callable[[], Any], totals: dict[str, list[float]], step: str) -> Any:
+def _timed(totals: dict[str, list[float]], step: str, call: Callable[..., Any], *args: Any) -> Any:
     cpu, wall = time.process_time(), time.perf_counter()
     try:
-        return call()
+        return call(*args)
     finally:
         totals[step][0] += time.process_time() - cpu
         totals[step][1] += time.perf_counter() - wall
@@ -78,8 +78,8 @@ def one_round(items: Sequence[Item], url: str) -> tuple[dict[str, list[float]], 
     try:
         for suffix in ("", " again"):
             for capture, document, index in items:
-                saved = _timed(lambda: store.save_document(capture, document, index), totals, "save" + suffix)
-                _timed(lambda: assign_syndication(store, capture, document, saved, index), totals, "cluster" + suffix)
+                saved = _timed(totals, "save" + suffix, store.save_document, capture, document, index)
+                _timed(totals, "cluster" + suffix, assign_syndication, store, capture, document, saved, index)
         clusters = [sorted(cluster.sources) for cluster in list_duplicates(store)]
         shape = repr((store.counts(), sorted(clusters)))
     finally:

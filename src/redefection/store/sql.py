@@ -11,9 +11,9 @@ import json
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, bindparam, func, insert, select
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
@@ -35,11 +35,11 @@ from . import clusters, scans
 from .account_sql import AccountSql
 from .browse_sql import BrowseSql
 from .document_rows import documents_query, stored_document
-from .facts import claim_from_row, fact_rows, incident_from_row, quote_from_row
+from .facts import claim_from_row, fact_values, incident_from_row, insert_facts, quote_from_row
 from .monitor_sql import MonitorSql
 from .review_sql import ReviewSql
 from .reviewed_sql import ReviewedSql
-from .rows import SaveResult, ScanCheckpoint, StoredDecision, StoredDocument, StoredFacts
+from .rows import NearCopies, SaveResult, ScanCheckpoint, StoredDecision, StoredDocument, StoredFacts
 from .tables import (
     CaptureRow,
     CaptureSourceRow,
@@ -78,41 +78,58 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def capture_row(capture: Capture, now: datetime) -> CaptureRow:
-    return CaptureRow(
-        sha256=capture.sha256,
-        source=capture.source,
-        uri=capture.uri,
-        content_type=capture.content_type,
-        fetched_at=capture.fetched_at,
-        size_bytes=len(capture.data),
-        raw=capture.data,
-        created_at=now,
-    )
+def capture_values(capture: Capture, now: datetime) -> dict[str, Any]:
+    """The column values of a new ``captures`` row."""
+    return {
+        "sha256": capture.sha256,
+        "source": capture.source,
+        "uri": capture.uri,
+        "content_type": capture.content_type,
+        "fetched_at": capture.fetched_at,
+        "size_bytes": len(capture.data),
+        "raw": capture.data,
+        "created_at": now,
+    }
 
 
-def document_row(capture_id: int, document: Document, fingerprint: str, now: datetime) -> DocumentRow:
+def document_values(capture_id: int, document: Document, fingerprint: str, now: datetime) -> dict[str, Any]:
+    """The column values of a new ``documents`` row."""
     article = document.article
-    return DocumentRow(
-        capture_id=capture_id,
-        doc_key=document.id,
-        source=document.source,
-        uri=document.uri,
-        format=document.format,
-        language=document.language,
-        encoding=document.encoding,
-        title=article.title,
-        byline=article.byline,
-        published=article.published,
-        outlet=article.outlet,
-        body_json=json.dumps(list(article.body), ensure_ascii=False),
-        body_text=document.text,
-        fingerprint=fingerprint,
-        relevant=document.relevant,
-        relevance=relevance_of(document),
-        relevance_cues_json=json.dumps(list(document.relevance_cues), ensure_ascii=False),
-        created_at=now,
-    )
+    return {
+        "capture_id": capture_id,
+        "doc_key": document.id,
+        "source": document.source,
+        "uri": document.uri,
+        "format": document.format,
+        "language": document.language,
+        "encoding": document.encoding,
+        "title": article.title,
+        "byline": article.byline,
+        "published": article.published,
+        "outlet": article.outlet,
+        "body_json": json.dumps(list(article.body), ensure_ascii=False),
+        "body_text": document.text,
+        "fingerprint": fingerprint,
+        "relevant": document.relevant,
+        "relevance": relevance_of(document),
+        "relevance_cues_json": json.dumps(list(document.relevance_cues), ensure_ascii=False),
+        "created_at": now,
+    }
+
+
+# Saving is the hot path of ingest and scan: Core statements built once, no ORM objects or flushes.
+_CAPTURE_ID = select(CaptureRow.id).where(CaptureRow.sha256 == bindparam("sha256"))
+_INSERT_CAPTURE = insert(CaptureRow.__table__)
+_SOURCE_SEEN = select(CaptureSourceRow.capture_id).where(
+    CaptureSourceRow.capture_id == bindparam("capture_id"), CaptureSourceRow.source == bindparam("source")
+)
+_INSERT_SOURCE = insert(CaptureSourceRow.__table__)
+_SAME_DOCUMENT = (
+    select(DocumentRow.id)
+    .where((DocumentRow.capture_id == bindparam("capture_id")) | (DocumentRow.fingerprint == bindparam("fingerprint")))
+    .limit(1)
+)
+_INSERT_DOCUMENT = insert(DocumentRow.__table__)
 
 
 class SqlStore(MonitorSql, BrowseSql, ReviewSql, AccountSql, ReviewedSql):
@@ -146,35 +163,34 @@ class SqlStore(MonitorSql, BrowseSql, ReviewSql, AccountSql, ReviewedSql):
         self, session: Session, capture: Capture, document: Document, fingerprint: str, index: MinhashIndex | None
     ) -> SaveResult:
         now = _now()
-        found = session.scalars(select(CaptureRow).where(CaptureRow.sha256 == capture.sha256)).one_or_none()
-        if found is None:
-            found = capture_row(capture, now)
-            session.add(found)
-            session.flush()
-        if session.get(CaptureSourceRow, (found.id, capture.source)) is None:
-            session.add(CaptureSourceRow(capture_id=found.id, source=capture.source, seen_at=now))
-        existing = session.scalars(
-            select(DocumentRow.id).where(
-                (DocumentRow.capture_id == found.id) | (DocumentRow.fingerprint == fingerprint)
-            )
-        ).first()
+        capture_id = session.scalar(_CAPTURE_ID, {"sha256": capture.sha256})
+        if capture_id is None:
+            capture_id = session.execute(_INSERT_CAPTURE, capture_values(capture, now)).inserted_primary_key[0]
+            new_source = True
+        else:
+            new_source = session.scalar(_SOURCE_SEEN, {"capture_id": capture_id, "source": capture.source}) is None
+        if new_source:
+            session.execute(_INSERT_SOURCE, {"capture_id": capture_id, "source": capture.source, "seen_at": now})
+        existing = session.scalar(_SAME_DOCUMENT, {"capture_id": capture_id, "fingerprint": fingerprint})
         if existing is not None:
             return SaveResult("duplicate", existing)
-        row = document_row(found.id, document, fingerprint, now)
-        session.add(row)
-        session.flush()
-        session.add_all(fact_rows(row.id, document, __version__, now))
-        if index is not None:  # in the same transaction: no reader sees the document without its index rows
-            clusters.index_document(
-                session,
-                row.id,
-                index.signature,
-                index.buckets,
-                scheme=index.scheme,
-                shingle_count=index.shingle_count,
-                now=now,
-            )
-        return SaveResult("stored", row.id)
+        inserted = session.execute(_INSERT_DOCUMENT, document_values(capture_id, document, fingerprint, now))
+        document_id: int = inserted.inserted_primary_key[0]
+        insert_facts(session, fact_values(document_id, document, __version__, now))
+        if index is None:
+            return SaveResult("stored", document_id)
+        # In the same transaction: no reader sees the document without its index rows.
+        clusters.index_document(
+            session,
+            document_id,
+            index.signature,
+            index.buckets,
+            scheme=index.scheme,
+            shingle_count=index.shingle_count,
+            now=now,
+            is_new=True,
+        )
+        return SaveResult("stored", document_id, indexed=True)
 
     def record_failure(self, source: str, stage: str, message: str) -> None:
         self._add(source, FailureRow(source=source, stage=stage, message=message, created_at=_now()))
@@ -274,6 +290,13 @@ class SqlStore(MonitorSql, BrowseSql, ReviewSql, AccountSql, ReviewedSql):
             lambda session: clusters.similar_documents(session, document_id, buckets),
         )
 
+    def near_copies(self, capture_sha256: str, document_id: int, buckets: Sequence[int]) -> NearCopies:
+        return self._transaction(
+            f"document {document_id}",
+            "cannot look up near duplicates",
+            lambda session: clusters.near_copies(session, capture_sha256, document_id, buckets),
+        )
+
     def cluster_of_page(self, capture_sha256: str) -> SyndicationCluster | None:
         def work(session: Session) -> SyndicationCluster | None:
             found = clusters.cluster_id_of_page(session, capture_sha256)
@@ -289,26 +312,14 @@ class SqlStore(MonitorSql, BrowseSql, ReviewSql, AccountSql, ReviewedSql):
         return self._transaction(f"document {document_id}", "cannot load its cluster", work)
 
     def clusters_of_documents(self, document_ids: Iterable[int]) -> dict[int, SyndicationCluster]:
-        def work(session: Session) -> dict[int, SyndicationCluster]:
-            of_document = clusters.cluster_ids_of_documents(session, document_ids)
-            loaded = {c.id: c for c in clusters.load_clusters(session, of_document.values())}
-            return {doc_id: loaded[cluster_id] for doc_id, cluster_id in of_document.items() if cluster_id in loaded}
-
-        return self._transaction(self.url, "cannot load clusters", work)
+        return self._transaction(
+            self.url, "cannot load clusters", lambda session: clusters.clusters_of_documents(session, document_ids)
+        )
 
     def document_texts(self, document_ids: Iterable[int]) -> dict[int, str]:
-        ids = sorted(set(document_ids))
-
-        def work(session: Session) -> dict[int, str]:
-            texts: dict[int, str] = {}
-            for start in range(0, len(ids), 500):
-                query = select(DocumentRow.id, DocumentRow.body_text).where(
-                    DocumentRow.id.in_(ids[start : start + 500])
-                )
-                texts.update((doc_id, text) for doc_id, text in session.execute(query))
-            return texts
-
-        return self._transaction(self.url, "cannot load document texts", work)
+        return self._transaction(
+            self.url, "cannot load document texts", lambda session: clusters.document_texts(session, document_ids)
+        )
 
     def assign_cluster(self, cluster: SyndicationCluster, replaces: Sequence[int] = ()) -> SyndicationCluster:
         def work(session: Session) -> SyndicationCluster:
