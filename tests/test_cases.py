@@ -97,7 +97,7 @@ def test_split_survives_re_processing_and_re_extraction(store: Store, save: Call
             article=Article(body=("탈북민 김모(24)씨가 헤엄쳐 월북했다.",)),
             incidents=(incident("탈북민 김모(24)씨가 헤엄쳐 월북했다.", **SWIMMER),),
         )
-        insert_facts(session, fact_values(second, document, "next", datetime.now(UTC)))
+        insert_facts(session.connection(), fact_values(second, document, "next", datetime.now(UTC)))
     assert _incident_ids(store)["pages/focus.html"] != ids["pages/focus.html"]
     cases = resolve_cases(store)
     assert len(cases) == 2

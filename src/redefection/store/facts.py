@@ -13,22 +13,21 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import insert
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, insert
 
 from ..records import Claim, Document, Gender, Incident, Person, Qualifier, Quote, Span, Status, Subject
-from .tables import ClaimRow, IncidentEvidenceRow, IncidentRow, QuoteRow
+from .tables import ClaimRow, IncidentEvidenceRow, IncidentRow, QuoteRow, core_table
 
 MACHINE = "machine"  # review state of a fact no person has looked at yet
 
 Values = dict[str, Any]
 
 # Core statements, built once: a saved document's facts go in as a few executemany inserts, not ORM objects.
-_INCIDENTS = IncidentRow.__table__
+_INCIDENTS = core_table(IncidentRow)
 _INSERT_INCIDENTS = insert(_INCIDENTS).returning(_INCIDENTS.c.id, sort_by_parameter_order=True)
-_INSERT_EVIDENCE = insert(IncidentEvidenceRow.__table__)
-_INSERT_CLAIMS = insert(ClaimRow.__table__)
-_INSERT_QUOTES = insert(QuoteRow.__table__)
+_INSERT_EVIDENCE = insert(core_table(IncidentEvidenceRow))
+_INSERT_CLAIMS = insert(core_table(ClaimRow))
+_INSERT_QUOTES = insert(core_table(QuoteRow))
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,21 +54,21 @@ def fact_values(document_id: int, document: Document, extractor_version: str, no
     )
 
 
-def insert_facts(session: Session, values: FactValues) -> None:
+def insert_facts(connection: Connection, values: FactValues) -> None:
     """Insert the rows ``values`` describes: incidents first, returning their ids for their evidence rows."""
     if values.incidents:
-        ids = session.scalars(_INSERT_INCIDENTS, values.incidents).all()
+        ids = connection.scalars(_INSERT_INCIDENTS, values.incidents).all()
         evidence = [
             {**row, "incident_id": incident_id}
             for incident_id, rows in zip(ids, values.evidence, strict=True)
             for row in rows
         ]
         if evidence:
-            session.execute(_INSERT_EVIDENCE, evidence)
+            connection.execute(_INSERT_EVIDENCE, evidence)
     if values.claims:
-        session.execute(_INSERT_CLAIMS, values.claims)
+        connection.execute(_INSERT_CLAIMS, values.claims)
     if values.quotes:
-        session.execute(_INSERT_QUOTES, values.quotes)
+        connection.execute(_INSERT_QUOTES, values.quotes)
 
 
 def _incident_values(position: int, incident: Incident, stamp: Values, now: datetime) -> Values:
