@@ -26,7 +26,7 @@ from sqlalchemy.sql.expression import TableClause
 from redefection import __version__
 from redefection.errors import NotFound, StoreError
 from redefection.records import Capture, Claim, Document, Incident, Person, Quote, Span
-from redefection.store import Store, StoredDocument, StoredFacts, open_store, sql
+from redefection.store import Store, StoredDocument, StoredFacts, connect, open_store, sql
 from redefection.store.connect import alembic_config, hide_password, make_engine, parse_url
 from redefection.store.facts import FactValues
 from redefection.store.search_sql import include_name
@@ -303,6 +303,14 @@ def test_open_store_explains_unwritable_paths(tmp_path: Path) -> None:
     assert "missing-folder" in str(caught.value)
     with pytest.raises(StoreError, match="cannot open the database"):
         open_store(str(tmp_path))  # a folder, not a file
+
+
+def test_open_store_names_a_sqlite_too_old_for_returning(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(connect.sqlite3, "sqlite_version_info", (3, 34, 1))
+    monkeypatch.setattr(connect.sqlite3, "sqlite_version", "3.34.1")
+    with pytest.raises(StoreError, match=r"SQLite 3\.34\.1 is too old: redefection needs 3\.35\.0 or later"):
+        open_store(str(tmp_path / "store.db"))
+    assert not (tmp_path / "store.db").exists()
 
 
 def test_open_existing_store_refuses_to_create(tmp_path: Path) -> None:
