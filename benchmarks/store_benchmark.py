@@ -8,9 +8,10 @@ pipeline and computes its MinHash entry once, untimed, then in each round saves 
 SQLite store as ``redefection scan`` and ``ingest`` do (``save_document`` with the entry, then
 ``assign_syndication``), and saves them all again (every page an exact duplicate now). Prints the median
 over the rounds of CPU ms per document for each step (the process's own CPU: SQLite runs in-process), the
-wall ms beside it, and a digest of the stored clusters so two versions of the store can be checked to build
-the same ones. With --scratch-postgres, the rounds run on that PostgreSQL database instead: ITS TABLES ARE
-DROPPED before each round (give a scratch database); the CPU figure is then the client side only.
+wall ms beside it, and a digest of the stored clusters (pages, canonical first, roles, similarities and
+differences) so two versions of the store can be checked to build the same ones. With --scratch-postgres,
+the rounds run on that PostgreSQL database instead: ITS TABLES ARE DROPPED before each round (give a scratch
+database); the CPU figure is then the client side only.
 """
 
 from __future__ import annotations
@@ -80,7 +81,10 @@ def one_round(items: Sequence[Item], url: str) -> tuple[dict[str, list[float]], 
             for capture, document, index in items:
                 saved = _timed(totals, "save" + suffix, store.save_document, capture, document, index)
                 _timed(totals, "cluster" + suffix, assign_syndication, store, capture, document, saved, index)
-        clusters = [sorted(cluster.sources) for cluster in list_duplicates(store)]
+        clusters = [
+            [(m.sources, m.role, m.similarity, m.differences) for m in cluster.members]  # canonical page first
+            for cluster in list_duplicates(store)
+        ]
         shape = repr((store.counts(), sorted(clusters)))
     finally:
         store.close()

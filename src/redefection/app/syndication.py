@@ -55,9 +55,9 @@ def assign_syndication(
     members.extend(_stored_member(store.get_document(doc_id)) for doc_id in sorted(unclustered))
     texts = {saved.document_id: document.text} if not saved.is_duplicate else {}
     wanted = {member.document_id for member in members} - set(texts)
-    texts.update((doc_id, near.texts[doc_id]) for doc_id in wanted if doc_id in near.texts)
-    if wanted - set(texts):
-        texts.update(store.document_texts(wanted - set(texts)))
+    texts.update((doc_id, text) for doc_id, text in near.texts.items() if doc_id in wanted)
+    if missing := wanted - set(texts):  # copies in the clusters joined that were no candidate
+        texts.update(store.document_texts(missing))
     cluster = dedupe.build_cluster(members, texts, cluster_id=min(found, default=None))
     return store.assign_cluster(cluster, replaces=sorted(found))
 
