@@ -23,7 +23,7 @@ from redefection.errors import NotFound
 from redefection.records import Article, Capture, Claim, Document, Incident, Person, Span
 from redefection.settings import Settings
 from redefection.store import Store, open_store
-from redefection.store.facts import fact_rows
+from redefection.store.facts import fact_values, insert_facts
 from redefection.store.sql import SqlStore
 from redefection.store.tables import CaseRow, IncidentRow
 
@@ -97,7 +97,7 @@ def test_split_survives_re_processing_and_re_extraction(store: Store, save: Call
             article=Article(body=("탈북민 김모(24)씨가 헤엄쳐 월북했다.",)),
             incidents=(incident("탈북민 김모(24)씨가 헤엄쳐 월북했다.", **SWIMMER),),
         )
-        session.add_all(fact_rows(second, document, "next", datetime.now(UTC)))
+        insert_facts(session.connection(), fact_values(second, document, "next", datetime.now(UTC)))
     assert _incident_ids(store)["pages/focus.html"] != ids["pages/focus.html"]
     cases = resolve_cases(store)
     assert len(cases) == 2

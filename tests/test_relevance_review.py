@@ -20,7 +20,7 @@ from redefection.records import Article, Capture, Document
 from redefection.settings import Settings
 from redefection.store import AuditFilter, CaseFilter, DocumentFilter, FactChange, Store, open_store
 from redefection.store.connect import alembic_config, make_engine, parse_url
-from redefection.store.sql import capture_row, document_row
+from redefection.store.sql import capture_values, document_values
 from web_helpers import bearer, build_store, logged_in
 
 FILLER = " ".join(f"Stall {n} sold cabbages and pears at the morning market." for n in range(6))
@@ -185,12 +185,12 @@ def test_migration_0010_gives_existing_documents_their_outcome(tmp_path: Path) -
             article = Article(body=(f"text {n}",))
             document = Document(str(n), capture.source, capture.sha256, "text", article, relevant=flag)
             captures, documents = tables.tables["captures"], tables.tables["documents"]
-            row = capture_row(capture, now)
-            kept = {c.name: getattr(row, c.name) for c in captures.columns if c.name != "id"}
+            row = capture_values(capture, now)
+            kept = {c.name: row[c.name] for c in captures.columns if c.name != "id"}
             capture_id = connection.execute(insert(captures).values(kept)).inserted_primary_key[0]
-            drow = document_row(capture_id, document, f"fingerprint-{n}", now)
+            drow = document_values(capture_id, document, f"fingerprint-{n}", now)
             connection.execute(
-                insert(documents).values({c.name: getattr(drow, c.name) for c in documents.columns if c.name != "id"})
+                insert(documents).values({c.name: drow[c.name] for c in documents.columns if c.name != "id"})
             )
     engine.dispose()
     store = open_store(url)  # migrates to the latest revision

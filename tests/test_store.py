@@ -26,8 +26,9 @@ from sqlalchemy.sql.expression import TableClause
 from redefection import __version__
 from redefection.errors import NotFound, StoreError
 from redefection.records import Capture, Claim, Document, Incident, Person, Quote, Span
-from redefection.store import Store, StoredDocument, StoredFacts, open_store, sql
+from redefection.store import Store, StoredDocument, StoredFacts, connect, open_store, sql
 from redefection.store.connect import alembic_config, hide_password, make_engine, parse_url
+from redefection.store.facts import FactValues
 from redefection.store.search_sql import include_name
 from redefection.store.sql import SqlStore
 from redefection.store.tables import Base
@@ -222,7 +223,7 @@ def test_failed_save_rolls_back_everything(
         raise OperationalError("INSERT INTO documents", {}, Exception("disk I/O error"))
 
     # The capture row is already flushed when the document row is built: both must go.
-    monkeypatch.setattr(sql, "document_row", fail)
+    monkeypatch.setattr(sql, "document_values", fail)
     capture = make_capture(source="pages/doomed.html")
     with pytest.raises(StoreError, match=re.escape("pages/doomed.html")):
         any_store.save_document(capture, make_document(capture))
@@ -302,6 +303,14 @@ def test_open_store_explains_unwritable_paths(tmp_path: Path) -> None:
     assert "missing-folder" in str(caught.value)
     with pytest.raises(StoreError, match="cannot open the database"):
         open_store(str(tmp_path))  # a folder, not a file
+
+
+def test_open_store_names_a_sqlite_too_old_for_returning(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(connect.sqlite3, "sqlite_version_info", (3, 34, 1))
+    monkeypatch.setattr(connect.sqlite3, "sqlite_version", "3.34.1")
+    with pytest.raises(StoreError, match=r"SQLite 3\.34\.1 is too old: redefection needs 3\.35\.0 or later"):
+        open_store(str(tmp_path / "store.db"))
+    assert not (tmp_path / "store.db").exists()
 
 
 def test_open_existing_store_refuses_to_create(tmp_path: Path) -> None:
@@ -464,14 +473,14 @@ def test_duplicate_save_stores_no_second_set_of_facts(
 def test_failed_fact_insert_rolls_back_the_document(
     any_store: Store, make_capture: MakeCapture, make_document: MakeDocument, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real_fact_rows = sql.fact_rows
+    real_fact_values = sql.fact_values
 
-    def unknown_review_state(*args: Any) -> list[sql.FactRow]:
-        rows = real_fact_rows(*args)
-        rows[-1].review_state = "guessed"  # refused by the review_state check constraint
-        return rows
+    def unknown_review_state(*args: Any) -> FactValues:
+        values = real_fact_values(*args)
+        values.quotes[-1]["review_state"] = "guessed"  # refused by the review_state check constraint
+        return values
 
-    monkeypatch.setattr(sql, "fact_rows", unknown_review_state)
+    monkeypatch.setattr(sql, "fact_values", unknown_review_state)
     capture = make_capture(source="pages/doomed.html")
     with pytest.raises(StoreError, match=re.escape("pages/doomed.html")):
         any_store.save_document(capture, _fact_document(make_document, capture))

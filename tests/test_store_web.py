@@ -24,7 +24,7 @@ from redefection.settings import Settings
 from redefection.store import CaseFilter, ClaimEntry, ClaimFilter, DocumentFilter, FactChange, Store, open_store
 from redefection.store.connect import alembic_config, make_engine, parse_url
 from redefection.store.search_sql import parse_query, snippet
-from redefection.store.sql import SqlStore, capture_row, document_row
+from redefection.store.sql import SqlStore, capture_values, document_values
 from redefection.store.web import CLAIM_SORTS
 from review_helpers import BACKENDS, HAN, POSTGRES_URL, Filled, fill, open_backend, reset_postgres
 
@@ -221,13 +221,13 @@ def save_at_old_schema(engine: Engine, capture: Capture, document: Document) -> 
     tables.reflect(engine, only=["captures", "documents"])
     now = datetime.now(UTC)
 
-    def columns(row: Any, table: Table) -> dict[str, Any]:
-        return {c.name: getattr(row, c.name) for c in table.columns if c.name != "id"}
+    def columns(values: dict[str, Any], table: Table) -> dict[str, Any]:
+        return {c.name: values[c.name] for c in table.columns if c.name != "id"}
 
     with engine.begin() as connection:
         captures, documents = tables.tables["captures"], tables.tables["documents"]
-        capture_id = connection.execute(insert(captures).values(columns(capture_row(capture, now), captures)))
-        row = document_row(capture_id.inserted_primary_key[0], document, fingerprint_text(document.text), now)
+        capture_id = connection.execute(insert(captures).values(columns(capture_values(capture, now), captures)))
+        row = document_values(capture_id.inserted_primary_key[0], document, fingerprint_text(document.text), now)
         inserted = connection.execute(insert(documents).values(columns(row, documents)))
         return int(inserted.inserted_primary_key[0])
 

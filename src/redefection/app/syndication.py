@@ -6,14 +6,13 @@ Used after each save by ``ingest`` and ``scanning``, and by `redefection duplica
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from ..errors import NotFound, StoreError
 from ..records import Capture, ClusterMember, Document, MinhashIndex, SyndicationCluster
 
 if TYPE_CHECKING:  # the store (SQLAlchemy, Alembic) loads only on the paths that use it
-    from ..store import SaveResult, Store, StoredDocument
+    from ..store import NearCopies, SaveResult, Store, StoredDocument
 
 logger = logging.getLogger(__name__)
 
@@ -33,55 +32,46 @@ def assign_syndication(
     """
     from .. import dedupe  # NumPy and datasketch: only the paths that store documents load them
 
-    placed = store.cluster_of_page(capture.sha256)
-    if placed is not None:
-        return placed
-    candidates = _near_candidates(store, saved.document_id, index or dedupe.index_entry(document.text))
-    clusters_of = store.clusters_of_documents([saved.document_id, *candidates])
-    found = {c.id: c for c in [clusters_of.get(saved.document_id)] if c is not None and c.id is not None}
-    unclustered = _near_copies(store, document.text, candidates, clusters_of, found)
+    entry = index or dedupe.index_entry(document.text)
+    near = store.near_copies(capture.sha256, saved.document_id, list(entry.queries or entry.buckets) if entry else [])
+    if near.placed is not None:
+        return near.placed
+    if entry is not None and not saved.indexed:
+        # Idempotent: an exact copy's document normally is indexed already; this indexes documents stored
+        # before clustering existed, when they are ingested again.
+        store.index_document(
+            saved.document_id,
+            entry.signature,
+            list(entry.buckets),
+            scheme=entry.scheme,
+            shingle_count=entry.shingle_count,
+        )
+    own = near.clusters.get(saved.document_id)
+    found = {own.id: own} if own is not None and own.id is not None else {}
+    unclustered = _near_copies(document.text, near, found)
     members = [member for cluster in found.values() for member in cluster.members]
     members.append(dedupe.page_member(capture, document, saved.document_id))
     # Documents stored before clusters existed join as members of their own.
     members.extend(_stored_member(store.get_document(doc_id)) for doc_id in sorted(unclustered))
     texts = {saved.document_id: document.text} if not saved.is_duplicate else {}
-    texts.update(store.document_texts({member.document_id for member in members} - set(texts)))
+    wanted = {member.document_id for member in members} - set(texts)
+    texts.update((doc_id, text) for doc_id, text in near.texts.items() if doc_id in wanted)
+    if missing := wanted - set(texts):  # copies in the clusters joined that were no candidate
+        texts.update(store.document_texts(missing))
     cluster = dedupe.build_cluster(members, texts, cluster_id=min(found, default=None))
     return store.assign_cluster(cluster, replaces=sorted(found))
 
 
-def _near_candidates(store: Store, document_id: int, index: MinhashIndex | None) -> list[int]:
-    """Index the document's MinHash and return the stored documents sharing an LSH bucket with it."""
-    if index is None:
-        return []
-    # Idempotent: a new document was indexed as it was saved, and an exact copy's document normally is already;
-    # this indexes documents stored before clustering existed, when they are ingested again.
-    store.index_document(
-        document_id, index.signature, list(index.buckets), scheme=index.scheme, shingle_count=index.shingle_count
-    )
-    return store.similar_documents(document_id, list(index.queries or index.buckets))
-
-
-def _near_copies(
-    store: Store,
-    text: str,
-    candidates: Iterable[int],
-    clusters_of: dict[int, SyndicationCluster],
-    found: dict[int, SyndicationCluster],
-) -> set[int]:
-    """Check candidates on their text; clusters with a copy go into ``found``; returns copies in no cluster."""
-    pending = [
-        doc_id for doc_id in candidates if (cluster := clusters_of.get(doc_id)) is None or cluster.id not in found
-    ]
+def _near_copies(text: str, near: NearCopies, found: dict[int, SyndicationCluster]) -> set[int]:
+    """Check the candidates on their text; clusters with a copy go into ``found``; returns copies in no cluster."""
     from .. import dedupe
 
-    texts = store.document_texts(pending)
     unclustered: set[int] = set()
-    for doc_id in pending:
-        cluster = clusters_of.get(doc_id)
+    for doc_id in near.candidates:
+        cluster = near.clusters.get(doc_id)
         if cluster is not None and cluster.id in found:
             continue  # a copy in this cluster was found already
-        if doc_id not in texts or not dedupe.is_copy(text, texts[doc_id]):
+        if doc_id not in near.texts or not dedupe.is_copy(text, near.texts[doc_id]):
             continue  # deleted meanwhile, or only similar
         if cluster is not None and cluster.id is not None:
             found[cluster.id] = cluster

@@ -14,6 +14,7 @@ from .connect import MigrationFailed, has_schema, hide_password, hint_for, is_me
 from .monitor import AlertDelivery, MonitorStore, SeenUrl, SourceCheck, SourceDay, SourceState
 from .rows import (
     IncidentRef,
+    NearCopies,
     SaveResult,
     SaveStatus,
     ScanCheckpoint,
@@ -114,6 +115,7 @@ __all__ = [
     "FactKind",
     "IncidentRef",
     "MonitorStore",
+    "NearCopies",
     "Page",
     "QuoteEntry",
     "ReviewAction",

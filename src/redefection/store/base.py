@@ -22,7 +22,7 @@ from ..records import (
 )
 from .monitor import MonitorStore
 from .reviewed import ReviewedStore
-from .rows import SaveResult, ScanCheckpoint, StoredDecision, StoredDocument, StoredFacts
+from .rows import NearCopies, SaveResult, ScanCheckpoint, StoredDecision, StoredDocument, StoredFacts
 from .web import AccountStore, BrowseStore, ReviewStore
 
 
@@ -73,6 +73,16 @@ class Store(MonitorStore, BrowseStore, ReviewStore, AccountStore, ReviewedStore,
 
     def similar_documents(self, document_id: int, buckets: Sequence[int]) -> list[int]:
         """Ids of the other indexed documents sharing an LSH bucket: the candidates to check as near copies."""
+        ...
+
+    def near_copies(self, capture_sha256: str, document_id: int, buckets: Sequence[int]) -> NearCopies:
+        """Where a saved page stands for clustering, read in one transaction.
+
+        The page's cluster if it is in one already; otherwise the documents
+        sharing an LSH bucket with ``document_id`` (its candidate copies), the
+        clusters of the document and of those candidates, and the text of each
+        candidate outside the document's own cluster.
+        """
         ...
 
     def cluster_of_page(self, capture_sha256: str) -> SyndicationCluster | None:

@@ -12,6 +12,7 @@ Alembic (most commands open a store that is up to date).
 from __future__ import annotations
 
 import re
+import sqlite3
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,6 +33,7 @@ MEMORY_URLS = {":memory:", "sqlite://", "sqlite:///:memory:"}
 # Plain "postgresql://" would pick psycopg2; the [postgres] extra installs psycopg 3.
 POSTGRES_ALIASES = {"postgres": "postgresql+psycopg", "postgresql": "postgresql+psycopg"}
 SQLITE_BUSY_TIMEOUT_MS = 30_000  # batch writers wait for each other instead of failing
+SQLITE_MINIMUM = (3, 35, 0)  # RETURNING (saving, clustering); the trigram tokenizer of search needs 3.34
 MIGRATION_LOCK = 0x7265646566  # any constant: the advisory lock key of redefection's migrations ("redef")
 PASSWORD_IN_URL = re.compile(r"(://[^:/@]*:)[^@/]*@")
 # In a migration file: 'revision: str = "0013"' and 'down_revision: str | None = "0012"' (or None).
@@ -103,6 +105,9 @@ def make_engine(url: URL) -> Engine:
     except ArgumentError as exc:
         raise StoreError(shown, f"invalid database URL ({exc}); {URL_HINT}") from exc
     if url.get_backend_name() == "sqlite":
+        if sqlite3.sqlite_version_info < SQLITE_MINIMUM:
+            needed = ".".join(map(str, SQLITE_MINIMUM))
+            raise StoreError(shown, f"SQLite {sqlite3.sqlite_version} is too old: redefection needs {needed} or later")
         event.listen(engine, "connect", _configure_sqlite)
         if url.database and not url.database.startswith("file:") and Path(url.database).parent.is_dir():
             # SQLite would create the file 0644; its -wal and -shm files take the main file's mode.

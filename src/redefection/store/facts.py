@@ -9,83 +9,119 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import cast
+from typing import Any, cast
+
+from sqlalchemy import Connection, insert
 
 from ..records import Claim, Document, Gender, Incident, Person, Qualifier, Quote, Span, Status, Subject
-from .tables import ClaimRow, IncidentEvidenceRow, IncidentRow, QuoteRow
+from .tables import ClaimRow, IncidentEvidenceRow, IncidentRow, QuoteRow, core_table
 
 MACHINE = "machine"  # review state of a fact no person has looked at yet
 
-FactRow = IncidentRow | ClaimRow | QuoteRow
+Values = dict[str, Any]
+
+# Core statements, built once: a saved document's facts go in as a few executemany inserts, not ORM objects.
+_INCIDENTS = core_table(IncidentRow)
+_INSERT_INCIDENTS = insert(_INCIDENTS).returning(_INCIDENTS.c.id, sort_by_parameter_order=True)
+_INSERT_EVIDENCE = insert(core_table(IncidentEvidenceRow))
+_INSERT_CLAIMS = insert(core_table(ClaimRow))
+_INSERT_QUOTES = insert(core_table(QuoteRow))
 
 
-def fact_rows(document_id: int, document: Document, extractor_version: str, now: datetime) -> list[FactRow]:
-    """One row per incident, claim and quote of ``document``; incident rows carry their evidence rows."""
+@dataclass(frozen=True, slots=True)
+class FactValues:
+    """The column values of a document's fact rows: one dict per incident (with its evidence rows), claim, quote."""
+
+    incidents: list[Values] = field(default_factory=list)
+    evidence: list[list[Values]] = field(default_factory=list)  # per incident, without its incident_id yet
+    claims: list[Values] = field(default_factory=list)
+    quotes: list[Values] = field(default_factory=list)
+
+
+def fact_values(document_id: int, document: Document, extractor_version: str, now: datetime) -> FactValues:
+    """One row per incident, claim and quote of ``document``, as "machine" facts of ``extractor_version``."""
     stamp = {"document_id": document_id, "extractor_version": extractor_version, "review_state": MACHINE}
-    rows: list[FactRow] = []
-    rows.extend(_incident_row(position, item, stamp, now) for position, item in enumerate(document.incidents))
-    rows.extend(_claim_row(position, item, stamp, now) for position, item in enumerate(document.claims))
-    rows.extend(_quote_row(position, item, stamp, now) for position, item in enumerate(document.quotes))
-    return rows
-
-
-def _incident_row(position: int, incident: Incident, stamp: dict[str, object], now: datetime) -> IncidentRow:
-    person = incident.person
-    evidence = [
-        IncidentEvidenceRow(position=index, start_offset=span.start, end_offset=span.end, text=span.text)
-        for index, span in enumerate(incident.evidence)
-    ]
-    return IncidentRow(
-        **stamp,
-        position=position,
-        name=person.name,
-        surname=person.surname,
-        age=person.age,
-        age_min=person.age_min,
-        age_max=person.age_max,
-        gender=person.gender,
-        occupation=person.occupation,
-        group_size=incident.group_size,
-        arrived_south=incident.arrived_south,
-        returned=incident.returned,
-        route=incident.route,
-        status=incident.status,
-        reasons_json=json.dumps(list(incident.reasons), ensure_ascii=False),
-        evidence=evidence,
-        created_at=now,
+    return FactValues(
+        incidents=[_incident_values(n, item, stamp, now) for n, item in enumerate(document.incidents)],
+        evidence=[
+            [{"position": n, "start_offset": s.start, "end_offset": s.end, "text": s.text} for n, s in enumerate(spans)]
+            for spans in (item.evidence for item in document.incidents)
+        ],
+        claims=[_claim_values(n, item, stamp, now) for n, item in enumerate(document.claims)],
+        quotes=[_quote_values(n, item, stamp, now) for n, item in enumerate(document.quotes)],
     )
 
 
-def _claim_row(position: int, claim: Claim, stamp: dict[str, object], now: datetime) -> ClaimRow:
-    return ClaimRow(
+def insert_facts(connection: Connection, values: FactValues) -> None:
+    """Insert the rows ``values`` describes: incidents first, returning their ids for their evidence rows."""
+    if values.incidents:
+        ids = connection.scalars(_INSERT_INCIDENTS, values.incidents).all()
+        evidence = [
+            {**row, "incident_id": incident_id}
+            for incident_id, rows in zip(ids, values.evidence, strict=True)
+            for row in rows
+        ]
+        if evidence:
+            connection.execute(_INSERT_EVIDENCE, evidence)
+    if values.claims:
+        connection.execute(_INSERT_CLAIMS, values.claims)
+    if values.quotes:
+        connection.execute(_INSERT_QUOTES, values.quotes)
+
+
+def _incident_values(position: int, incident: Incident, stamp: Values, now: datetime) -> Values:
+    person = incident.person
+    return {
+        **stamp,
+        "position": position,
+        "name": person.name,
+        "surname": person.surname,
+        "age": person.age,
+        "age_min": person.age_min,
+        "age_max": person.age_max,
+        "gender": person.gender,
+        "occupation": person.occupation,
+        "group_size": incident.group_size,
+        "arrived_south": incident.arrived_south,
+        "returned": incident.returned,
+        "route": incident.route,
+        "status": incident.status,
+        "reasons_json": json.dumps(list(incident.reasons), ensure_ascii=False),
+        "created_at": now,
+    }
+
+
+def _claim_values(position: int, claim: Claim, stamp: Values, now: datetime) -> Values:
+    return {
         **stamp,
         **_evidence_columns(claim.evidence),
-        position=position,
-        subject=claim.subject,
-        value=claim.value,
-        qualifier=claim.qualifier,
-        period=claim.period,
-        as_of=claim.as_of,
-        source=claim.source,
-        label=claim.label,
-        created_at=now,
-    )
+        "position": position,
+        "subject": claim.subject,
+        "value": claim.value,
+        "qualifier": claim.qualifier,
+        "period": claim.period,
+        "as_of": claim.as_of,
+        "source": claim.source,
+        "label": claim.label,
+        "created_at": now,
+    }
 
 
-def _quote_row(position: int, quote: Quote, stamp: dict[str, object], now: datetime) -> QuoteRow:
-    return QuoteRow(
+def _quote_values(position: int, quote: Quote, stamp: Values, now: datetime) -> Values:
+    return {
         **stamp,
         **_evidence_columns(quote.evidence),
-        position=position,
-        speaker=quote.speaker,
-        role=quote.role,
-        organization=quote.organization,
-        created_at=now,
-    )
+        "position": position,
+        "speaker": quote.speaker,
+        "role": quote.role,
+        "organization": quote.organization,
+        "created_at": now,
+    }
 
 
-def _evidence_columns(span: Span | None) -> dict[str, object]:
+def _evidence_columns(span: Span | None) -> Values:
     if span is None:
         return {"evidence_start": None, "evidence_end": None, "evidence_text": None}
     return {"evidence_start": span.start, "evidence_end": span.end, "evidence_text": span.text}

@@ -6,11 +6,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
 
-from ..records import Case, Claim, DecisionKind, Incident, Quote, Relevance
+from ..records import Case, Claim, DecisionKind, Incident, Quote, Relevance, SyndicationCluster
 
 SaveStatus = Literal["stored", "duplicate"]
 
@@ -21,10 +22,21 @@ class SaveResult:
 
     status: SaveStatus
     document_id: int  # the new document, or the one it duplicates
+    indexed: bool = False  # the save stored the document's MinHash entry (the one it was given) with it
 
     @property
     def is_duplicate(self) -> bool:
         return self.status == "duplicate"
+
+
+@dataclass(frozen=True, slots=True)
+class NearCopies:
+    """What placing a saved page in its syndication cluster starts from, read in one go (``Store.near_copies``)."""
+
+    placed: SyndicationCluster | None = None  # the page's own cluster, when it has one (nothing else is read then)
+    candidates: tuple[int, ...] = ()  # the other documents sharing an LSH bucket with the page's, in id order
+    clusters: Mapping[int, SyndicationCluster] = field(default_factory=dict)  # of the document and the candidates
+    texts: Mapping[int, str] = field(default_factory=dict)  # of each candidate outside the document's own cluster
 
 
 @dataclass(frozen=True, slots=True)

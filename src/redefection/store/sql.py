@@ -10,10 +10,11 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Connection, Engine, bindparam, func, insert, select
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
@@ -35,11 +36,11 @@ from . import clusters, scans
 from .account_sql import AccountSql
 from .browse_sql import BrowseSql
 from .document_rows import documents_query, stored_document
-from .facts import claim_from_row, fact_rows, incident_from_row, quote_from_row
+from .facts import claim_from_row, fact_values, incident_from_row, insert_facts, quote_from_row
 from .monitor_sql import MonitorSql
 from .review_sql import ReviewSql
 from .reviewed_sql import ReviewedSql
-from .rows import SaveResult, ScanCheckpoint, StoredDecision, StoredDocument, StoredFacts
+from .rows import NearCopies, SaveResult, ScanCheckpoint, StoredDecision, StoredDocument, StoredFacts
 from .tables import (
     CaptureRow,
     CaptureSourceRow,
@@ -49,10 +50,12 @@ from .tables import (
     FailureRow,
     IncidentRow,
     QuoteRow,
+    core_table,
 )
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
+C = TypeVar("C", Session, Connection)  # what a transaction works on
 
 # A concurrent writer may insert the same bytes between our check and our insert; one retry then
 # finds its row. More attempts would only hide a real constraint problem.
@@ -78,41 +81,63 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def capture_row(capture: Capture, now: datetime) -> CaptureRow:
-    return CaptureRow(
-        sha256=capture.sha256,
-        source=capture.source,
-        uri=capture.uri,
-        content_type=capture.content_type,
-        fetched_at=capture.fetched_at,
-        size_bytes=len(capture.data),
-        raw=capture.data,
-        created_at=now,
-    )
+def capture_values(capture: Capture, now: datetime, sha256: str | None = None) -> dict[str, Any]:
+    """The column values of a new ``captures`` row; ``sha256``: the capture's, when already computed."""
+    return {
+        "sha256": sha256 or capture.sha256,
+        "source": capture.source,
+        "uri": capture.uri,
+        "content_type": capture.content_type,
+        "fetched_at": capture.fetched_at,
+        "size_bytes": len(capture.data),
+        "raw": capture.data,
+        "created_at": now,
+    }
 
 
-def document_row(capture_id: int, document: Document, fingerprint: str, now: datetime) -> DocumentRow:
+def document_values(capture_id: int, document: Document, fingerprint: str, now: datetime) -> dict[str, Any]:
+    """The column values of a new ``documents`` row."""
     article = document.article
-    return DocumentRow(
-        capture_id=capture_id,
-        doc_key=document.id,
-        source=document.source,
-        uri=document.uri,
-        format=document.format,
-        language=document.language,
-        encoding=document.encoding,
-        title=article.title,
-        byline=article.byline,
-        published=article.published,
-        outlet=article.outlet,
-        body_json=json.dumps(list(article.body), ensure_ascii=False),
-        body_text=document.text,
-        fingerprint=fingerprint,
-        relevant=document.relevant,
-        relevance=relevance_of(document),
-        relevance_cues_json=json.dumps(list(document.relevance_cues), ensure_ascii=False),
-        created_at=now,
+    return {
+        "capture_id": capture_id,
+        "doc_key": document.id,
+        "source": document.source,
+        "uri": document.uri,
+        "format": document.format,
+        "language": document.language,
+        "encoding": document.encoding,
+        "title": article.title,
+        "byline": article.byline,
+        "published": article.published,
+        "outlet": article.outlet,
+        "body_json": json.dumps(list(article.body), ensure_ascii=False),
+        "body_text": document.text,
+        "fingerprint": fingerprint,
+        "relevant": document.relevant,
+        "relevance": relevance_of(document),
+        "relevance_cues_json": json.dumps(list(document.relevance_cues), ensure_ascii=False),
+        "created_at": now,
+    }
+
+
+# Saving is the hot path of ingest and scan: Core statements built once, no ORM objects or flushes.
+_CAPTURES = core_table(CaptureRow)
+_SOURCES = core_table(CaptureSourceRow)
+_DOCUMENTS = core_table(DocumentRow)
+_CAPTURE_ID = select(_CAPTURES.c.id).where(_CAPTURES.c.sha256 == bindparam("sha256"))
+_INSERT_CAPTURE = insert(_CAPTURES).returning(_CAPTURES.c.id)
+_SOURCE_SEEN = select(_SOURCES.c.capture_id).where(
+    _SOURCES.c.capture_id == bindparam("capture_id"), _SOURCES.c.source == bindparam("source")
+)
+_INSERT_SOURCE = insert(_SOURCES)
+_SAME_DOCUMENT = (
+    select(_DOCUMENTS.c.id)
+    .where(
+        (_DOCUMENTS.c.capture_id == bindparam("capture_id")) | (_DOCUMENTS.c.fingerprint == bindparam("fingerprint"))
     )
+    .limit(1)
+)
+_INSERT_DOCUMENT = insert(_DOCUMENTS).returning(_DOCUMENTS.c.id)
 
 
 class SqlStore(MonitorSql, BrowseSql, ReviewSql, AccountSql, ReviewedSql):
@@ -127,13 +152,14 @@ class SqlStore(MonitorSql, BrowseSql, ReviewSql, AccountSql, ReviewedSql):
         return f"SqlStore({self.url!r})"
 
     def save_document(self, capture: Capture, document: Document, index: MinhashIndex | None = None) -> SaveResult:
-        if document.sha256 != capture.sha256:
+        sha256 = capture.sha256  # hashed on each access: once here
+        if document.sha256 != sha256:
             raise ValueError(f"{capture.source}: document {document.id!r} was not cleaned from this capture")
         fingerprint = document.fingerprint or fingerprint_text(document.text)
         for attempt in range(1, SAVE_ATTEMPTS + 1):
             try:
-                with self._sessions.begin() as session:
-                    return self._save(session, capture, document, fingerprint, index)
+                with self.engine.begin() as connection:
+                    return self._save(connection, sha256, capture, document, fingerprint, index)
             except IntegrityError as exc:
                 if attempt == SAVE_ATTEMPTS:
                     raise StoreError(capture.source, f"cannot save the document: {exc.orig}") from exc
@@ -143,38 +169,42 @@ class SqlStore(MonitorSql, BrowseSql, ReviewSql, AccountSql, ReviewedSql):
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _save(
-        self, session: Session, capture: Capture, document: Document, fingerprint: str, index: MinhashIndex | None
+        self,
+        connection: Connection,
+        sha256: str,
+        capture: Capture,
+        document: Document,
+        fingerprint: str,
+        index: MinhashIndex | None,
     ) -> SaveResult:
         now = _now()
-        found = session.scalars(select(CaptureRow).where(CaptureRow.sha256 == capture.sha256)).one_or_none()
-        if found is None:
-            found = capture_row(capture, now)
-            session.add(found)
-            session.flush()
-        if session.get(CaptureSourceRow, (found.id, capture.source)) is None:
-            session.add(CaptureSourceRow(capture_id=found.id, source=capture.source, seen_at=now))
-        existing = session.scalars(
-            select(DocumentRow.id).where(
-                (DocumentRow.capture_id == found.id) | (DocumentRow.fingerprint == fingerprint)
-            )
-        ).first()
+        capture_id = connection.scalar(_CAPTURE_ID, {"sha256": sha256})
+        if capture_id is None:
+            capture_id = connection.scalar(_INSERT_CAPTURE, capture_values(capture, now, sha256))
+            new_source = True
+        else:
+            new_source = connection.scalar(_SOURCE_SEEN, {"capture_id": capture_id, "source": capture.source}) is None
+        if new_source:
+            connection.execute(_INSERT_SOURCE, {"capture_id": capture_id, "source": capture.source, "seen_at": now})
+        existing = connection.scalar(_SAME_DOCUMENT, {"capture_id": capture_id, "fingerprint": fingerprint})
         if existing is not None:
             return SaveResult("duplicate", existing)
-        row = document_row(found.id, document, fingerprint, now)
-        session.add(row)
-        session.flush()
-        session.add_all(fact_rows(row.id, document, __version__, now))
-        if index is not None:  # in the same transaction: no reader sees the document without its index rows
-            clusters.index_document(
-                session,
-                row.id,
-                index.signature,
-                index.buckets,
-                scheme=index.scheme,
-                shingle_count=index.shingle_count,
-                now=now,
-            )
-        return SaveResult("stored", row.id)
+        document_id: int = connection.scalar(_INSERT_DOCUMENT, document_values(capture_id, document, fingerprint, now))
+        insert_facts(connection, fact_values(document_id, document, __version__, now))
+        if index is None:
+            return SaveResult("stored", document_id)
+        # In the same transaction: no reader sees the document without its index rows.
+        clusters.index_document(
+            connection,
+            document_id,
+            index.signature,
+            index.buckets,
+            scheme=index.scheme,
+            shingle_count=index.shingle_count,
+            now=now,
+            is_new=True,
+        )
+        return SaveResult("stored", document_id, indexed=True)
 
     def record_failure(self, source: str, stage: str, message: str) -> None:
         self._add(source, FailureRow(source=source, stage=stage, message=message, created_at=_now()))
@@ -260,68 +290,65 @@ class SqlStore(MonitorSql, BrowseSql, ReviewSql, AccountSql, ReviewedSql):
     def index_document(
         self, document_id: int, signature: bytes, buckets: Sequence[int], *, scheme: str, shingle_count: int
     ) -> None:
-        def work(session: Session) -> None:
+        def work(connection: Connection) -> None:
             clusters.index_document(
-                session, document_id, signature, buckets, scheme=scheme, shingle_count=shingle_count, now=_now()
+                connection, document_id, signature, buckets, scheme=scheme, shingle_count=shingle_count, now=_now()
             )
 
-        self._transaction(f"document {document_id}", "cannot index the document", work)
+        self._core(f"document {document_id}", "cannot index the document", work)
 
     def similar_documents(self, document_id: int, buckets: Sequence[int]) -> list[int]:
-        return self._transaction(
+        return self._core(
             f"document {document_id}",
             "cannot look up near duplicates",
-            lambda session: clusters.similar_documents(session, document_id, buckets),
+            lambda connection: clusters.similar_documents(connection, document_id, buckets),
+        )
+
+    def near_copies(self, capture_sha256: str, document_id: int, buckets: Sequence[int]) -> NearCopies:
+        return self._core(
+            f"document {document_id}",
+            "cannot look up near duplicates",
+            lambda connection: clusters.near_copies(connection, capture_sha256, document_id, buckets),
         )
 
     def cluster_of_page(self, capture_sha256: str) -> SyndicationCluster | None:
-        def work(session: Session) -> SyndicationCluster | None:
-            found = clusters.cluster_id_of_page(session, capture_sha256)
-            return None if found is None else clusters.load_clusters(session, [found])[0]
+        def work(connection: Connection) -> SyndicationCluster | None:
+            found = clusters.cluster_id_of_page(connection, capture_sha256)
+            return None if found is None else clusters.load_clusters(connection, [found])[0]
 
-        return self._transaction(f"capture {capture_sha256[:12]}", "cannot load its cluster", work)
+        return self._core(f"capture {capture_sha256[:12]}", "cannot load its cluster", work)
 
     def cluster_of_document(self, document_id: int) -> SyndicationCluster | None:
-        def work(session: Session) -> SyndicationCluster | None:
-            found = clusters.cluster_id_of_document(session, document_id)
-            return None if found is None else clusters.load_clusters(session, [found])[0]
+        def work(connection: Connection) -> SyndicationCluster | None:
+            found = clusters.cluster_id_of_document(connection, document_id)
+            return None if found is None else clusters.load_clusters(connection, [found])[0]
 
-        return self._transaction(f"document {document_id}", "cannot load its cluster", work)
+        return self._core(f"document {document_id}", "cannot load its cluster", work)
 
     def clusters_of_documents(self, document_ids: Iterable[int]) -> dict[int, SyndicationCluster]:
-        def work(session: Session) -> dict[int, SyndicationCluster]:
-            of_document = clusters.cluster_ids_of_documents(session, document_ids)
-            loaded = {c.id: c for c in clusters.load_clusters(session, of_document.values())}
-            return {doc_id: loaded[cluster_id] for doc_id, cluster_id in of_document.items() if cluster_id in loaded}
-
-        return self._transaction(self.url, "cannot load clusters", work)
+        return self._core(
+            self.url,
+            "cannot load clusters",
+            lambda connection: clusters.clusters_of_documents(connection, document_ids),
+        )
 
     def document_texts(self, document_ids: Iterable[int]) -> dict[int, str]:
-        ids = sorted(set(document_ids))
-
-        def work(session: Session) -> dict[int, str]:
-            texts: dict[int, str] = {}
-            for start in range(0, len(ids), 500):
-                query = select(DocumentRow.id, DocumentRow.body_text).where(
-                    DocumentRow.id.in_(ids[start : start + 500])
-                )
-                texts.update((doc_id, text) for doc_id, text in session.execute(query))
-            return texts
-
-        return self._transaction(self.url, "cannot load document texts", work)
+        return self._core(
+            self.url, "cannot load document texts", lambda connection: clusters.document_texts(connection, document_ids)
+        )
 
     def assign_cluster(self, cluster: SyndicationCluster, replaces: Sequence[int] = ()) -> SyndicationCluster:
-        def work(session: Session) -> SyndicationCluster:
-            cluster_id = clusters.save_cluster(session, cluster, replaces, _now())
-            return clusters.load_clusters(session, [cluster_id])[0]
+        def work(connection: Connection) -> SyndicationCluster:
+            cluster_id = clusters.save_cluster(connection, cluster, replaces, _now())
+            return clusters.load_clusters(connection, [cluster_id])[0]
 
-        return self._transaction(cluster.canonical.sources[0], "cannot save its cluster", work)
+        return self._core(cluster.canonical.sources[0], "cannot save its cluster", work)
 
     def list_clusters(self, min_size: int = 2) -> list[SyndicationCluster]:
-        return self._transaction(
+        return self._core(
             self.url,
             "cannot list clusters",
-            lambda session: clusters.load_clusters(session, clusters.cluster_ids(session, min_size)),
+            lambda connection: clusters.load_clusters(connection, clusters.cluster_ids(connection, min_size)),
         )
 
     def list_sourced_incidents(self) -> list[SourcedIncident]:
@@ -349,10 +376,19 @@ class SqlStore(MonitorSql, BrowseSql, ReviewSql, AccountSql, ReviewedSql):
         return self._transaction(self.url, "cannot load case decisions", case_rows.list_decisions)
 
     def _transaction(self, what: str, problem: str, work: Callable[[Session], T]) -> T:
+        return self._retrying(what, problem, self._sessions.begin, work)
+
+    def _core(self, what: str, problem: str, work: Callable[[Connection], T]) -> T:
+        """``_transaction`` on a plain connection, for work done with Core statements only (no ORM session)."""
+        return self._retrying(what, problem, self.engine.begin, work)
+
+    def _retrying(
+        self, what: str, problem: str, begin: Callable[[], AbstractContextManager[C]], work: Callable[[C], T]
+    ) -> T:
         for attempt in range(1, TRANSACTION_ATTEMPTS + 1):
             try:
-                with self._sessions.begin() as session:
-                    return work(session)
+                with begin() as opened:
+                    return work(opened)
             except SQLAlchemyError as exc:
                 if attempt == TRANSACTION_ATTEMPTS or not is_transient(exc):
                     raise StoreError(what, f"{problem}: {exc}") from exc

@@ -23,6 +23,7 @@ from sqlalchemy import (
     LargeBinary,
     MetaData,
     String,
+    Table,
     Text,
     TypeDecorator,
 )
@@ -69,6 +70,11 @@ class UtcDateTime(TypeDecorator[datetime]):
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def core_table(model: type[Base]) -> Table:
+    """A model's Core ``Table``: for the hot paths' statements (saving, clustering), which build no ORM objects."""
+    return Base.metadata.tables[model.__tablename__]
 
 
 class CaptureRow(Base):
