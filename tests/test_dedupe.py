@@ -13,6 +13,8 @@ from typing import Any
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from redefection import dedupe
 from redefection.app.ingest import ingest_paths
@@ -348,6 +350,15 @@ def test_plain_index_entry_equals_the_numpy_one(text: str) -> None:
     assert list(plain.buckets) == dedupe.index_buckets(text, values)
     assert list(plain.queries or ()) == dedupe.query_buckets(text, values)
     assert plain.shingle_count == len(shingle_set)
+
+
+@settings(max_examples=200, deadline=None)
+@given(values=st.lists(st.integers(0, (1 << 32) - 1), min_size=1, max_size=300), top=st.integers(0, 255))
+def test_the_least_lane_is_the_least_value(values: list[int], top: int) -> None:
+    # Many values share one top byte (ties), the rest are random.
+    values = [(top << 24) | (v & 0xFFFFFF) if i % 2 else v for i, v in enumerate(values)]
+    lanes = b"".join(v.to_bytes(4, "little") + bytes(4) for v in values)
+    assert dedupe._least_lane(lanes) == min(values)
 
 
 def test_indexing_a_few_documents_does_not_import_numpy() -> None:
