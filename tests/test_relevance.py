@@ -217,6 +217,23 @@ def test_english_sentences_of_a_korean_page_are_read() -> None:
     assert outcome(banner, body, language="ko") == "relevant"
 
 
+def test_a_relevant_only_pipeline_extracts_no_facts_for_possible_documents() -> None:
+    from redefection.pipeline import Pipeline
+    from redefection.records import Capture
+
+    page = (
+        "<html><head><title>Market notes</title></head><body><p>Kim Su-jin, a defector, opened a shop in Suwon "
+        "in 2015.</p><p>{}</p><p>A 40-year-old man crossed back into the North in March 2021, the army "
+        "said.</p></body></html>"
+    ).format(" ".join(f"Sentence {n} about the market." for n in range(6)))
+    capture = Capture(source="possible.html", data=page.encode(), content_type="text/html")
+    every = Pipeline(Settings())(capture).document
+    scan = Pipeline(Settings(), relevant_only=True)(capture).document
+    assert every is not None and scan is not None
+    assert every.relevance == scan.relevance == "possible"
+    assert every.incidents and not scan.incidents
+
+
 def test_possible_documents_keep_candidate_facts_but_not_in_the_corpus_json() -> None:
     from redefection.extract import extract_facts
     from redefection.serialize import document_to_json

@@ -44,13 +44,16 @@ class Outcome:
 class Pipeline:
     """Clean a capture, then run the configured document stages in order."""
 
-    def __init__(self, settings: Settings, strict: bool = False) -> None:
+    def __init__(self, settings: Settings, strict: bool = False, relevant_only: bool = False) -> None:
+        """``relevant_only``: a document judged anything but relevant skips the stages after ``relevance``
+        (a crawl scan keeps relevant documents only, so extracting the facts of a possible one is wasted)."""
         _load_builtin_stages()
         unknown = [name for name in settings.stages if name != "clean" and name not in STAGES]
         if unknown:
             raise RedefectionError("settings.stages", f"unknown stage(s): {', '.join(unknown)}")
         self.settings = settings
         self.strict = strict
+        self.relevant_only = relevant_only
         self.stage_names = [name for name in settings.stages if name != "clean"]
 
     def __call__(self, capture: Capture) -> Outcome:
@@ -62,6 +65,8 @@ class Pipeline:
                 if not isinstance(result, Document):
                     raise TypeError(f"stage {stage!r} returned {type(result).__name__}, not Document")
                 document = result
+                if self.relevant_only and stage == "relevance" and not document.relevant:
+                    break
             return Outcome(capture.source, document=document)
         except Dropped as drop:
             return Outcome(capture.source, dropped=drop, stage=stage)

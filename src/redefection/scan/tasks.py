@@ -226,7 +226,7 @@ def engine_for(settings: Settings, tasks: Sequence[ScanTask]) -> Settings:
 
 @lru_cache(maxsize=2)
 def _worker(settings: Settings) -> tuple[Pipeline, Prefilter, Seen]:
-    return Pipeline(settings), build_prefilter(_engine(settings.prefilter_engine)), Seen()
+    return Pipeline(settings, relevant_only=True), build_prefilter(_engine(settings.prefilter_engine)), Seen()
 
 
 def _engine(name: str) -> Engine:
