@@ -17,6 +17,7 @@ from sqlalchemy import Connection, insert
 
 from ..records import Claim, Document, Gender, Incident, Person, Qualifier, Quote, Span, Status, Subject
 from .tables import ClaimRow, IncidentEvidenceRow, IncidentRow, QuoteRow, core_table
+from .web import EDITABLE_FIELDS
 
 MACHINE = "machine"  # review state of a fact no person has looked at yet
 
@@ -72,53 +73,42 @@ def insert_facts(connection: Connection, values: FactValues) -> None:
 
 
 def _incident_values(position: int, incident: Incident, stamp: Values, now: datetime) -> Values:
-    person = incident.person
-    return {
-        **stamp,
-        "position": position,
-        "name": person.name,
-        "surname": person.surname,
-        "age": person.age,
-        "age_min": person.age_min,
-        "age_max": person.age_max,
-        "gender": person.gender,
-        "occupation": person.occupation,
-        "group_size": incident.group_size,
-        "arrived_south": incident.arrived_south,
-        "returned": incident.returned,
-        "route": incident.route,
-        "status": incident.status,
-        "reasons_json": json.dumps(list(incident.reasons), ensure_ascii=False),
-        "created_at": now,
-    }
+    values = record_values(incident)
+    values["reasons_json"] = json.dumps(values.pop("reasons"), ensure_ascii=False)
+    return {**stamp, "position": position, **values, "created_at": now}
 
 
 def _claim_values(position: int, claim: Claim, stamp: Values, now: datetime) -> Values:
-    return {
-        **stamp,
-        **_evidence_columns(claim.evidence),
-        "position": position,
-        "subject": claim.subject,
-        "value": claim.value,
-        "qualifier": claim.qualifier,
-        "period": claim.period,
-        "as_of": claim.as_of,
-        "source": claim.source,
-        "label": claim.label,
-        "created_at": now,
-    }
+    evidence = _evidence_columns(claim.evidence)
+    return {**stamp, **evidence, "position": position, **record_values(claim), "created_at": now}
 
 
 def _quote_values(position: int, quote: Quote, stamp: Values, now: datetime) -> Values:
-    return {
-        **stamp,
-        **_evidence_columns(quote.evidence),
-        "position": position,
-        "speaker": quote.speaker,
-        "role": quote.role,
-        "organization": quote.organization,
-        "created_at": now,
-    }
+    evidence = _evidence_columns(quote.evidence)
+    return {**stamp, **evidence, "position": position, **record_values(quote), "created_at": now}
+
+
+def record_values(item: Incident | Claim | Quote) -> dict[str, Any]:
+    """The ``values`` of an extracted incident, claim or quote."""
+    if isinstance(item, Incident):
+        person = item.person
+        return {
+            "name": person.name,
+            "surname": person.surname,
+            "age": person.age,
+            "age_min": person.age_min,
+            "age_max": person.age_max,
+            "gender": person.gender,
+            "occupation": person.occupation,
+            "group_size": item.group_size,
+            "arrived_south": item.arrived_south,
+            "returned": item.returned,
+            "route": item.route,
+            "status": item.status,
+            "reasons": list(item.reasons),
+        }
+    fields = EDITABLE_FIELDS["claim"] if isinstance(item, Claim) else EDITABLE_FIELDS["quote"]
+    return {field: getattr(item, field) for field in fields}
 
 
 def _evidence_columns(span: Span | None) -> Values:

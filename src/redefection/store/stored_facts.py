@@ -16,7 +16,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, selectinload
 
 from ..records import Claim, Incident, Quote, Span
-from .facts import MACHINE
+from .facts import MACHINE, record_values
 from .tables import ClaimRow, IncidentEvidenceRow, IncidentRow, QuoteRow
 from .web import EDITABLE_FIELDS, FactKind, ReviewState, StoredFact
 
@@ -90,29 +90,6 @@ def stored_fact(kind: FactKind, row: FactRow) -> StoredFact:
         review_state=cast(ReviewState, row.review_state),
         extractor_version=row.extractor_version,
     )
-
-
-def record_values(item: Incident | Claim | Quote) -> dict[str, Any]:
-    """The ``values`` of an extracted incident, claim or quote."""
-    if isinstance(item, Incident):
-        person = item.person
-        return {
-            "name": person.name,
-            "surname": person.surname,
-            "age": person.age,
-            "age_min": person.age_min,
-            "age_max": person.age_max,
-            "gender": person.gender,
-            "occupation": person.occupation,
-            "group_size": item.group_size,
-            "arrived_south": item.arrived_south,
-            "returned": item.returned,
-            "route": item.route,
-            "status": item.status,
-            "reasons": list(item.reasons),
-        }
-    fields = EDITABLE_FIELDS["claim"] if isinstance(item, Claim) else EDITABLE_FIELDS["quote"]
-    return {field: getattr(item, field) for field in fields}
 
 
 def record_fact(kind: FactKind, item: Incident | Claim | Quote, document_id: int, position: int) -> StoredFact:
