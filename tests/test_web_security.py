@@ -456,6 +456,7 @@ def test_markup_in_titles_bodies_and_names_comes_back_as_json_strings(tmp_path: 
             headers=token,
         )
         assert corrected.status_code == 200, corrected.text
+        assert http.app.state.case_rebuilder.wait(30)  # cases are rebuilt in the background
         session_for(store, http, "editor")
         responses = [
             http.get(f"/api/v1/documents/{document_id(store, 'xss')}"),
