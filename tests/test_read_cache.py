@@ -4,6 +4,7 @@ across several (each with its own caches over one store), and the caches warmed 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -56,6 +57,27 @@ def test_a_result_expires_and_the_least_recently_used_goes_first() -> None:
     assert len(cache) == 2
     assert cache.get((1,), "a", lambda: "a4") == "a3"
     assert cache.get((1,), "b", lambda: "b2") == "b2"
+
+
+def test_single_flight_computes_a_key_once_for_threads_asking_at_once() -> None:
+    cache = ReadCache(single_flight=True)
+    calls: list[int] = []
+    release = threading.Event()
+
+    def slow() -> str:
+        calls.append(1)
+        release.wait(10)
+        return "counted"
+
+    results: list[str] = []
+    askers = [threading.Thread(target=lambda: results.append(cache.get((1,), "k", slow))) for _ in range(4)]
+    for asker in askers:
+        asker.start()
+    release.set()
+    for asker in askers:
+        asker.join(10)
+    assert results == ["counted"] * 4 and calls == [1]
+    assert cache.get((2,), "k", lambda: "again") == "again"  # a new signature is computed again
 
 
 def test_nothing_is_kept_of_a_failed_read() -> None:

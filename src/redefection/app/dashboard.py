@@ -27,6 +27,7 @@ from ..records import LADDER, Claim, SourcedClaim
 from ..resolve import ClaimPoint, SeriesKey
 from ..store import CaseFilter, CaseSummary, ClaimFilter, DocumentFilter, Store, StoredDocument, StoredFact
 from . import browse
+from .read_cache import ReadCache
 
 logger = logging.getLogger(__name__)
 
@@ -332,7 +333,7 @@ class FacetCache:
     and the reasons of every incident (11 ms on a 20,000-document store; the
     public view reads every reviewed case). When the store changes, one
     thread counts again for a view while the others asking for it wait for
-    that result instead of counting too.
+    that result instead of counting too (a single-flight ``ReadCache``).
     """
 
     def __init__(
@@ -341,37 +342,17 @@ class FacetCache:
         count: Callable[..., Facets] = browse.facet_counts,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.max_age = max_age
         self._count = count
-        self._clock = clock
-        self._lock = threading.Lock()
-        self._counting = {False: threading.Lock(), True: threading.Lock()}
-        self._kept: dict[bool, tuple[tuple[object, ...], float, Facets]] = {}
+        self._kept = ReadCache(entries=2, max_age=max_age, clock=clock, single_flight=True)
 
     def get(self, store: Store, *, public: bool = False, signature: tuple[object, ...] | None = None) -> Facets:
         """The counts for this view (a copy: the caller may change it); ``signature`` as in ``DashboardCache``."""
         signature = store_signature(store) if signature is None else signature
-        found = self._fresh(public, signature)
-        if found is None:
-            with self._counting[public]:
-                found = self._fresh(public, signature)  # counted by another thread while this one waited
-                if found is None:
-                    started = self._clock()
-                    found = self._count(store, public=public)
-                    with self._lock:
-                        self._kept[public] = (signature, started, found)
+        found = self._kept.get(signature, public, lambda: self._count(store, public=public))
         return {facet: dict(counts) for facet, counts in found.items()}
 
-    def _fresh(self, public: bool, signature: tuple[object, ...]) -> Facets | None:
-        with self._lock:
-            kept = self._kept.get(public)
-        if kept is None or kept[0] != signature or self._clock() - kept[1] >= self.max_age:
-            return None
-        return kept[2]
-
     def clear(self) -> None:
-        with self._lock:
-            self._kept.clear()
+        self._kept.clear()
 
 
 __all__ = [

@@ -16,7 +16,9 @@ CLI or an ingest shows in every worker on its next page.
 
 Values must be immutable (the store's frozen records): they are handed to
 several threads at once. The cache holds at most ``entries`` results, least
-recently used dropped first.
+recently used dropped first. With ``single_flight``, threads asking for a key
+that is being computed wait for that result instead of computing it too (for
+reads expensive enough that twenty at once would matter: the filter counts).
 """
 
 from __future__ import annotations
@@ -30,10 +32,19 @@ from typing import TypeVar
 T = TypeVar("T")
 
 
+FLIGHT_LOCKS = 16  # single flight: keys share this many locks (by hash), so no lock is kept per key
+
+
 class ReadCache:
     """Results of read queries per (key, store signature), for ``max_age`` seconds, ``entries`` at most."""
 
-    def __init__(self, entries: int = 256, max_age: float = 30.0, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        entries: int = 256,
+        max_age: float = 30.0,
+        clock: Callable[[], float] = time.monotonic,
+        single_flight: bool = False,
+    ) -> None:
         if entries < 0 or max_age < 0:
             raise ValueError("entries and max_age must not be negative")
         self.entries = entries
@@ -41,23 +52,40 @@ class ReadCache:
         self._clock = clock
         self._lock = threading.Lock()
         self._kept: OrderedDict[Hashable, tuple[tuple[object, ...], float, object]] = OrderedDict()
+        self._flights = tuple(threading.Lock() for _ in range(FLIGHT_LOCKS)) if single_flight else ()
         self.hits = 0
         self.misses = 0
 
     def get(self, signature: tuple[object, ...], key: Hashable, compute: Callable[[], T]) -> T:
         """The result kept for ``key`` under ``signature``, else ``compute()`` (kept unless it raised)."""
+        found, value = self._lookup(signature, key, count=True)
+        if found:
+            return value  # type: ignore[return-value]
+        if not self._flights:
+            return self._compute(signature, key, compute)  # other keys are served meanwhile
+        with self._flights[hash(key) % len(self._flights)]:
+            found, value = self._lookup(signature, key)  # computed by another thread while this one waited
+            if found:
+                return value  # type: ignore[return-value]
+            return self._compute(signature, key, compute)
+
+    def _lookup(self, signature: tuple[object, ...], key: Hashable, count: bool = False) -> tuple[bool, object]:
         now = self._clock()
         with self._lock:
             kept = self._kept.get(key)
             if kept is not None and kept[0] == signature and now - kept[1] < self.max_age:
                 self._kept.move_to_end(key)
-                self.hits += 1
-                return kept[2]  # type: ignore[return-value]
-            self.misses += 1
-        value = compute()  # outside the lock: other keys are served meanwhile
+                self.hits += count
+                return True, kept[2]
+            self.misses += count
+        return False, None
+
+    def _compute(self, signature: tuple[object, ...], key: Hashable, compute: Callable[[], T]) -> T:
+        started = self._clock()
+        value = compute()
         if self.entries:
             with self._lock:
-                self._kept[key] = (signature, now, value)
+                self._kept[key] = (signature, started, value)
                 self._kept.move_to_end(key)
                 while len(self._kept) > self.entries:
                     self._kept.popitem(last=False)
