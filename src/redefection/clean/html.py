@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from typing import Any
 
 import trafilatura
 from lxml import etree, html
@@ -126,11 +127,12 @@ def _hash_justext_stoplist() -> None:
     justext. The words stay the same; only the hash is kept. The list is built by trafilatura on first
     need, so it is replaced on the first page after that one.
     """
-    words = external.JT_STOPLIST
-    if words and not isinstance(words, _HashedWords):
+    module: Any = external
+    words = getattr(module, "JT_STOPLIST", None)  # a trafilatura without it: nothing to do
+    if isinstance(words, tuple) and words and not isinstance(words, _HashedWords):
         hashed = _HashedWords(words)
         hashed._hash = tuple.__hash__(hashed)
-        external.JT_STOPLIST = hashed
+        module.JT_STOPLIST = hashed
 
 
 def _trafilatura_body(root: etree._Element, title: str | None, fast: bool) -> list[str]:
