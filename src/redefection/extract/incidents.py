@@ -16,14 +16,14 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import date
 
-from ..records import REASON_CODES, Document, Incident, Person, Span
+from ..records import Document, Incident, Person, Span
+from . import incident_fields as fields
+from .drafts import MAX_SENTENCES_PER_DRAFT, Draft, Drafts, same_person
 from .events import split_events
 from .later_names import name_from_story
-from .lexicon import AnyOf, compile_any, load_lexicon, patterns, section
+from .lexicon import patterns
 from .mentions import Mention
 from .people import Profile, age_of, profile_of
 from .people import movement as moves_north
@@ -38,278 +38,21 @@ MAX_EVIDENCE = 4
 # sentences about them than this; past it, the rest is not read and a warning says so.
 MAX_DRAFTS = 60
 MAX_READ_SENTENCES = 3000
-MAX_SENTENCES_PER_DRAFT = 200
-WORD = re.compile(r"[A-Z][a-z]+")
 # Clauses of a sentence about several people; in Korean, a clause ending in 고/며 before a comma ("... 말했고, ...").
 CLAUSE = re.compile(r",\s*(?:and|but|while|whereas)\s+|;\s*|，|；|(?<=[고며]),\s*")
 OWN_CLAUSE_END = re.compile(r";|\band\b|、|·")
 LEADING_AGE = re.compile(r"\b(?P<age>[1-9]\d)-year-old\s+$")
 APPOSED_AGE = re.compile(r"^\s*(?:,\s*|\(|（)(?P<age>[1-9]\d)(?:\)|）|,|\.|\s|$)")
-ROUTE_END = re.compile(
-    r"[,;.]|\s(?:on|after|before|when|while|earlier|last|this|that|and (?:was|is|had|has|said)|"
-    r"in (?:(?:early |late |mid-?)?(?:(?:19|20)\d\d|January|February|March|April|May|June|July|August|September|"
-    r"October|November|December)))\b"
-)
-
-
-@dataclass(slots=True, eq=False)
-class Draft:
-    """An incident being assembled from sentences (compared by identity)."""
-
-    order: int = 0
-    profile: Profile = field(default_factory=Profile)
-    # The dated heading the first report sits under ("July 2020: a swimmer ..."), and whether that report
-    # tells the move itself (its date is the heading's) or only an appearance (the year at most).
-    section: tuple[str, bool] | None = None
-    # the year the person left for a third country on the way ("In April she left for China")
-    departed: str | None = None
-    anchors: list[Sentence] = field(default_factory=list)
-    sentences: list[Sentence] = field(default_factory=list)
-
-    def absorb(self, found: Profile, sentence: Sentence, anchor: bool, dates: bool = True) -> None:
-        mine = self.profile
-        # "a couple and a third woman": a group told without a name gives no gender of its lead
-        told = (
-            ("name", "surname", "occupation")
-            if (found.group_size or 1) > 1 and not found.name
-            else ("name", "surname", "gender", "occupation")
-        )
-        for name in told:
-            if getattr(mine, name) is None and getattr(found, name) is not None:
-                setattr(mine, name, getattr(found, name))
-        if (mine.age is None and mine.age_min is None and found.age_min is not None) or (
-            mine.age is None and found.age is not None
-        ):
-            mine.age, mine.age_min, mine.age_max = found.age, found.age_min, found.age_max
-        if dates:
-            mine.arrived = _finer(mine.arrived, found.arrived)
-            if anchor:
-                mine.returned = _finer(mine.returned, found.returned)
-        if found.group_size and (mine.group_size or 1) < found.group_size:
-            mine.group_size = found.group_size
-        kept = self.anchors if anchor else self.sentences
-        if len(kept) < MAX_SENTENCES_PER_DRAFT and (not kept or kept[-1] is not sentence):
-            kept.append(sentence)
-
-    def refers(self, text: str, language: str | None) -> bool:
-        """Whether ``text`` names this incident's person by name or surname."""
-        mine = self.profile
-        if mine.name and mine.name in text:
-            return True
-        if (mine.group_size or 1) > 1 and patterns("incidents", language, "group_reference").search(text):
-            return True
-        if not mine.surname:
-            return False
-        if language in ("ko", "zh", "ja"):
-            return re.search(re.escape(mine.surname) + r"\s?(?:씨|모|某|姓|氏)", text) is not None
-        return re.search(rf"\b{re.escape(mine.surname)}\b(?![-\s][A-Z][a-z]+-)", text) is not None
-
-
-class Drafts:
-    """The drafts of one document, indexed by name and surname.
-
-    A sentence is compared only with the drafts it could name, so the cost per sentence does not
-    grow with the number of drafts.
-    """
-
-    def __init__(self) -> None:
-        self.all: list[Draft] = []
-        self._keys: dict[str, dict[int, Draft]] = {}  # a name or surname -> drafts by creation order
-        self._groups: dict[int, Draft] = {}  # drafts of several people ("the couple")
-        self._indexed: dict[int, tuple[str | None, str | None, bool]] = {}
-
-    def __len__(self) -> int:
-        return len(self.all)
-
-    def new(self) -> Draft:
-        draft = Draft(order=len(self.all))
-        self.all.append(draft)
-        return draft
-
-    def index(self, draft: Draft) -> None:
-        """Record the draft's current name and surname (call after it absorbed a sentence)."""
-        p = draft.profile
-        state = (p.name, p.surname, (p.group_size or 1) > 1)
-        if self._indexed.get(draft.order) == state:
-            return
-        self._indexed[draft.order] = state
-        for key in (p.name, p.surname):
-            if key:
-                self._keys.setdefault(key, {})[draft.order] = draft
-        if state[2]:
-            self._groups[draft.order] = draft
-
-    def named_in(self, text: str, language: str | None) -> list[Draft]:
-        """The drafts whose person ``text`` names by name or surname ("the couple" for a group), in order."""
-        if language in ("ko", "zh", "ja"):
-            letters = set(text)
-            keys = [k for k in self._keys if k[0] in letters]
-        else:
-            words = set(WORD.findall(text))
-            keys = [k for k in self._keys if k.split()[0] in words]
-        found: dict[int, Draft] = {}
-        for key in keys:
-            found.update(self._keys[key])
-        found.update(self._groups)
-        return [found[order] for order in sorted(found) if found[order].refers(text, language)]
-
-
-def _finer(old: str | None, new: str | None) -> str | None:
-    """Keep the first date, unless a later one says the same more precisely ("2020-07" -> "2020-07-19")."""
-    if old is None:
-        return new
-    if new is not None and len(new) > len(old) and new.startswith(old):
-        return new
-    return old
 
 
 def _same_return(a: str | None, b: str | None) -> bool:
     return a is not None and b is not None and (a.startswith(b) or b.startswith(a))
 
 
-def _same_person(draft: Draft, found: Profile) -> bool:
-    """A draft the sentence names (see ``Drafts.named_in``) with no differing name, surname or age."""
-    mine = draft.profile
-    return not any(
-        a is not None and b is not None and a != b
-        for a, b in ((mine.name, found.name), (mine.surname, found.surname), (mine.age, found.age))
-    )
-
-
-def _status(draft: Draft, scope: list[Sentence], language: str | None) -> str:
-    """The modality of the first sentence that gives one: a wish ("wants to go back", "asked to be sent
-    back") is ``intended``, a stopped or tried crossing ``attempted`` (both in one sentence: ``attempted``);
-    a report without either ``returned``. The first is the lead of the story: "now wants to return"
-    outweighs a failed try told further down. A crossing stopped at the border anywhere in the incident's
-    sentences ("apprehended near the Unification Bridge") makes it ``attempted`` whatever the wish."""
-    attempted = patterns("incidents", language, "attempted")
-    intended = patterns("incidents", language, "intended")
-    stopped = patterns("incidents", language, "stopped_at_border")
-    hypothetical = patterns("incidents", language, "hypothetical")
-    if any(stopped.search(s.text) and not hypothetical.search(s.text) for s in scope):
-        return "attempted"
-    movement = moves_north(language)
-    for sentence in draft.anchors:
-        tried, wished = attempted.search(sentence.text), intended.search(sentence.text)
-        if tried and _crossed_before(sentence.text, tried.start(), movement):
-            tried = None  # "crossed the river ... and was arrested within hours": caught in the North
-        if tried:  # "caught trying to cross back, he said he wanted to go home": the stopped act counts
-            return "attempted"
-        if wished:
-            return "intended"
-        if language == "en" and _done(sentence.text, movement):
-            return "returned"  # "Kim returned to the North in May": a later "he had wanted to go back" is past
-    # A lede that names the person before the sentence that tells of the move ("Kim is planning on
-    # returning. He knows that going back to the North ..."): its wish is the story's.
-    first = draft.anchors[0].start if draft.anchors else 0
-    if any(intended.search(s.text) for s in draft.sentences if s.start < first):
-        return "intended"
-    return "returned"
-
-
-# A move told as done: a past form of the verb ("returned to", "have returned", "came back"), not "returning".
-DONE = re.compile(
-    r"(?:returned|went|gone|came|crossed|swam|swum|fled|slipped|walked|sailed|flew|drove|re-?entered|"
-    r"re-?defected|defected|made (?:his|her|their) way)\b",
-    re.IGNORECASE,
-)
-HYPOTHETICAL_BEFORE = re.compile(r"\b(?:to|would|could|might|may|will|if|not|never)\s+(?:have\s+)?$", re.IGNORECASE)
-
-
-def _done(text: str, movement: AnyOf) -> bool:
-    """Whether an English sentence tells a move north as done ("have returned to our Republic")."""
-    return any(
-        DONE.match(m.group(0)) and not HYPOTHETICAL_BEFORE.search(text, max(0, m.start() - 16), m.start())
-        for m in movement.finditer(text)
-    )
-
-
-def _crossed_before(text: str, at: int, movement: AnyOf) -> bool:
-    """Whether ``text`` tells a crossing done (not "to cross") before the arrest word at ``at``."""
-    return any(
-        m.end() <= at and not INFINITIVE.search(text, max(0, m.start() - 4), m.start()) for m in movement.finditer(text)
-    )
-
-
-def _reasons(sentences: Iterable[Sentence], language: str | None) -> tuple[list[str], list[Sentence]]:
-    table: dict[str, list[str]] = section("incidents", language).get("reasons", {})
-    found: dict[str, int] = {}
-    evidence: list[Sentence] = []
-    for sentence in sentences:
-        for code in REASON_CODES:
-            if patterns_for(table, code).search(sentence.text):
-                found[code] = found.get(code, 0) + 1
-                if sentence not in evidence:
-                    evidence.append(sentence)
-    codes = [code for code in REASON_CODES if code in found and code != "unknown"]
-    codes.sort(key=lambda code: -found[code])
-    return (codes or ["unknown"]), evidence
-
-
-def patterns_for(table: dict[str, list[str]], code: str) -> AnyOf:
-    return compile_any(tuple(table.get(code, [])))
-
-
-def _gender_from_spouse(sentences: list[Sentence], language: str | None) -> str | None:
-    text = " ".join(s.text for s in sentences)
-    husband = patterns("incidents", language, "spouse_of_female").search(text)
-    wife = patterns("incidents", language, "spouse_of_male").search(text)
-    if husband and not wife:
-        return "female"
-    if wife and not husband:
-        return "male"
-    return None
-
-
-def _gender_from_name(name: str | None, sentences: list[Sentence], language: str | None) -> str | None:
-    """For a Korean name: first of "A·B 부부" is the husband; else a sex-typical final syllable."""
-    if language != "ko" or not name or len(name) < 3:
-        return None
-    data = load_lexicon("names")["all"]
-    for sentence in sentences:
-        for pattern in data["couple_lead"]:
-            m = re.search(pattern, sentence.text)
-            if m and m.group("name") == name:
-                return "male"
-    if name[-1] in data["female_name_endings"]:
-        return "female"
-    if name[-1] in data["male_name_endings"]:
-        return "male"
-    return None
-
-
-def _gender_from_pronoun(draft: Draft, language: str | None) -> str | None:
-    """A pronoun said only of men in some languages' news ("그는"), when nothing surer is given."""
-    pronoun = patterns("incidents", language, "pronoun_male")
-    return "male" if any(pronoun.search(s.text) for s in (*draft.anchors, *draft.sentences)) else None
-
-
-def _route(draft: Draft, language: str | None) -> str | None:
-    """How the person crossed: a path or a means ("swam across the estuary", "by plane via Vladivostok",
-    "in a stolen boat"), never the bare move ("went back to the North") or an appearance in the North."""
-    if language != "en":
-        return None
-    movement = moves_north(language)
-    phrase = patterns("incidents", language, "route_phrase")
-    means = patterns("incidents", language, "route_means")
-    appearance = patterns("incidents", language, "appearance")
-    for sentence in draft.anchors:
-        starts = [m.start() for m in movement.finditer(sentence.text)] + [
-            m.start() for m in phrase.finditer(sentence.text)
-        ]
-        for start in sorted(starts):
-            rest = sentence.text[start:]
-            end = ROUTE_END.search(rest, 8)
-            route = (rest[: end.start()] if end else rest).strip()
-            if means.search(route) and not appearance.search(route):
-                return route
-    return None
-
-
 def _assign(named: list[Draft], current: Draft | None, found: Profile) -> Draft | None:
     """The incident a non-cue sentence talks about, if any: the one it names, else the current one."""
     for draft in named:
-        if _same_person(draft, found):
+        if same_person(draft, found):
             return draft
     if current is not None and found.singular and not found.aggregate and not found.conflicts(current.profile):
         return current
@@ -363,7 +106,6 @@ def _by_clause(
         draft.absorb(Profile(), sentence, anchor=moves, dates=False)
 
 
-INFINITIVE = re.compile(r"\bto\s*$")
 YEAR_IN = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 
 
@@ -549,7 +291,7 @@ def build_drafts(
             _by_clause(named, sentence, language, today, moves, section_date)
             continue
         if is_cue and not (found.aggregate and not found.singular):
-            target = next((d for d in named if _same_person(d, found)), None)
+            target = next((d for d in named if same_person(d, found)), None)
             recalled = found.another and bool(found.people) and not named  # "since Kim ...", "remember Kim ..."
             fresh = (found.introduces or recalled) and current is not None and bool(current.anchors)
             if (
@@ -663,7 +405,7 @@ def extract_incidents(document: Document, sentences: list[Sentence], cues: set[i
         scope = _scope(draft, sentences, by_paragraph, owners)
         # Sentences about many people ("why some defectors go back") give no reasons for this one.
         about_one = [s for s in scope if not patterns("incidents", language, "aggregate").search(s.text)]
-        reasons, reason_sentences = _reasons(about_one, language)
+        reasons, reason_sentences = fields.reasons(about_one, language)
         spans: list[Span] = []
         for sentence in [*draft.anchors, *reason_sentences]:
             span = sentence.span()
@@ -676,9 +418,9 @@ def extract_incidents(document: Document, sentences: list[Sentence], cues: set[i
                 p.name, p.surname = named
         if p.gender is None:
             p.gender = (
-                _gender_from_spouse(scope, language)
-                or _gender_from_name(p.name, scope, language)
-                or _gender_from_pronoun(draft, language)
+                fields.gender_from_spouse(scope, language)
+                or fields.gender_from_name(p.name, scope, language)
+                or fields.gender_from_pronoun(draft, language)
             )
         person = Person(
             name=p.name,
@@ -689,7 +431,7 @@ def extract_incidents(document: Document, sentences: list[Sentence], cues: set[i
             gender="male" if p.gender == "male" else "female" if p.gender == "female" else None,
             occupation=p.occupation,
         )
-        status = _status(draft, scope, language)
+        status = fields.status(draft, scope, language)
         unknown = patterns("incidents", language, "date_unknown")
         own = (*draft.anchors, *draft.sentences)
         dated = any(YEAR_IN.search(s.text) and not _heading(s.text) for s in own)  # a year besides a heading's
@@ -711,7 +453,7 @@ def extract_incidents(document: Document, sentences: list[Sentence], cues: set[i
                 group_size=p.group_size or 1,
                 arrived_south=p.arrived,
                 returned=None if status == "intended" else p.returned,  # a wish has no return date
-                route=_route(draft, language),
+                route=fields.route(draft, language),
                 status=status,  # type: ignore[arg-type]
                 reasons=tuple(reasons),
                 evidence=tuple(spans[:MAX_EVIDENCE]),

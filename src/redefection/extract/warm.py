@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from ._quote_rules import quote_rules
 from .claims import _rules as claim_rules
-from .incidents import patterns_for
+from .incident_fields import patterns_for
 from .lexicon import learn_all, patterns, section
 from .mentions import _name_lists, _role_tables
 from .numbers import _grammar
