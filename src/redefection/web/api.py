@@ -42,7 +42,7 @@ from .api_models import (
     WhoAmIOut,
 )
 from .auth import Principal, api_principal, get_store
-from .caching import kept
+from .caching import kept, kept_cases, kept_documents
 
 T = TypeVar("T")
 PREFIX = "/api/v1"
@@ -99,12 +99,7 @@ def cases(
 ) -> dict[str, Any]:
     """Cases, latest event (else disclosure) first."""
     filters = CaseFilter(year=year, status=status, reason=reason, language=language, review=review, q=q or None)
-    page = kept(
-        request,
-        store,
-        ("cases", filters, limit, offset, who.public),
-        lambda: browse.list_cases(store, filters, limit, offset, public=who.public),
-    )
+    page = kept_cases(request, store, filters, limit, offset, public=who.public)
     return _paged(request, page, [CaseSummaryOut.of(case) for case in page.items])
 
 
@@ -138,13 +133,7 @@ def documents(
     filters = DocumentFilter(
         q=q or None, language=language, relevant=relevant, relevance=relevance, outlet=outlet, year=year
     )
-    page = kept(
-        request,
-        store,
-        ("documents", filters, limit, offset, who.public),
-        lambda: browse.search_documents(store, filters, limit, offset, public=who.public),
-        search=True,
-    )
+    page = kept_documents(request, store, filters, limit, offset, public=who.public)
     return _paged(request, page, [DocumentHitOut.of(hit) for hit in page.items])
 
 
@@ -175,19 +164,8 @@ def search(
 ) -> dict[str, Any]:
     """Full-text search over documents, and cases whose label or names contain the words."""
     words, cased = DocumentFilter(q=q), CaseFilter(q=q)
-    hits = kept(
-        request,
-        store,
-        ("documents", words, limit, offset, who.public),
-        lambda: browse.search_documents(store, words, limit, offset, public=who.public),
-        search=True,
-    )
-    found = kept(
-        request,
-        store,
-        ("cases", cased, limit, 0, who.public),
-        lambda: browse.list_cases(store, cased, limit, 0, public=who.public),
-    )
+    hits = kept_documents(request, store, words, limit, offset, public=who.public)
+    found = kept_cases(request, store, cased, limit, 0, public=who.public)
     return {
         "query": q,
         "cases": _paged(request, found, [CaseSummaryOut.of(c) for c in found.items]) | {"next": None},

@@ -24,9 +24,10 @@ from typing import TypeVar
 
 from fastapi import FastAPI, Request
 
+from ..app import browse
 from ..app.dashboard import DashboardCache, FacetCache
 from ..app.read_cache import ReadCache
-from ..store import Store
+from ..store import CaseFilter, CaseSummary, DocumentFilter, DocumentHit, Page, Store
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -64,6 +65,33 @@ def kept(request: Request, store: Store, key: Hashable, compute: Callable[[], T]
     if cache is None:
         return compute()
     return cache.get(signature(request, store), key, compute)
+
+
+def kept_documents(
+    request: Request, store: Store, filters: DocumentFilter, limit: int, offset: int, *, public: bool
+) -> Page[DocumentHit]:
+    """A page of document search results (``browse.search_documents``), kept as ``kept`` does; the
+    documents page, the API's document list and its search share the entries."""
+    return kept(
+        request,
+        store,
+        ("documents", filters, limit, offset, public),
+        lambda: browse.search_documents(store, filters, limit, offset, public=public),
+        search=True,
+    )
+
+
+def kept_cases(
+    request: Request, store: Store, filters: CaseFilter, limit: int, offset: int, *, public: bool
+) -> Page[CaseSummary]:
+    """A page of the case list (``browse.list_cases``), kept as ``kept`` does; the cases page, the API's
+    case list and its search share the entries."""
+    return kept(
+        request,
+        store,
+        ("cases", filters, limit, offset, public),
+        lambda: browse.list_cases(store, filters, limit, offset, public=public),
+    )
 
 
 def facet_cache(app: FastAPI) -> FacetCache:

@@ -14,7 +14,7 @@ from ..app import browse
 from ..records import REASON_CODES, ClusterMember
 from ..store import AuditFilter, CaseDetail, CaseFilter, SourceRef, Store, StoredDocument
 from .auth import Principal
-from .caching import kept
+from .caching import kept, kept_cases
 from .fact_views import FactView, fact_view
 from .page_params import (
     PAGE_SIZE,
@@ -81,12 +81,7 @@ def filter_options(facets: dict[str, dict[str, int]]) -> dict[str, list[tuple[st
 @router.get("/cases")
 def cases_page(request: Request, principal: Reader, store: StoreDep) -> Response:
     filters, offset, public = case_filter(request), offset_param(request), principal.public
-    page = kept(
-        request,
-        store,
-        ("cases", filters, PAGE_SIZE, offset, public),
-        lambda: browse.list_cases(store, filters, PAGE_SIZE, offset, public=public),
-    )
+    page = kept_cases(request, store, filters, PAGE_SIZE, offset, public=public)
     context = {
         "title": "Cases",
         "page": page,

@@ -18,7 +18,7 @@ from ..app import browse
 from ..clean.decode import decode
 from ..records import RELEVANCE_OUTCOMES, ClusterMember, Relevance
 from ..store import DocumentFilter, Store, StoredDocument
-from .caching import kept
+from .caching import kept, kept_documents
 from .fact_views import fact_view, highlighted_body
 from .page_params import (
     PAGE_SIZE,
@@ -63,13 +63,7 @@ def documents_page(request: Request, principal: Reader, store: StoreDep) -> Resp
         year=int_param(request, "year", 1900, 2200),
     )
     offset, public = offset_param(request), principal.public
-    page = kept(
-        request,
-        store,
-        ("documents", filters, PAGE_SIZE, offset, public),
-        lambda: browse.search_documents(store, filters, PAGE_SIZE, offset, public=public),
-        search=True,
-    )
+    page = kept_documents(request, store, filters, PAGE_SIZE, offset, public=public)
     languages = facet_counts(request, store, principal.public).get("language", {})
     options = {"language": [(lang, f"{lang} ({n})") for lang, n in sorted(languages.items())]}
     context = {
